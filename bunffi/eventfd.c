@@ -1,0 +1,6 @@
+/* eventfd(2). Reads and writes of the counter go through io.c's u64 helpers. */
+#include "butter.h"
+
+int eventfd(unsigned int initval, int flags);
+
+int bt_eventfd(unsigned int initval, int flags) { RET(eventfd(initval, flags)); }

@@ -1,0 +1,27 @@
+/**
+ * Compiles butter's C helpers with bun:ffi's built-in TinyCC, lazily and once per JS
+ * thread (module state is per thread: the main thread and each Worker get their own copy),
+ * and hands out typed symbols. Nothing here needs a system compiler or libc headers: the
+ * helpers declare what they use in butter.h.
+ */
+import { cc, type FFIFunction, type ConvertFns } from "bun:ffi";
+
+const here = import.meta.dir;
+
+/** Returns a getter that compiles `bunffi/<file>` on first use and caches its symbols. */
+export function helpers<const S extends Record<string, FFIFunction>>(
+  file: string,
+  symbols: S,
+): () => ConvertFns<S> {
+  let compiled: ConvertFns<S> | undefined;
+  return () => {
+    if (compiled === undefined) {
+      compiled = cc({ source: `${here}/${file}`, symbols }).symbols as ConvertFns<S>;
+      compiledFiles.push(file);
+    }
+    return compiled;
+  };
+}
+
+/** Which helper files this thread has compiled (for tests and diagnostics). */
+export const compiledFiles: string[] = [];

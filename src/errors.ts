@@ -1,0 +1,148 @@
+/**
+ * butter's errors. Every failed call becomes one of a few classes shaped like Node's
+ * system errors (`code`, `errno`, `syscall`, `path`), so a program can catch by class
+ * or switch on `code`:
+ *
+ * - `OSError`: the kernel refused the call (the default).
+ * - `PermissionError` (an `OSError`): EPERM or EACCES, from any call (a seccomp filter
+ *   or an LSM can make any call fail so).
+ * - `UnknownError` (an `OSError`): an errno the call is not documented to return.
+ * - `ClockChangedError` (an `OSError`): a timerfd with TFD_TIMER_CANCEL_ON_SET saw the
+ *   clock jump (ECANCELED).
+ * - `InternalError` (not an `OSError`): a condition that means a bug in butter, such as
+ *   EFAULT; please report it.
+ *
+ * Bad arguments caught before a call throw the builtin `TypeError` or `RangeError`.
+ */
+import { ERRNO, ERRNO_MESSAGES, ERRNO_NAMES } from "./errno.ts";
+
+export interface SystemErrorFields {
+  /** 'EACCES' */
+  readonly code: string;
+  /** positive errno number */
+  readonly errno: number;
+  /** the call that failed, by its C name: 'inotify_add_watch' */
+  readonly syscall: string;
+  /** the path the call was given, if any */
+  readonly path?: string;
+}
+
+function describe(errno: number, syscall: string, path?: string, detail?: string): [string, string] {
+  const code = ERRNO_NAMES[errno] ?? `E${errno}`;
+  const text = ERRNO_MESSAGES[errno] ?? `unknown error ${errno}`;
+  let message = `${code}: ${text}, ${syscall}`;
+  if (path !== undefined) message += ` '${path}'`;
+  if (detail !== undefined) message += ` (${detail})`;
+  return [code, message];
+}
+
+export class OSError extends Error implements SystemErrorFields {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+  readonly path?: string;
+  constructor(errno: number, syscall: string, path?: string, detail?: string) {
+    const [code, message] = describe(errno, syscall, path, detail);
+    super(message);
+    this.code = code;
+    this.errno = errno;
+    this.syscall = syscall;
+    if (path !== undefined) this.path = path;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+export class PermissionError extends OSError {}
+export class UnknownError extends OSError {}
+export class ClockChangedError extends OSError {}
+
+export class InternalError extends Error implements SystemErrorFields {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+  readonly path?: string;
+  constructor(errno: number, syscall: string, path?: string, detail?: string) {
+    const [code, message] = describe(errno, syscall, path, detail ?? "a bug in butter; please report it");
+    super(message);
+    this.code = code;
+    this.errno = errno;
+    this.syscall = syscall;
+    if (path !== undefined) this.path = path;
+  }
+  override get name(): string {
+    return "InternalError";
+  }
+}
+
+type ErrorClass = new (errno: number, syscall: string, path?: string, detail?: string) => Error;
+
+/**
+ * What butter knows about one wrapped call: its C name, the errnos its man page's
+ * ERRORS section lists, and any errno that becomes a class of its own. The errno
+ * matrix and the README's error table are built from these.
+ */
+export interface CallSpec {
+  /** unique key: the syscall name, or 'family/syscall' where one syscall means
+   * different things per fd type (read(2) of an eventfd vs of a timerfd) */
+  readonly id: string;
+  readonly syscall: string;
+  readonly documented: ReadonlySet<number>;
+  readonly special: ReadonlyMap<number, ErrorClass>;
+}
+
+export const calls = new Map<string, CallSpec>();
+
+/**
+ * Declares a wrapped call and the errnos its man page documents. `family` qualifies
+ * a generic call (read, write) made on one family's fds.
+ */
+export function defineCall(
+  syscall: string,
+  documented: readonly string[],
+  opts: { family?: string; special?: Readonly<Record<string, ErrorClass>> } = {},
+): CallSpec {
+  const num = (code: string) => {
+    const n = ERRNO[code];
+    if (n === undefined) throw new Error(`butter: unknown errno name ${code}`);
+    return n;
+  };
+  const id = opts.family ? `${opts.family}/${syscall}` : syscall;
+  if (calls.has(id)) throw new Error(`butter: call ${id} defined twice`);
+  const spec: CallSpec = {
+    id,
+    syscall,
+    documented: new Set(documented.map(num)),
+    special: new Map(Object.entries(opts.special ?? {}).map(([code, cls]) => [num(code), cls])),
+  };
+  calls.set(id, spec);
+  return spec;
+}
+
+/** The class an errno from `call` becomes; the table in the README is this function. */
+export function classFor(errno: number, call: CallSpec): ErrorClass {
+  const special = call.special.get(errno);
+  if (special) return special;
+  if (errno === ERRNO.EFAULT) return InternalError;
+  if (errno === ERRNO.EPERM || errno === ERRNO.EACCES) return PermissionError;
+  if (!call.documented.has(errno)) return UnknownError;
+  return OSError;
+}
+
+/** Turns a helper's `-errno` into the error for `call`. */
+export function errorFor(negErrno: number, call: CallSpec, path?: string, detail?: string): Error {
+  const errno = -negErrno;
+  const cls = classFor(errno, call);
+  return new cls(errno, call.syscall, path, detail);
+}
+
+/** Returns `ret` when it is a result, throws the call's error when it is `-errno`. */
+export function check(ret: number, call: CallSpec, path?: string): number {
+  if (ret < 0) throw errorFor(ret, call, path);
+  return ret;
+}
+
+export const EAGAIN = ERRNO.EAGAIN!;
+export const EINTR = ERRNO.EINTR!;
+export const EBADF = ERRNO.EBADF!;

@@ -1,0 +1,23 @@
+/**
+ * butter: Linux's low-level kernel interfaces for TypeScript on Bun.
+ *
+ * Two layers per family: 1:1 calls named after the C function in camelCase
+ * (`eventfdRead`, `timerfdSettime`), and fd-owning objects (`Eventfd`, `TimerfdAsync`).
+ */
+export { OSError, PermissionError, UnknownError, InternalError, ClockChangedError, classFor, calls } from "./errors.ts";
+export type { SystemErrorFields, CallSpec } from "./errors.ts";
+export { ERRNO, ERRNO_NAMES } from "./errno.ts";
+export { FdObject } from "./fd.ts";
+export { EventSource } from "./events.ts";
+export { Queued, QueueEmpty, QueueClosed } from "./queue.ts";
+export type { WaitOptions } from "./queue.ts";
+
+export * from "./sys/eventfd.ts";
+export { Eventfd, EventfdAsync } from "./eventfd.ts";
+
+export * from "./sys/timerfd.ts";
+export { Timerfd, TimerfdAsync, toNanoseconds } from "./timerfd.ts";
+export type { Duration, AtOptions } from "./timerfd.ts";
+
+export { getpid, getppid, gettid } from "./sys/process.ts";
+export { gethostname, sethostname, getdomainname, setdomainname, HOST_NAME_MAX } from "./sys/hostname.ts";

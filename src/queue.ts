@@ -1,0 +1,172 @@
+/**
+ * The read-only async queue every `XxxAsync` class is: `get()`, `getNowait()`, `size`,
+ * `empty()`, `for await`, `close()`, `await using`, and an AbortSignal on waits.
+ *
+ * It is a mixin over a family's event-like class, so `EventfdAsync` is an `Eventfd`
+ * (same decoder, same `write()`) with a non-blocking fd and a queue in front.
+ *
+ * Contract:
+ * - `get()` reads first and waits (in the reactor) only when the kernel says EAGAIN.
+ *   Concurrent `get()`s are served in call order, one event each.
+ * - An aborted `get()` rejects with `signal.reason` and consumes nothing.
+ * - `close()` closes the fd at once. Events already read from the kernel stay
+ *   available: `get()`/`getNowait()` hand them out, then `get()` rejects with
+ *   `QueueClosed` and `for await` ends. `get()`s pending at close reject with `QueueClosed`.
+ * - An error from the kernel (e.g. ClockChangedError from a timerfd) rejects the one
+ *   `get()` it was read for; the queue stays usable.
+ */
+import type { EventSource } from "./events.ts";
+import { cancel, waitReadable } from "./reactor.ts";
+
+/** `getNowait()` found nothing ready. */
+export class QueueEmpty extends Error {
+  override name = "QueueEmpty";
+  constructor() {
+    super("no event is ready");
+  }
+}
+
+/** The queue was closed and holds no more events. */
+export class QueueClosed extends Error {
+  override name = "QueueClosed";
+  constructor() {
+    super("the queue is closed");
+  }
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+}
+
+interface Getter<T> {
+  resolve(e: T): void;
+  reject(err: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+// biome-ignore lint: mixin constructors must take any[]
+type Ctor<T> = abstract new (...args: any[]) => EventSource<T>;
+
+export function Queued<T, B extends Ctor<T>>(Base: B) {
+  abstract class AsyncQueue extends Base implements AsyncIterable<T>, AsyncDisposable {
+    #getters: Getter<T>[] = [];
+    #armed = false;
+
+    /** Events read from the kernel and not yet handed out. */
+    get size(): number {
+      return this.buffered;
+    }
+
+    /** True when nothing is buffered and the kernel has nothing ready either. */
+    empty(): boolean {
+      if (this.buffered > 0) return false;
+      if (this.closed) return true;
+      const e = this.take();
+      if (e === undefined) return true;
+      this.pushFront(e);
+      return false;
+    }
+
+    /** The next event if one is ready; throws QueueEmpty (or QueueClosed) otherwise. */
+    getNowait(): T {
+      if (this.#getters.length === 0) {
+        const e = this.take();
+        if (e !== undefined) return e;
+      }
+      throw this.closed ? new QueueClosed() : new QueueEmpty();
+    }
+
+    /** The next event, waiting for it without blocking the JS thread. */
+    get(opts?: WaitOptions): Promise<T> {
+      const signal = opts?.signal;
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (this.#getters.length === 0) {
+        let e: T | undefined;
+        try {
+          e = this.take();
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        if (e !== undefined) return Promise.resolve(e);
+        if (this.closed) return Promise.reject(new QueueClosed());
+      }
+      return new Promise<T>((resolve, reject) => {
+        const g: Getter<T> = { resolve, reject };
+        if (signal) {
+          g.signal = signal;
+          g.onAbort = () => {
+            const i = this.#getters.indexOf(g);
+            if (i >= 0) this.#getters.splice(i, 1);
+            if (this.#getters.length === 0) this.#disarm();
+            reject(signal.reason);
+          };
+          signal.addEventListener("abort", g.onAbort, { once: true });
+        }
+        this.#getters.push(g);
+        this.#arm();
+      });
+    }
+
+    async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+      for (;;) {
+        let e: T;
+        try {
+          e = await this.get();
+        } catch (err) {
+          if (err instanceof QueueClosed) return;
+          throw err;
+        }
+        yield e;
+      }
+    }
+
+    async [Symbol.asyncDispose](): Promise<void> {
+      this.close();
+    }
+
+    protected override beforeClose(fd: number): void {
+      if (this.#armed) cancel(fd);
+      this.#armed = false;
+      const getters = this.#getters;
+      this.#getters = [];
+      for (const g of getters) this.#settle(g, undefined, new QueueClosed());
+      super.beforeClose(fd);
+    }
+
+    #arm(): void {
+      if (this.#armed) return;
+      waitReadable(this.fd, this.#onReadable);
+      this.#armed = true;
+    }
+
+    #disarm(): void {
+      if (!this.#armed) return;
+      this.#armed = false;
+      cancel(this.fd);
+    }
+
+    #onReadable = (): void => {
+      this.#armed = false;
+      while (this.#getters.length > 0) {
+        let e: T | undefined;
+        try {
+          e = this.take();
+        } catch (err) {
+          this.#settle(this.#getters.shift()!, undefined, err);
+          continue;
+        }
+        if (e === undefined) break;
+        this.#settle(this.#getters.shift()!, e);
+      }
+      if (this.#getters.length > 0 && !this.closed) this.#arm();
+    };
+
+    #settle(g: Getter<T>, e: T | undefined, err?: unknown): void {
+      if (g.onAbort) g.signal!.removeEventListener("abort", g.onAbort);
+      if (err !== undefined) g.reject(err);
+      else g.resolve(e as T);
+    }
+  }
+  return AsyncQueue;
+}

@@ -1,0 +1,77 @@
+/**
+ * The fd I/O every family shares: close(2), fcntl(2) O_NONBLOCK, and the 8-byte counter
+ * read(2)/write(2) of eventfd and timerfd. EINTR is retried here, once for everyone.
+ */
+import { helpers } from "../../bunffi/load.ts";
+import { type CallSpec, defineCall, check, errorFor, EAGAIN, EINTR, InternalError } from "../errors.ts";
+import { ERRNO } from "../errno.ts";
+import * as v from "../validate.ts";
+
+const lib = helpers("io.c", {
+  bt_read: { args: ["i32", "ptr", "i64"], returns: "i64_fast" },
+  bt_write: { args: ["i32", "ptr", "i64"], returns: "i64_fast" },
+  bt_close: { args: ["i32"], returns: "i32" },
+  bt_read_u64: { args: ["i32", "ptr"], returns: "i32" },
+  bt_write_u64: { args: ["i32", "u64"], returns: "i32" },
+  bt_set_nonblocking: { args: ["i32", "i32"], returns: "i32" },
+});
+
+// close(2) ERRORS
+export const CLOSE = defineCall("close", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]);
+// fcntl(2) ERRORS that F_GETFL/F_SETFL can produce
+export const FCNTL = defineCall("fcntl", ["EACCES", "EAGAIN", "EBADF", "EINVAL", "EPERM"]);
+
+/**
+ * close(2). Linux releases the fd even when close reports an error (EINTR, EIO), so
+ * this never retries: a retry could close an fd another thread just opened.
+ */
+export function close(fd: number): void {
+  check(lib().bt_close(v.fd(fd)), CLOSE);
+}
+
+/** Sets or clears O_NONBLOCK; returns whether it was set before. */
+export function setNonblocking(fd: number, on: boolean): boolean {
+  return (check(lib().bt_set_nonblocking(v.fd(fd), on ? 1 : 0), FCNTL) & 0o4000) !== 0;
+}
+
+const counter = new BigUint64Array(1);
+
+/**
+ * One read(2) of an 8-byte counter. Returns the value, or null when the fd is
+ * non-blocking and nothing is there (EAGAIN); throws the call's error otherwise.
+ */
+export function readCounter(fd: number, call: CallSpec): bigint | null {
+  const read = lib().bt_read_u64;
+  for (;;) {
+    const r = read(fd, counter);
+    if (r === 8) return counter[0]!;
+    if (r === -EAGAIN) return null;
+    if (r === -EINTR) continue;
+    if (r < 0) throw errorFor(r, call);
+    throw new InternalError(ERRNO.EIO!, call.syscall, undefined, `short read of ${r} bytes where the kernel writes 8`);
+  }
+}
+
+/** One write(2) of an 8-byte counter. Returns false on EAGAIN, throws on other errors. */
+export function writeCounter(fd: number, value: bigint, call: CallSpec): boolean {
+  const write = lib().bt_write_u64;
+  for (;;) {
+    const r = write(fd, value);
+    if (r === 8) return true;
+    if (r === -EAGAIN) return false;
+    if (r === -EINTR) continue;
+    if (r < 0) throw errorFor(r, call);
+    throw new InternalError(ERRNO.EIO!, call.syscall, undefined, `short write of ${r} bytes where the kernel takes 8`);
+  }
+}
+
+/** Generic read(2) into `buf`; returns the byte count, or null on EAGAIN. */
+export function readInto(fd: number, buf: Uint8Array, call: CallSpec): number | null {
+  const read = lib().bt_read;
+  for (;;) {
+    const r = read(fd, buf, buf.byteLength);
+    if (r >= 0) return r;
+    if (r === -EAGAIN) return null;
+    if (r !== -EINTR) throw errorFor(r, call);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Argument checks done before a call reaches the kernel. They throw the builtin
+ * TypeError (wrong type) or RangeError (right type, value out of range), with the
+ * argument named, so that nothing is silently truncated, rounded or wrapped.
+ */
+
+export const U64_MAX = (1n << 64n) - 1n;
+export const I64_MAX = (1n << 63n) - 1n;
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? `an instance of ${(v as object).constructor?.name ?? "Object"}` : `type ${typeof v}`;
+}
+
+/** An integer in [min, max], given as a number (safe integer) or bigint; returned as a number. */
+export function int(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value === "bigint") {
+    if (value < BigInt(min) || value > BigInt(max)) throw new RangeError(`${what} must be an integer from ${min} to ${max}, got ${value}`);
+    return Number(value);
+  }
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${typeName(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${what} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** An integer in [min, max] (bigint bounds), given as a number (safe integer) or bigint; returned as bigint. */
+export function bigint(value: unknown, what: string, min: bigint, max: bigint): bigint {
+  let v: bigint;
+  if (typeof value === "bigint") v = value;
+  else if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer or a bigint, got ${value}`);
+    v = BigInt(value);
+  } else throw new TypeError(`${what} must be a bigint or a number, got ${typeName(value)}`);
+  if (v < min || v > max) throw new RangeError(`${what} must be from ${min} to ${max}, got ${v}`);
+  return v;
+}
+
+/** A file descriptor number: a non-negative 32-bit int. */
+export function fd(value: unknown, what = "fd"): number {
+  return int(value, what, 0, 0x7fffffff);
+}
+
+/** Flag bits: an int that sets no bit outside `allowed`. */
+export function flags(value: unknown, what: string, allowed: number): number {
+  const v = int(value, what, 0, 0x7fffffff);
+  if ((v & ~allowed) !== 0) throw new RangeError(`${what} has unknown bits 0x${(v & ~allowed).toString(16)}`);
+  return v;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Bytes for the kernel: a string (encoded as UTF-8) or a Buffer/Uint8Array (taken as is,
+ * since Linux names are bytes). A NUL byte inside is an error, never a truncation; so is
+ * a name longer than `maxLen` bytes. Returns the bytes with a terminating NUL appended.
+ */
+export function cstring(value: unknown, what: string, maxLen = Infinity): Uint8Array {
+  let bytes: Uint8Array;
+  if (typeof value === "string") bytes = encoder.encode(value);
+  else if (value instanceof Uint8Array) bytes = value;
+  else throw new TypeError(`${what} must be a string or a Uint8Array, got ${typeName(value)}`);
+  if (bytes.includes(0)) throw new TypeError(`${what} must not contain NUL bytes`);
+  if (bytes.length > maxLen) throw new RangeError(`${what} is ${bytes.length} bytes; the limit is ${maxLen}`);
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  return out;
+}
