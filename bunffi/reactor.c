@@ -1,7 +1,15 @@
 /* The readiness reactor's native half: one helper thread per JS thread, blocked in
- * epoll_wait, that reports each ready fd to JS through a threadsafe JSCallback.
+ * epoll_wait, that reports each ready fd by writing its number (4 bytes) into a pipe
+ * which the JS thread reads with Bun's own fd stream.
+ *
+ * Why a pipe and not a threadsafe JSCallback: a callback into a Worker that has been
+ * terminated crashes the whole process (measured: SIGSEGV), and Bun runs no hook on
+ * terminate() that could stop the thread first. A pipe needs no live JS at the other
+ * end: reports to a dead Worker just sit in its pipe.
+ *
  * Registrations are EPOLLONESHOT: an fd reports once, then JS re-arms it only after a
- * read said EAGAIN, so a busy fd never floods the JS thread with wake-ups. */
+ * read said EAGAIN, so a busy fd never floods the pipe and the pipe (64 KiB, 16384
+ * reports) cannot fill while JS lives. The write end blocks, so no report is dropped. */
 #include "butter.h"
 
 typedef unsigned long pthread_t;
@@ -11,9 +19,10 @@ int pthread_sigmask(int how, const void *set, void *old);
 int epoll_create1(int flags);
 int epoll_ctl(int ep, int op, int fd, void *event);
 int epoll_wait(int ep, void *events, int max, int timeout);
-int eventfd(unsigned int initval, int flags);
+int pipe2(int fds[2], int flags);
 
-#define EPOLL_CLOEXEC 02000000
+#define O_CLOEXEC 02000000
+#define O_NONBLOCK 04000
 #define EPOLL_CTL_ADD 1
 #define EPOLL_CTL_DEL 2
 #define EPOLL_CTL_MOD 3
@@ -23,6 +32,7 @@ int eventfd(unsigned int initval, int flags);
 #define ENOENT 2
 #define SIG_BLOCK 0
 #define SIG_SETMASK 2
+#define BATCH 64 /* 64 reports = 256 bytes: one write, atomic (under PIPE_BUF) */
 
 /* struct epoll_event is packed on x86-64 only (uapi eventpoll.h, EPOLL_PACKED). */
 #ifdef __x86_64__
@@ -31,53 +41,50 @@ struct __attribute__((packed)) ep_event { unsigned int events; u64 data; };
 struct ep_event { unsigned int events; u64 data; };
 #endif
 
-#define STOP_TAG (~0ull)
-static int g_ep = -1, g_stop = -1;
-static void (*g_ready)(int fd);
+static int g_ep = -1, g_pipe[2] = { -1, -1 };
 
 static void *reactor_loop(void *arg) {
-  struct ep_event ev[64];
+  struct ep_event ev[BATCH];
+  int fds[BATCH];
   (void)arg;
   for (;;) {
-    int n = epoll_wait(g_ep, ev, 64, -1);
+    int n = epoll_wait(g_ep, ev, BATCH, -1);
     if (n < 0) {
       if (*__errno_location() == EINTR) continue;
       return 0;
     }
-    for (int i = 0; i < n; i++) {
-      if (ev[i].data == STOP_TAG) return 0;
-      g_ready((int)ev[i].data);
-    }
+    for (int i = 0; i < n; i++) fds[i] = (int)ev[i].data;
+    /* A blocking write of <= PIPE_BUF bytes to a pipe is all-or-nothing; EINTR cannot
+     * happen with every signal blocked. Any other failure means the reader is gone. */
+    if (n > 0 && write(g_pipe[1], fds, (size_t)n * 4) < 0) return 0;
   }
 }
 
-/* Starts the thread; returns the epoll fd or -errno. The thread is created with every
- * signal blocked so that it never takes a signal meant for the process (signalfd users
- * rely on that), and detached: it ends with the process or at bt_reactor_stop. */
-int bt_reactor_start(void *ready) {
+/* Starts the thread; returns the pipe's read end (non-blocking, for JS) or -errno.
+ * The thread is created with every signal blocked so that it never takes a signal meant
+ * for the process (signalfd users rely on that), and detached: it ends with the process. */
+int bt_reactor_start(void) {
   u64 all[16], old[16];
   pthread_t t;
   int err;
   for (int i = 0; i < 16; i++) all[i] = ~0ull;
-  g_ready = (void (*)(int))ready;
-  g_ep = epoll_create1(EPOLL_CLOEXEC);
+  g_ep = epoll_create1(O_CLOEXEC);
   if (g_ep < 0) return NEG_ERRNO;
-  g_stop = eventfd(0, 02000000 /* EFD_CLOEXEC */);
-  if (g_stop < 0) { err = NEG_ERRNO; close(g_ep); return err; }
-  struct ep_event se = { EPOLLIN, STOP_TAG };
-  if (epoll_ctl(g_ep, EPOLL_CTL_ADD, g_stop, &se) < 0) goto fail;
+  /* only the read end is non-blocking: pipe2 sets both, so make the write end anew */
+  if (pipe2(g_pipe, O_CLOEXEC) < 0) { err = NEG_ERRNO; close(g_ep); return err; }
   pthread_sigmask(SIG_BLOCK, all, old);
   err = pthread_create(&t, 0, reactor_loop, 0);
   pthread_sigmask(SIG_SETMASK, old, 0);
-  if (err) { *__errno_location() = err; goto fail; }
+  if (err) {
+    close(g_pipe[0]); close(g_pipe[1]); close(g_ep);
+    return -err;
+  }
   pthread_detach(t);
-  return g_ep;
-fail:
-  err = NEG_ERRNO;
-  close(g_stop);
-  close(g_ep);
-  return err;
+  return g_pipe[0];
 }
+
+/* The reactor's own fds, for leak accounting: [epoll fd, pipe read end, pipe write end]. */
+void bt_reactor_fds(int *out) { out[0] = g_ep; out[1] = g_pipe[0]; out[2] = g_pipe[1]; }
 
 /* Asks for one readiness report of fd. Returns 0 or -errno (EPERM: fd cannot be polled). */
 int bt_reactor_arm(int fd) {
@@ -88,9 +95,3 @@ int bt_reactor_arm(int fd) {
 }
 
 int bt_reactor_disarm(int fd) { RET(epoll_ctl(g_ep, EPOLL_CTL_DEL, fd, 0)); }
-
-/* Ends the thread (a Worker that exits must not leave it calling into a dead JS thread). */
-int bt_reactor_stop(void) {
-  u64 one = 1;
-  RET(write(g_stop, &one, 8));
-}

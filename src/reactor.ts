@@ -2,29 +2,35 @@
  * The one place that waits for an fd to become readable. Callers read first and come
  * here only after the kernel said EAGAIN (the tokio AsyncFd pattern).
  *
- * How: a helper thread per JS thread blocks in epoll_wait and reports a ready fd through
- * a threadsafe JSCallback (bunffi/reactor.c). Chosen by measurement over
- * `Bun.file(fd).stream()`, which wakes faster but reads the fd itself and reads ahead:
- * a counter written after a chunk was delivered was consumed into the stream's buffer,
- * so our own reads would see EAGAIN while data sat in Bun's buffer, and cancelling the
- * stream could drop it (README, "The reactor").
+ * How (bunffi/reactor.c): a helper thread per JS thread blocks in epoll_wait and writes
+ * the number of each ready fd into a pipe; this thread reads the pipe with Bun's own
+ * fd stream (`Bun.file(fd).stream()`), so the wake-up arrives through Bun's event loop.
  *
- * A registration is one-shot. A report may arrive late (after a cancel, or for an fd
- * number since reused); that is harmless, because a waiter reads before it believes.
+ * Why not the alternatives (measured, README "The reactor"):
+ * - `Bun.file(targetFd).stream()` on the fd itself wakes fastest, but Bun then reads the
+ *   fd and reads ahead: data sits in Bun's buffer where our own reads cannot see it
+ *   (reordering), and cancelling the stream drops it.
+ * - A threadsafe JSCallback from the helper thread: a call into a Worker that was
+ *   terminated crashes the process, and terminate() runs no hook to stop the thread.
+ *
+ * An open stream keeps the process alive, so the stream is open only while some wait
+ * is pending; when the last one ends, it is closed on the next turn of the loop (reports
+ * it held can only be for waits that are over). A registration is one-shot. A report
+ * may arrive late (after a cancel, or for an fd number since reused); that is harmless,
+ * because a waiter reads before it believes.
  */
-import { JSCallback } from "bun:ffi";
 import { helpers } from "../bunffi/load.ts";
 import { defineCall, check, OSError } from "./errors.ts";
 
 const lib = helpers("reactor.c", {
-  bt_reactor_start: { args: ["ptr"], returns: "i32" },
+  bt_reactor_start: { args: [], returns: "i32" },
+  bt_reactor_fds: { args: ["ptr"], returns: "void" },
   bt_reactor_arm: { args: ["i32"], returns: "i32" },
   bt_reactor_disarm: { args: ["i32"], returns: "i32" },
-  bt_reactor_stop: { args: [], returns: "i32" },
 });
 
-// The union of epoll_create1(2), eventfd(2) and pthread_create(3) failures at start-up.
-const START = defineCall("epoll_create1", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM", "ENODEV", "EAGAIN"]);
+// The union of epoll_create1(2), pipe2(2) and pthread_create(3) failures at start-up.
+const START = defineCall("epoll_create1", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM", "EAGAIN"]);
 // epoll_ctl(2): EPERM here means "this fd cannot be polled" (a regular file), not a
 // missing privilege, so it stays a plain OSError.
 const CTL = defineCall("epoll_ctl", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOENT", "ENOMEM", "ENOSPC", "EPERM"], {
@@ -32,31 +38,62 @@ const CTL = defineCall("epoll_ctl", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOE
 });
 
 const waiters = new Map<number, () => void>();
-let epfd = -1;
-let callback: JSCallback | undefined;
-// A pending wait keeps the process alive, as a pending socket read does; an idle
-// reactor does not.
-let keepAlive: ReturnType<typeof setInterval> | undefined;
+let reportFd = -1;
+let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+let closeScheduled = false;
+// a report split across two chunks (not expected: the thread writes whole reports)
+let partial: Uint8Array | undefined;
 
-function onReady(fd: number): void {
-  const wake = waiters.get(fd);
-  if (wake === undefined) return; // late report after a cancel: nothing to do
-  waiters.delete(fd);
-  if (waiters.size === 0) keepAlive?.unref();
-  wake();
+function dispatch(chunk: Uint8Array): void {
+  let bytes = chunk;
+  if (partial !== undefined) {
+    bytes = new Uint8Array(partial.length + chunk.length);
+    bytes.set(partial);
+    bytes.set(chunk, partial.length);
+    partial = undefined;
+  }
+  const whole = bytes.length & ~3;
+  if (whole < bytes.length) partial = bytes.slice(whole);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, whole);
+  for (let i = 0; i < whole; i += 4) {
+    const fd = view.getInt32(i, true);
+    const wake = waiters.get(fd);
+    if (wake === undefined) continue; // late report after a cancel: nothing to do
+    waiters.delete(fd);
+    wake();
+  }
+  if (waiters.size === 0) scheduleClose();
 }
 
-function start(): void {
-  const cb = new JSCallback(onReady, { args: ["i32"], returns: "void", threadsafe: true });
-  try {
-    epfd = check(lib().bt_reactor_start(cb.ptr), START);
-  } catch (e) {
-    cb.close();
-    throw e;
+async function pump(r: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  for (;;) {
+    const { value, done } = await r.read();
+    if (done || r !== reader) return;
+    dispatch(value);
   }
-  callback = cb;
-  keepAlive = setInterval(() => {}, 2 ** 31 - 1);
-  keepAlive.unref();
+}
+
+function scheduleClose(): void {
+  if (closeScheduled) return;
+  closeScheduled = true;
+  setImmediate(() => {
+    closeScheduled = false;
+    if (waiters.size > 0 || reader === undefined) return;
+    const r = reader;
+    reader = undefined;
+    partial = undefined;
+    r.cancel().catch(() => {});
+  });
+}
+
+function open(): void {
+  if (reportFd < 0) reportFd = check(lib().bt_reactor_start(), START);
+  const r = Bun.file(reportFd).stream().getReader();
+  reader = r;
+  pump(r).catch(() => {
+    // the stream failed (it cannot, short of a bug in Bun): let the next wait reopen it
+    if (reader === r) reader = undefined;
+  });
 }
 
 /**
@@ -64,23 +101,25 @@ function start(): void {
  * hang-up pending). One waiter per fd: a second call replaces the first's callback.
  */
 export function waitReadable(fd: number, wake: () => void): void {
-  if (callback === undefined) start();
+  if (reader === undefined) open();
   check(lib().bt_reactor_arm(fd), CTL);
   waiters.set(fd, wake);
-  keepAlive!.ref();
 }
 
 /** Forgets a pending wait on `fd`; call it before closing `fd`. */
 export function cancel(fd: number): void {
   if (!waiters.delete(fd)) return;
-  if (waiters.size === 0) keepAlive?.unref();
   // ENOENT/EBADF mean the registration is already gone; nothing else can fail here.
   lib().bt_reactor_disarm(fd);
+  if (waiters.size === 0) scheduleClose();
 }
 
-/** The reactor's own epoll fd (-1 before first use): it lives as long as the thread. */
-export function reactorFd(): number {
-  return epfd;
+/** The reactor's own fds ([] before first use); they live as long as its thread. */
+export function reactorFds(): number[] {
+  if (reportFd < 0) return [];
+  const out = new Int32Array(3);
+  lib().bt_reactor_fds(out);
+  return [...out];
 }
 
 /** How many fds are waited on now. */
