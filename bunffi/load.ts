@@ -5,8 +5,7 @@
  * helpers declare what they use in butter.h.
  */
 import { cc, type FFIFunction, type ConvertFns } from "bun:ffi";
-
-const here = import.meta.dir;
+import { fileURLToPath } from "node:url";
 
 /** Returns a getter that compiles `bunffi/<file>` on first use and caches its symbols. */
 export function helpers<const S extends Record<string, FFIFunction>>(
@@ -16,7 +15,7 @@ export function helpers<const S extends Record<string, FFIFunction>>(
   let compiled: ConvertFns<S> | undefined;
   return () => {
     if (compiled === undefined) {
-      compiled = cc({ source: `${here}/${file}`, symbols }).symbols as ConvertFns<S>;
+      compiled = cc({ source: fileURLToPath(new URL(file, import.meta.url)), symbols }).symbols as ConvertFns<S>;
       compiledFiles.push(file);
     }
     return compiled;

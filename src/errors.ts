@@ -40,7 +40,7 @@ export class OSError extends Error implements SystemErrorFields {
   readonly code: string;
   readonly errno: number;
   readonly syscall: string;
-  readonly path?: string;
+  declare readonly path?: string;
   constructor(errno: number, syscall: string, path?: string, detail?: string) {
     const [code, message] = describe(errno, syscall, path, detail);
     super(message);
@@ -62,7 +62,7 @@ export class InternalError extends Error implements SystemErrorFields {
   readonly code: string;
   readonly errno: number;
   readonly syscall: string;
-  readonly path?: string;
+  declare readonly path?: string;
   constructor(errno: number, syscall: string, path?: string, detail?: string) {
     const [code, message] = describe(errno, syscall, path, detail ?? "a bug in butter; please report it");
     super(message);

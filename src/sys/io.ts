@@ -36,6 +36,11 @@ export function setNonblocking(fd: number, on: boolean): boolean {
 
 const counter = new BigUint64Array(1);
 
+// A counter moves 8 bytes or nothing; anything else is surfaced, never taken for a value.
+function partial(n: number, call: CallSpec): InternalError {
+  return new InternalError(ERRNO.EIO!, call.syscall, undefined, `${call.syscall} moved ${n} of the 8 bytes of a counter`);
+}
+
 /**
  * One read(2) of an 8-byte counter. Returns the value, or null when the fd is
  * non-blocking and nothing is there (EAGAIN); throws the call's error otherwise.
@@ -48,7 +53,7 @@ export function readCounter(fd: number, call: CallSpec): bigint | null {
     if (r === -EAGAIN) return null;
     if (r === -EINTR) continue;
     if (r < 0) throw errorFor(r, call);
-    throw new InternalError(ERRNO.EIO!, call.syscall, undefined, `short read of ${r} bytes where the kernel writes 8`);
+    throw partial(r, call);
   }
 }
 
@@ -61,7 +66,7 @@ export function writeCounter(fd: number, value: bigint, call: CallSpec): boolean
     if (r === -EAGAIN) return false;
     if (r === -EINTR) continue;
     if (r < 0) throw errorFor(r, call);
-    throw new InternalError(ERRNO.EIO!, call.syscall, undefined, `short write of ${r} bytes where the kernel takes 8`);
+    throw partial(r, call);
   }
 }
 

@@ -1,0 +1,72 @@
+/**
+ * Runs a piece of TypeScript in a child Bun process, optionally inside new namespaces
+ * (`unshare`), and hands back what it printed. Privileged tests use it so that nothing
+ * they do (sethostname, mount, seccomp, signal dispositions) can touch the host or the
+ * test runner: a crash or a bad mask dies with the child.
+ *
+ * The script gets `butter` (this checkout's src/index.ts) imported as `b`, and reports
+ * by calling `report(value)`, which prints one JSON line the parent parses.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+const MARK = "@@butter-report@@";
+
+export interface ChildOptions {
+  /** unshare(1) options, e.g. ["--uts"] or ["--mount", "--fork"]; none: no namespaces */
+  unshare?: string[];
+  /** a shell snippet run first inside the namespaces (as root), e.g. mounts */
+  setup?: string;
+  /** a command prefix such as ["setpriv", "--bounding-set=-sys_admin", ...] */
+  prefix?: string[];
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface ChildResult {
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** every value the script passed to report(), in order */
+  reports: unknown[];
+}
+
+/** Whether this process may create the namespaces privileged tests need. */
+export function canUnshare(flags: string[] = ["--uts"]): boolean {
+  const r = spawnSync("unshare", [...flags, "true"], { stdio: "ignore" });
+  return r.status === 0;
+}
+
+export function runChild(script: string, opts: ChildOptions = {}): ChildResult {
+  const dir = mkdtempSync(join(tmpdir(), "butter-child-"));
+  const file = join(dir, "script.ts");
+  writeFileSync(
+    file,
+    `import * as b from ${JSON.stringify(join(ROOT, "src/index.ts"))};\n` +
+      `const report = (v: unknown) => console.log(${JSON.stringify(MARK)} + JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() + "n" : x));\n` +
+      `void b; void report;\n${script}\n`,
+  );
+  try {
+    const bun = process.execPath;
+    let argv = [...(opts.prefix ?? []), bun, file];
+    if (opts.setup !== undefined) argv = ["sh", "-ec", `${opts.setup}\nexec "$@"`, "sh", ...argv];
+    if (opts.unshare !== undefined) argv = ["unshare", ...opts.unshare, ...argv];
+    const r = spawnSync(argv[0]!, argv.slice(1), {
+      encoding: "utf8",
+      timeout: opts.timeoutMs ?? 20_000,
+      env: { ...process.env, ...opts.env },
+    });
+    const reports: unknown[] = [];
+    for (const line of (r.stdout ?? "").split("\n")) {
+      if (line.startsWith(MARK)) reports.push(JSON.parse(line.slice(MARK.length)));
+    }
+    return { status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "", reports };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

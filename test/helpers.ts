@@ -1,0 +1,38 @@
+// Small tools the tests share.
+import { constants, openSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+/** The flags field of /proc/self/fdinfo/<fd>, as a number (octal in the file). */
+export function fdFlags(fd: number): number {
+  const m = /flags:\s+([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+  return Number.parseInt(m![1]!, 8);
+}
+
+/** A FIFO opened read-write and non-blocking (both ends in one fd), and a cleanup. */
+export function fifo(): { fd: number; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "butter-fifo-"));
+  const path = join(dir, "f");
+  spawnSync("mkfifo", [path]);
+  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
+  return {
+    fd,
+    dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Catches what fn throws (for asserting several fields at once). */
+export function thrown(fn: () => unknown): any {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a throw");
+}

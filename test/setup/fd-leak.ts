@@ -1,0 +1,43 @@
+// Fails a test file that leaves an fd open that the process did not have before it.
+// The reactor's own fds (one epoll fd and one pipe per JS thread, living as long as its
+// helper thread) are the library's by design and are not counted.
+import { readdirSync, readlinkSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, expect } from "vitest";
+import { reactorFds } from "../../src/reactor.ts";
+
+function openFds(): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const name of readdirSync("/proc/self/fd")) {
+    try {
+      out.set(Number(name), readlinkSync(`/proc/self/fd/${name}`));
+    } catch {
+      // the fd readdir itself used, already closed
+    }
+  }
+  return out;
+}
+
+let before: Map<number, string>;
+
+beforeAll(() => {
+  // Bun creates an event loop of its own (an epoll fd and an eventfd) on a thread's
+  // first spawnSync, and keeps it: make it exist before the snapshot.
+  spawnSync("true");
+  before = openFds();
+});
+
+afterAll(async () => {
+  // Objects a test dropped on purpose are closed by the FinalizationRegistry: let it run.
+  for (let i = 0; i < 3; i++) {
+    Bun.gc(true);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const ours = new Set(reactorFds());
+  const leaked: string[] = [];
+  for (const [fd, target] of openFds()) {
+    if (ours.has(fd) || before.get(fd) === target) continue;
+    leaked.push(`${fd} -> ${target}`);
+  }
+  expect(leaked, "fds left open by this test file").toEqual([]);
+});

@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // The forks pool does not start under Bun; threads does.
+    pool: "threads",
+    // One file at a time: the fd-leak check compares this process's fd table before
+    // and after each file, which only means something when no other file runs beside it.
+    fileParallelism: false,
+    setupFiles: ["test/setup/fd-leak.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts", "bunffi/**/*.ts"],
+      reporter: ["text", "json-summary"],
+      thresholds: { lines: 95, branches: 90, functions: 95, statements: 95 },
+    },
+  },
+});
