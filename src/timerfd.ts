@@ -36,7 +36,7 @@ export function toNanoseconds(d: Duration, what: string): bigint {
   if (!Number.isFinite(d) || d < 0) throw new RangeError(`${what} must be a finite, non-negative number of milliseconds, got ${d}`);
   const whole = Math.trunc(d);
   const ns = BigInt(whole) * 1_000_000n + BigInt(Math.round((d - whole) * 1e6));
-  if (ns > MAX_NS) throw new RangeError(`${what} is more than a timespec holds`);
+  if (ns > MAX_NS) throw new RangeError(`${what} is longer than a timer can be set (2^63-1 ns)`);
   return ns;
 }
 

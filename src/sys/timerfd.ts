@@ -24,8 +24,12 @@ export const TFD_NONBLOCK = 0o4000;
 export const TFD_TIMER_ABSTIME = 1;
 export const TFD_TIMER_CANCEL_ON_SET = 2;
 
-/** The largest time a timespec holds, in nanoseconds. */
-export const MAX_NS = v.I64_MAX * 1_000_000_000n + 999_999_999n;
+/**
+ * The longest time a timer takes, in nanoseconds (2^63-1, about 292 years): the kernel
+ * keeps timer times as signed 64-bit nanoseconds and silently clamps a longer timespec,
+ * so butter refuses one instead.
+ */
+export const MAX_NS = v.I64_MAX;
 
 /** A timer setting: both fields in nanoseconds; a zero `value` means disarmed. */
 export interface Itimerspec {

@@ -1,0 +1,64 @@
+import { existsSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { compiledFiles, helpers } from "../bunffi/load.ts";
+import { getpid } from "../src/sys/process.ts";
+import { canUnshare, runChild } from "../harness/child.ts";
+
+describe("helper loader", () => {
+  test("compiles a helper file once per thread, on first use", () => {
+    getpid();
+    getpid();
+    expect(compiledFiles.filter((f) => f === "process.c")).toEqual(["process.c"]);
+  });
+
+  test("a helper that does not compile fails loudly at first use", () => {
+    const get = helpers("no-such-helper.c", { f: { args: [], returns: "i32" } });
+    expect(() => get()).toThrow(/no-such-helper\.c/);
+  });
+
+  test("each helper file declares what it uses: no system #include", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const dir = new URL("../bunffi/", import.meta.url).pathname;
+    for (const f of readdirSync(dir).filter((n) => n.endsWith(".c") || n.endsWith(".h"))) {
+      const includes = readFileSync(dir + f, "utf8").match(/^#include\s+\S+/gm) ?? [];
+      expect(includes.every((i) => i === '#include "butter.h"'), `${f}: ${includes}`).toBe(true);
+    }
+  });
+
+  test.skipIf(!canUnshare(["--mount"]))(
+    "works with no libc headers and no C compiler (mount namespace; needs CAP_SYS_ADMIN)",
+    () => {
+      // Inside: /usr/include is an empty tmpfs and every compiler driver is /dev/null.
+      const hide = ["cc", "gcc", "c99", "tcc", "clang", "x86_64-linux-gnu-gcc", "gcc-12", "x86_64-linux-gnu-gcc-12", "cpp"]
+        .map((c) => `/usr/bin/${c}`)
+        .filter(existsSync);
+      const setup = [
+        "mount -t tmpfs none /usr/include",
+        ...hide.map((p) => `mount --bind /dev/null ${p}`),
+      ].join("\n");
+      const r = runChild(
+        `
+        const fs = require("fs");
+        const { spawnSync } = require("child_process");
+        report({ headers: fs.readdirSync("/usr/include").length, cc: spawnSync("cc", ["--version"]).status });
+        // every family, so that every helper file is compiled here
+        const e = new b.EventfdAsync(); setTimeout(() => e.write(3), 10); report(String(await e.get())); e.close();
+        const t = new b.Timerfd(b.CLOCK_MONOTONIC, b.TFD_NONBLOCK).after(0); await Bun.sleep(2); report(String(t.read())); t.close();
+        report(b.getpid() === process.pid && b.gethostname().length > 0);
+        const { compiledFiles } = await import(${JSON.stringify(new URL("../bunffi/load.ts", import.meta.url).pathname)});
+        report(compiledFiles.sort());
+        `,
+        { unshare: ["--mount"], setup },
+      );
+      expect(r.stderr).toBe("");
+      expect(r.reports[0]).toMatchObject({ headers: 0 });
+      expect((r.reports[0] as { cc: number | null }).cc).not.toBe(0);
+      expect(r.reports.slice(1)).toEqual([
+        "3",
+        "1",
+        true,
+        ["eventfd.c", "hostname.c", "io.c", "process.c", "reactor.c", "timerfd.c"],
+      ]);
+    },
+  );
+});
