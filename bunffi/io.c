@@ -6,8 +6,8 @@ int fcntl(int fd, int cmd, ...);
 #define F_SETFL 4
 #define O_NONBLOCK 04000
 
-long bt_read(int fd, void *buf, long len) { RET(read(fd, buf, (size_t)len)); }
-long bt_write(int fd, const void *buf, long len) { RET(write(fd, buf, (size_t)len)); }
+/* len is at most INT_MAX (the JS side passes a buffer's length), so the count fits an int. */
+int bt_read(int fd, void *buf, int len) { RET(read(fd, buf, (size_t)len)); }
 int bt_close(int fd) { RET(close(fd)); }
 
 /* Reads one 8-byte counter (eventfd value, timerfd expirations) into *out.

@@ -39,7 +39,11 @@ const CTL = defineCall("epoll_ctl", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOE
 
 const waiters = new Map<number, () => void>();
 let reportFd = -1;
-let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+interface Reader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(): Promise<void>;
+}
+let reader: Reader | undefined;
 let closeScheduled = false;
 // a report split across two chunks (not expected: the thread writes whole reports)
 let partial: Uint8Array | undefined;
@@ -65,11 +69,11 @@ function dispatch(chunk: Uint8Array): void {
   if (waiters.size === 0) scheduleClose();
 }
 
-async function pump(r: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+async function pump(r: Reader): Promise<void> {
   for (;;) {
     const { value, done } = await r.read();
     if (done || r !== reader) return;
-    dispatch(value);
+    dispatch(value!);
   }
 }
 
@@ -88,7 +92,7 @@ function scheduleClose(): void {
 
 function open(): void {
   if (reportFd < 0) reportFd = check(lib().bt_reactor_start(), START);
-  const r = Bun.file(reportFd).stream().getReader();
+  const r: Reader = Bun.file(reportFd).stream().getReader();
   reader = r;
   pump(r).catch(() => {
     // the stream failed (it cannot, short of a bug in Bun): let the next wait reopen it

@@ -8,8 +8,7 @@ import { ERRNO } from "../errno.ts";
 import * as v from "../validate.ts";
 
 const lib = helpers("io.c", {
-  bt_read: { args: ["i32", "ptr", "i64"], returns: "i64_fast" },
-  bt_write: { args: ["i32", "ptr", "i64"], returns: "i64_fast" },
+  bt_read: { args: ["i32", "ptr", "i32"], returns: "i32" },
   bt_close: { args: ["i32"], returns: "i32" },
   bt_read_u64: { args: ["i32", "ptr"], returns: "i32" },
   bt_write_u64: { args: ["i32", "u64"], returns: "i32" },
