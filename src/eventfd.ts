@@ -2,14 +2,14 @@
  * `Eventfd` (event-like) and `EventfdAsync` (queue) over one eventfd. The events are
  * the counter values read, as bigints.
  */
-import { EventSource } from "./events.ts";
+import { CounterSource } from "./counter.ts";
 import { Queued } from "./queue.ts";
 import { errorFor, EAGAIN } from "./errors.ts";
-import { readCounter, writeCounter } from "./sys/io.ts";
+import { writeCounter } from "./sys/io.ts";
 import { eventfd, EFD_CLOEXEC, EFD_SEMAPHORE, EFD_NONBLOCK, EVENTFD_MAX, EVENTFD_READ, EVENTFD_WRITE } from "./sys/eventfd.ts";
 import * as v from "./validate.ts";
 
-export class Eventfd extends EventSource<bigint> {
+export class Eventfd extends CounterSource {
   protected readonly readCall = EVENTFD_READ;
 
   /**
@@ -18,16 +18,6 @@ export class Eventfd extends EventSource<bigint> {
    */
   constructor(initval: number = 0, flags: number = 0) {
     super(eventfd(initval, v.flags(flags, "flags", EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC) | EFD_CLOEXEC));
-  }
-
-  protected readBatch(fd: number): bigint[] | null {
-    const value = readCounter(fd, EVENTFD_READ);
-    return value === null ? null : [value];
-  }
-
-  /** Reads the counter (see `eventfdRead`). Same as `readEvent()`. */
-  read(): bigint {
-    return this.readEvent();
   }
 
   /**

@@ -9,6 +9,7 @@ export type { SystemErrorFields, CallSpec } from "./errors.ts";
 export { ERRNO, ERRNO_NAMES } from "./errno.ts";
 export { FdObject } from "./fd.ts";
 export { EventSource } from "./events.ts";
+export { CounterSource } from "./counter.ts";
 export { Queued, QueueEmpty, QueueClosed } from "./queue.ts";
 export type { WaitOptions } from "./queue.ts";
 

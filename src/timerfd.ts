@@ -6,9 +6,8 @@
  * Durations are milliseconds when given as a number (fractions allowed, like
  * setTimeout) and nanoseconds when given as a bigint.
  */
-import { EventSource } from "./events.ts";
+import { CounterSource } from "./counter.ts";
 import { Queued } from "./queue.ts";
-import { readCounter } from "./sys/io.ts";
 import {
   timerfdCreate,
   timerfdSettime,
@@ -51,7 +50,7 @@ export interface AtOptions {
   cancelOnSet?: boolean;
 }
 
-export class Timerfd extends EventSource<bigint> {
+export class Timerfd extends CounterSource {
   protected readonly readCall = TIMERFD_READ;
   /** The clock this timer runs on. */
   readonly clockid: number;
@@ -63,16 +62,6 @@ export class Timerfd extends EventSource<bigint> {
   constructor(clockid: number = CLOCK_MONOTONIC, flags: number = 0) {
     super(timerfdCreate(clockid, v.flags(flags, "flags", TFD_NONBLOCK | TFD_CLOEXEC) | TFD_CLOEXEC));
     this.clockid = clockid;
-  }
-
-  protected readBatch(fd: number): bigint[] | null {
-    const n = readCounter(fd, TIMERFD_READ);
-    return n === null ? null : [n];
-  }
-
-  /** Expirations since the last read (waits for one on a blocking fd). Same as `readEvent()`. */
-  read(): bigint {
-    return this.readEvent();
   }
 
   /** Fires once, `delay` from now. A delay of 0 fires at once (the kernel reads 0 as "disarm"). */

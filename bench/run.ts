@@ -1,0 +1,82 @@
+// butter's benchmarks, all measured in one run on this machine: medians of several runs,
+// ratios against a C baseline and against peers. Usage: bun bench/run.ts [--quick]
+// Needs gcc (C baselines) and python3 (asyncio peer); see README "Benchmarks".
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const quick = process.argv.includes("--quick");
+const RUNS = quick ? 3 : 7;
+const N = quick ? 50_000 : 200_000;
+const NWAIT = quick ? 5_000 : 20_000;
+
+function sh(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+function measure(cmd: string, args: string[]): number {
+  return median(Array.from({ length: RUNS }, () => Number(sh(cmd, args))));
+}
+
+mkdirSync(here("build"), { recursive: true });
+for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads"]) {
+  sh("gcc", ["-O2", "-pthread", "-o", here(`build/${c}`), here(`c/${c}.c`)]);
+}
+const bun = process.execPath;
+const js = (mode: string, n: number) => measure(bun, [here("eventfd.ts"), mode, String(n)]);
+
+const rows: [string, number, string][] = [];
+const row = (name: string, ns: number, base?: number) =>
+  rows.push([name, ns, base === undefined ? "" : `${(ns / base).toFixed(2)}x`]);
+
+const cSync = measure(here("build/eventfd_sync"), [String(N)]);
+row("sync   C: write+read", cSync);
+const raw = js("raw", N);
+row("sync   bare bun:ffi: write+read", raw, cSync);
+const sync = js("sync", N);
+row("sync   butter Eventfd: write()+read()", sync, cSync);
+
+const cEpoll = measure(here("build/eventfd_epoll"), [String(N)]);
+row("async  C: write+epoll_wait+read", cEpoll);
+const py = measure("python3", [here("eventfd_asyncio.py"), String(N)]);
+row("async  Python asyncio add_reader", py, cEpoll);
+const asy = js("async", N);
+row("async  butter EventfdAsync: write()+await get()", asy, cEpoll);
+
+const cThreads = measure(here("build/eventfd_threads"), [String(NWAIT)]);
+row("wait   C: two threads ping-pong", cThreads);
+const wait = js("wait", NWAIT);
+row("wait   butter: await get() woken by a Worker", wait, cThreads);
+
+// Import cost: a bare `bun -e 1` against importing butter, and against first use of
+// every family (which compiles the C helpers with bun:ffi's cc).
+const timeCmd = (args: string[]) =>
+  median(
+    Array.from({ length: RUNS * 2 }, () => {
+      const t0 = Bun.nanoseconds();
+      sh(bun, args);
+      return Bun.nanoseconds() - t0;
+    }),
+  );
+const index = here("../src/index.ts");
+const bare = timeCmd(["-e", "1"]);
+row("start  bun -e 1", bare);
+row("start  import butter", timeCmd(["-e", `await import(${JSON.stringify(index)})`]), bare);
+row(
+  "start  import + first use of every family",
+  timeCmd([
+    "-e",
+    `const b = await import(${JSON.stringify(index)}); b.getpid(); b.gethostname(); new b.Timerfd().close();` +
+      ` const e = new b.EventfdAsync(); setTimeout(() => e.write(1), 1); await e.get(); e.close();`,
+  ]),
+  bare,
+);
+
+const w = Math.max(...rows.map((r) => r[0].length));
+console.log(`butter benchmarks: median of ${RUNS} runs, ${N} ops (wait: ${NWAIT}), ${new Date().toISOString()}`);
+console.log(`${"".padEnd(w)}  ${"ns/op".padStart(10)}  vs first row of its group`);
+for (const [name, ns, ratio] of rows) console.log(`${name.padEnd(w)}  ${ns.toFixed(0).padStart(10)}  ${ratio}`);
+console.log(`butter's own cost over bare bun:ffi (sync): ${(sync / raw).toFixed(2)}x`);
