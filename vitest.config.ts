@@ -9,6 +9,7 @@ export default defineConfig({
     // and after each file, which only means something when no other file runs beside it.
     fileParallelism: false,
     setupFiles: ["test/setup/fd-leak.ts"],
+    reporters: ["default", "./harness/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     coverage: {

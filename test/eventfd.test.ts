@@ -17,6 +17,15 @@ describe("Eventfd", () => {
     e.write(9);
     expect(e.readEvents()).toEqual([9n]);
     expect(thrown(() => e.readEvent())).toMatchObject({ code: "EAGAIN", syscall: "read" });
+    expect(thrown(() => e.read())).toMatchObject({ code: "EAGAIN", syscall: "read" });
+  });
+
+  test("read() hands out a value empty() peeked before reading the kernel again", () => {
+    using e = new EventfdAsync(4);
+    expect(e.empty()).toBe(false);
+    e.write(6);
+    expect(e.read()).toBe(4n);
+    expect(e.read()).toBe(6n);
   });
 
   test("blocking by default (a read on an empty counter would wait)", () => {

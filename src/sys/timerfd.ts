@@ -40,7 +40,11 @@ export interface Itimerspec {
 }
 
 export const TIMERFD_CREATE = defineCall("timerfd_create", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM", "EPERM"]);
-export const TIMERFD_SETTIME = defineCall("timerfd_settime", ["EBADF", "EFAULT", "EINVAL", "ECANCELED"]);
+// ECANCELED: re-arming a TFD_TIMER_CANCEL_ON_SET timer whose clock jumped before it was
+// read (timerfd_create(2), NOTES): the same condition as the read's.
+export const TIMERFD_SETTIME = defineCall("timerfd_settime", ["EBADF", "EFAULT", "EINVAL", "ECANCELED"], {
+  special: { ECANCELED: ClockChangedError },
+});
 export const TIMERFD_GETTIME = defineCall("timerfd_gettime", ["EBADF", "EFAULT", "EINVAL"]);
 export const CLOCK_GETTIME = defineCall("clock_gettime", ["EFAULT", "EINVAL", "EOVERFLOW"]);
 // read(2) on a timerfd: timerfd_create(2) lists EAGAIN, ECANCELED and EINVAL.

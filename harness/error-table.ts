@@ -1,0 +1,26 @@
+/**
+ * Prints the README's error table from the registry of wrapped calls (src/errors.ts):
+ * for each call, every errno its man page documents and the class it becomes.
+ * `bun harness/error-table.ts` prints it; test/readme.test.ts checks the README has it.
+ */
+import { calls, classFor } from "../src/errors.ts";
+import { ERRNO_NAMES } from "../src/errno.ts";
+import "../src/index.ts"; // registers every family's calls
+
+export function errorTable(): string {
+  const lines = [
+    "| call | documented errno → class (any other errno: `UnknownError`; EPERM/EACCES: `PermissionError`; EFAULT: `InternalError`) |",
+    "| --- | --- |",
+  ];
+  const ids = [...calls.keys()].filter((id) => !id.includes("-test")).sort();
+  for (const id of ids) {
+    const spec = calls.get(id)!;
+    const cells = [...spec.documented]
+      .sort((a, b) => a - b)
+      .map((n) => `${ERRNO_NAMES[n]} → ${classFor(n, spec).name}`);
+    lines.push(`| \`${id}\` | ${cells.length ? cells.join(", ") : "none (always succeeds)"} |`);
+  }
+  return lines.join("\n");
+}
+
+if (import.meta.main) console.log(errorTable());
