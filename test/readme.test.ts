@@ -19,7 +19,7 @@ test("the set-up, demo and test commands it gives exist, and CI runs the same", 
   }
   expect(text).toContain("bun install --frozen-lockfile");
   expect(ci).toContain("bun install --frozen-lockfile");
-  expect(ci).toMatch(/^bun run test$/m);
+  expect(ci).toMatch(/^bun run test\b/m);
   expect(ci).toContain("bun run demo");
   expect(text).toContain(`npm install -g bun@${ci.match(/BUN_VERSION=(\S+)/)![1]}`);
 });
