@@ -36,10 +36,12 @@ function describe(errno: number, syscall: string, path?: string, detail?: string
   return [code, message];
 }
 
-export class OSError extends Error implements SystemErrorFields {
+/** What OSError and InternalError share: the Node-shaped fields and message. */
+abstract class ErrnoError extends Error implements SystemErrorFields {
   readonly code: string;
   readonly errno: number;
   readonly syscall: string;
+  // declared, not defined: an error without a path has no `path` key at all
   declare readonly path?: string;
   constructor(errno: number, syscall: string, path?: string, detail?: string) {
     const [code, message] = describe(errno, syscall, path, detail);
@@ -54,25 +56,15 @@ export class OSError extends Error implements SystemErrorFields {
   }
 }
 
+export class OSError extends ErrnoError {}
+
 export class PermissionError extends OSError {}
 export class UnknownError extends OSError {}
 export class ClockChangedError extends OSError {}
 
-export class InternalError extends Error implements SystemErrorFields {
-  readonly code: string;
-  readonly errno: number;
-  readonly syscall: string;
-  declare readonly path?: string;
+export class InternalError extends ErrnoError {
   constructor(errno: number, syscall: string, path?: string, detail?: string) {
-    const [code, message] = describe(errno, syscall, path, detail ?? "a bug in butter; please report it");
-    super(message);
-    this.code = code;
-    this.errno = errno;
-    this.syscall = syscall;
-    if (path !== undefined) this.path = path;
-  }
-  override get name(): string {
-    return "InternalError";
+    super(errno, syscall, path, detail ?? "a bug in butter; please report it");
   }
 }
 

@@ -36,3 +36,13 @@ export function thrown(fn: () => unknown): any {
   }
   throw new Error("expected a throw");
 }
+
+/** Runs fn with a new fd from make(), and closes it afterwards whatever happens. */
+export function withFd(make: () => number, fn: (fd: number) => void, close: (fd: number) => void): void {
+  const fd = make();
+  try {
+    fn(fd);
+  } finally {
+    close(fd);
+  }
+}

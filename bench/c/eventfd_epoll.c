@@ -1,21 +1,14 @@
 // Baseline: the async ping-pong in C: write(1), epoll_wait for readability, read().
 // Prints ns per round.
+#include "bench.h"
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 int main(int argc, char **argv) {
-  long n = argc > 1 ? atol(argv[1]) : 200000;
+  long n = iterations(argc, argv, 200000);
   int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   int ep = epoll_create1(EPOLL_CLOEXEC);
   struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd}, got;

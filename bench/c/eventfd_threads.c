@@ -1,11 +1,11 @@
 // Baseline for a forced wait: two threads ping-pong through two blocking eventfds, so
 // every round is a thread-to-thread wake-up. Prints ns per round.
+#include "bench.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 static int ping, pong;
@@ -21,19 +21,17 @@ static void *echo(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  n = argc > 1 ? atol(argv[1]) : 20000;
+  n = iterations(argc, argv, 20000);
   ping = eventfd(0, EFD_CLOEXEC);
   pong = eventfd(0, EFD_CLOEXEC);
   pthread_t t;
   pthread_create(&t, 0, echo, 0);
-  struct timespec a, b;
-  clock_gettime(CLOCK_MONOTONIC, &a);
+  double t0 = now_ns();
   uint64_t v = 1;
   for (long i = 0; i < n; i++) {
     if (write(ping, &v, 8) != 8 || read(pong, &v, 8) != 8) return 1;
   }
-  clock_gettime(CLOCK_MONOTONIC, &b);
-  printf("%.1f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n);
+  printf("%.1f\n", (now_ns() - t0) / n);
   pthread_join(t, 0);
   return 0;
 }

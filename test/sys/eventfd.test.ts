@@ -10,38 +10,32 @@ import {
 } from "../../src/sys/eventfd.ts";
 import { close } from "../../src/sys/io.ts";
 import { OSError } from "../../src/errors.ts";
-import { fdFlags, thrown } from "../helpers.ts";
+import { fdFlags, thrown, withFd } from "../helpers.ts";
 
-function withFd(initval: number, flags: number, fn: (fd: number) => void) {
-  const fd = eventfd(initval, flags);
-  try {
-    fn(fd);
-  } finally {
-    close(fd);
-  }
-}
+const withEventfd = (initval: number, flags: number, fn: (fd: number) => void) =>
+  withFd(() => eventfd(initval, flags), fn, close);
 
 describe("eventfd", () => {
   test("close-on-exec by default; flags as given otherwise", () => {
-    withFd(0, undefined as unknown as number, (fd) => expect(fdFlags(fd) & EFD_CLOEXEC).toBe(EFD_CLOEXEC));
+    withEventfd(0, undefined as unknown as number, (fd) => expect(fdFlags(fd) & EFD_CLOEXEC).toBe(EFD_CLOEXEC));
     const fd = eventfd();
     expect(fdFlags(fd) & EFD_CLOEXEC).toBe(EFD_CLOEXEC);
     close(fd);
-    withFd(0, EFD_NONBLOCK, (fd) => {
+    withEventfd(0, EFD_NONBLOCK, (fd) => {
       expect(fdFlags(fd) & EFD_CLOEXEC).toBe(0);
       expect(fdFlags(fd) & EFD_NONBLOCK).toBe(EFD_NONBLOCK);
     });
   });
 
   test("initval is the first value read; a read resets the counter", () => {
-    withFd(7, EFD_NONBLOCK | EFD_CLOEXEC, (fd) => {
+    withEventfd(7, EFD_NONBLOCK | EFD_CLOEXEC, (fd) => {
       expect(eventfdRead(fd)).toBe(7n);
       expect(thrown(() => eventfdRead(fd))).toMatchObject({ code: "EAGAIN", syscall: "read" });
     });
   });
 
   test("writes add up, to the 64-bit limit, exactly", () => {
-    withFd(0, EFD_NONBLOCK, (fd) => {
+    withEventfd(0, EFD_NONBLOCK, (fd) => {
       eventfdWrite(fd, 2);
       eventfdWrite(fd, 3n);
       expect(eventfdRead(fd)).toBe(5n);
@@ -51,7 +45,7 @@ describe("eventfd", () => {
   });
 
   test("a write that would overflow the counter is EAGAIN on a non-blocking fd", () => {
-    withFd(0, EFD_NONBLOCK, (fd) => {
+    withEventfd(0, EFD_NONBLOCK, (fd) => {
       eventfdWrite(fd, EVENTFD_MAX - 1n);
       eventfdWrite(fd, 1n);
       const e = thrown(() => eventfdWrite(fd, 1n));
@@ -62,7 +56,7 @@ describe("eventfd", () => {
   });
 
   test("EFD_SEMAPHORE reads 1 at a time", () => {
-    withFd(3, EFD_SEMAPHORE | EFD_NONBLOCK, (fd) => {
+    withEventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK, (fd) => {
       expect([eventfdRead(fd), eventfdRead(fd), eventfdRead(fd)]).toEqual([1n, 1n, 1n]);
       expect(() => eventfdRead(fd)).toThrow(OSError);
     });
@@ -87,7 +81,7 @@ describe("eventfd", () => {
     expect(() => eventfd(1.5)).toThrow(RangeError);
     expect(() => eventfd("1" as never)).toThrow(TypeError);
     expect(() => eventfd(0, 0o10)).toThrow(/unknown bits/);
-    withFd(0, EFD_NONBLOCK, (fd) => {
+    withEventfd(0, EFD_NONBLOCK, (fd) => {
       expect(() => eventfdWrite(fd, -1)).toThrow(RangeError);
       expect(() => eventfdWrite(fd, EVENTFD_MAX + 1n)).toThrow(RangeError); // the kernel's EINVAL, caught first
       expect(() => eventfdWrite(fd, 2 ** 60)).toThrow(RangeError); // not a safe integer: would round

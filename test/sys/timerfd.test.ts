@@ -16,16 +16,9 @@ import {
 import { close, readCounter } from "../../src/sys/io.ts";
 import { classFor, ClockChangedError, OSError, UnknownError } from "../../src/errors.ts";
 import { ERRNO } from "../../src/errno.ts";
-import { fdFlags, thrown } from "../helpers.ts";
+import { fdFlags, thrown, withFd } from "../helpers.ts";
 
-function withTimer(fn: (fd: number) => void, clock = CLOCK_MONOTONIC, flags = TFD_CLOEXEC | TFD_NONBLOCK) {
-  const fd = timerfdCreate(clock, flags);
-  try {
-    fn(fd);
-  } finally {
-    close(fd);
-  }
-}
+const withTimer = (fn: (fd: number) => void) => withFd(() => timerfdCreate(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), fn, close);
 
 describe("timerfdCreate", () => {
   test("CLOCK_MONOTONIC and close-on-exec by default", () => {
