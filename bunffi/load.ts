@@ -7,6 +7,19 @@
  */
 import { cc, type FFIFunction, type ConvertFns } from "bun:ffi";
 
+// biome-ignore lint: any function
+type AnyFn = (...args: any[]) => any;
+let wrapCall: ((fn: AnyFn) => AnyFn) | undefined;
+
+/**
+ * Test hook: every helper symbol compiled after this call is wrapped by `wrap`. The
+ * fault-injection suite uses it to mark the exact window of each helper call (see
+ * harness/fiu/). Compilation itself is never inside the window.
+ */
+export function wrapHelpers(wrap: (fn: AnyFn) => AnyFn): void {
+  wrapCall = wrap;
+}
+
 /** Returns a getter that compiles `bunffi/<file>` on first use and caches its symbols. */
 export function helpers<const S extends Record<string, FFIFunction>>(
   file: string,
@@ -15,7 +28,12 @@ export function helpers<const S extends Record<string, FFIFunction>>(
   let compiled: ConvertFns<S> | undefined;
   return () => {
     if (compiled === undefined) {
-      compiled = cc({ source: decodeURIComponent(new URL(file, import.meta.url).pathname), symbols }).symbols as ConvertFns<S>;
+      let fns = cc({ source: decodeURIComponent(new URL(file, import.meta.url).pathname), symbols }).symbols as Record<string, AnyFn>;
+      if (wrapCall !== undefined) {
+        const wrap = wrapCall;
+        fns = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, wrap(fn)]));
+      }
+      compiled = fns as ConvertFns<S>;
       compiledFiles.push(file);
     }
     return compiled;

@@ -96,15 +96,23 @@ export function Queued<T, B extends Ctor<T>>(Base: B) {
         if (signal) {
           g.signal = signal;
           g.onAbort = () => {
-            const i = this.#getters.indexOf(g);
-            if (i >= 0) this.#getters.splice(i, 1);
+            // (a getter that was served has no listener any more: it is still in line here)
+            this.#getters = this.#getters.filter((x) => x !== g);
             if (this.#getters.length === 0) this.#disarm();
             reject(signal.reason);
           };
           signal.addEventListener("abort", g.onAbort, { once: true });
         }
         this.#getters.push(g);
-        this.#arm();
+        try {
+          this.#arm();
+        } catch (err) {
+          // The wait could not be set up: this get() fails, and must not stay in line,
+          // or the next event would go to a promise that already rejected.
+          this.#getters.pop();
+          this.#detach(g);
+          throw err;
+        }
       });
     }
 
@@ -141,9 +149,8 @@ export function Queued<T, B extends Ctor<T>>(Base: B) {
     }
 
     #disarm(): void {
-      if (!this.#armed) return;
       this.#armed = false;
-      cancel(this.fd);
+      cancel(this.fd); // idempotent
     }
 
     #onReadable = (): void => {
@@ -162,8 +169,12 @@ export function Queued<T, B extends Ctor<T>>(Base: B) {
       if (this.#getters.length > 0 && !this.closed) this.#arm();
     };
 
-    #settle(g: Getter<T>, e: T | undefined, err?: unknown): void {
+    #detach(g: Getter<T>): void {
       if (g.onAbort) g.signal!.removeEventListener("abort", g.onAbort);
+    }
+
+    #settle(g: Getter<T>, e: T | undefined, err?: unknown): void {
+      this.#detach(g);
       if (err !== undefined) g.reject(err);
       else g.resolve(e as T);
     }

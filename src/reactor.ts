@@ -45,22 +45,28 @@ interface Reader {
 }
 let reader: Reader | undefined;
 let closeScheduled = false;
-// a report split across two chunks (not expected: the thread writes whole reports)
-let partial: Uint8Array | undefined;
+/**
+ * Decodes the report stream: 4-byte fd numbers, host byte order. The thread writes whole
+ * reports, but nothing promises how Bun cuts the stream into chunks, so a report split
+ * across two chunks is carried over.
+ */
+export class ReportDecoder {
+  #carry = new Uint8Array(0);
+
+  push(chunk: Uint8Array): number[] {
+    const bytes = new Uint8Array(this.#carry.length + chunk.length);
+    bytes.set(this.#carry);
+    bytes.set(chunk, this.#carry.length);
+    const whole = bytes.length & ~3;
+    this.#carry = bytes.slice(whole);
+    return Array.from(new Int32Array(bytes.buffer, 0, whole >> 2));
+  }
+}
+
+let decoder = new ReportDecoder();
 
 function dispatch(chunk: Uint8Array): void {
-  let bytes = chunk;
-  if (partial !== undefined) {
-    bytes = new Uint8Array(partial.length + chunk.length);
-    bytes.set(partial);
-    bytes.set(chunk, partial.length);
-    partial = undefined;
-  }
-  const whole = bytes.length & ~3;
-  if (whole < bytes.length) partial = bytes.slice(whole);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, whole);
-  for (let i = 0; i < whole; i += 4) {
-    const fd = view.getInt32(i, true);
+  for (const fd of decoder.push(chunk)) {
     const wake = waiters.get(fd);
     if (wake === undefined) continue; // late report after a cancel: nothing to do
     waiters.delete(fd);
@@ -85,7 +91,7 @@ function scheduleClose(): void {
     if (waiters.size > 0 || reader === undefined) return;
     const r = reader;
     reader = undefined;
-    partial = undefined;
+    decoder = new ReportDecoder(); // what the cancelled stream held is stale
     r.cancel().catch(() => {});
   });
 }
@@ -106,7 +112,13 @@ function open(): void {
  */
 export function waitReadable(fd: number, wake: () => void): void {
   if (reader === undefined) open();
-  check(lib().bt_reactor_arm(fd), CTL);
+  const r = lib().bt_reactor_arm(fd);
+  if (r < 0) {
+    // Nothing waits after all: the stream opened for this wait must not stay open
+    // (it would hold Bun's copy of the pipe, and keep the process alive).
+    if (waiters.size === 0) scheduleClose();
+    check(r, CTL);
+  }
   waiters.set(fd, wake);
 }
 

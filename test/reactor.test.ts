@@ -2,7 +2,7 @@ import { mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { cancel, pendingWaits, reactorFds, waitReadable } from "../src/reactor.ts";
+import { cancel, pendingWaits, reactorFds, ReportDecoder, waitReadable } from "../src/reactor.ts";
 import { OSError, PermissionError } from "../src/errors.ts";
 import { eventfd, eventfdWrite, eventfdRead, EFD_NONBLOCK, EFD_CLOEXEC } from "../src/sys/eventfd.ts";
 import { close } from "../src/sys/io.ts";
@@ -98,5 +98,20 @@ describe("the process's life", () => {
     expect(r.stderr).toBe("");
     expect(r.signal).toBeNull();
     expect(r.reports).toEqual(["survived"]);
+  });
+});
+
+describe("ReportDecoder", () => {
+  const bytes = (...fds: number[]) => new Uint8Array(Int32Array.from(fds).buffer);
+  test("decodes whole reports, in order", () => {
+    expect(new ReportDecoder().push(bytes(3, 70000, 5))).toEqual([3, 70000, 5]);
+  });
+  test("carries a report split across chunks", () => {
+    const d = new ReportDecoder();
+    const all = bytes(7, 8, 9);
+    expect(d.push(all.subarray(0, 6))).toEqual([7]);
+    expect(d.push(all.subarray(6, 7))).toEqual([]);
+    expect(d.push(all.subarray(7))).toEqual([8, 9]);
+    expect(d.push(new Uint8Array(0))).toEqual([]);
   });
 });

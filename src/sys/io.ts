@@ -1,5 +1,5 @@
 /**
- * The fd I/O every family shares: close(2), fcntl(2) O_NONBLOCK, and the 8-byte counter
+ * The fd I/O every family shares: close(2), and the 8-byte counter
  * read(2)/write(2) of eventfd and timerfd. EINTR is retried here, once for everyone.
  */
 import { helpers } from "../../bunffi/load.ts";
@@ -12,13 +12,10 @@ const lib = helpers("io.c", {
   bt_close: { args: ["i32"], returns: "i32" },
   bt_read_u64: { args: ["i32", "ptr"], returns: "i32" },
   bt_write_u64: { args: ["i32", "u64"], returns: "i32" },
-  bt_set_nonblocking: { args: ["i32", "i32"], returns: "i32" },
 });
 
 // close(2) ERRORS
 export const CLOSE = defineCall("close", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]);
-// fcntl(2) ERRORS that F_GETFL/F_SETFL can produce
-export const FCNTL = defineCall("fcntl", ["EACCES", "EAGAIN", "EBADF", "EINVAL", "EPERM"]);
 
 /**
  * close(2). Linux releases the fd even when close reports an error (EINTR, EIO), so
@@ -26,11 +23,6 @@ export const FCNTL = defineCall("fcntl", ["EACCES", "EAGAIN", "EBADF", "EINVAL",
  */
 export function close(fd: number): void {
   check(lib().bt_close(v.fd(fd)), CLOSE);
-}
-
-/** Sets or clears O_NONBLOCK; returns whether it was set before. */
-export function setNonblocking(fd: number, on: boolean): boolean {
-  return (check(lib().bt_set_nonblocking(v.fd(fd), on ? 1 : 0), FCNTL) & 0o4000) !== 0;
 }
 
 const counter = new BigUint64Array(1);

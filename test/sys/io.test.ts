@@ -1,9 +1,9 @@
 import { closeSync, writeSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
-import { close, readCounter, readInto, setNonblocking, writeCounter } from "../../src/sys/io.ts";
+import { close, readCounter, readInto, writeCounter } from "../../src/sys/io.ts";
 import { defineCall, InternalError, OSError } from "../../src/errors.ts";
 import { eventfd, EFD_NONBLOCK, EFD_CLOEXEC } from "../../src/sys/eventfd.ts";
-import { fdFlags, fifo, thrown } from "../helpers.ts";
+import { fifo, thrown } from "../helpers.ts";
 
 const READ = defineCall("read", ["EAGAIN", "EBADF"], { family: "io-test" });
 const WRITE = defineCall("write", ["EAGAIN", "EBADF"], { family: "io-test" });
@@ -20,21 +20,6 @@ function pipe() {
   });
   return f.fd;
 }
-
-describe("setNonblocking", () => {
-  test("sets and clears O_NONBLOCK, returning the old state", () => {
-    const fd = eventfd(0, EFD_CLOEXEC);
-    cleanup.push(() => close(fd));
-    expect(setNonblocking(fd, true)).toBe(false);
-    expect(fdFlags(fd) & 0o4000).toBe(0o4000);
-    expect(setNonblocking(fd, true)).toBe(true);
-    expect(setNonblocking(fd, false)).toBe(true);
-    expect(fdFlags(fd) & 0o4000).toBe(0);
-  });
-  test("a closed fd is OSError EBADF from fcntl", () => {
-    expect(thrown(() => setNonblocking(999_999, true))).toMatchObject({ code: "EBADF", syscall: "fcntl" });
-  });
-});
 
 describe("counter reads and writes", () => {
   test("a short read is reported, never taken for a value", () => {

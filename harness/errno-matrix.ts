@@ -1,0 +1,257 @@
+/**
+ * The errno matrix: one row per (call, errno) pair in the ERRORS section of the man page
+ * of every call butter wraps, plus the recoveries butter promises (EINTR retried, EAGAIN
+ * turned into a wait, a short transfer reported). test/errno-matrix.test.ts forces each
+ * row through the libfiu shim (harness/fiu/) and asserts the outcome; a test checks that
+ * every documented pair in the code (defineCall) has its row here.
+ *
+ * Adding a family: a scenario per call (how the public API makes that call, and how to
+ * show the object still works afterwards), and its rows.
+ */
+import type * as Butter from "../src/index.ts";
+
+type B = typeof Butter;
+// biome-ignore lint: scenario contexts are whatever their setup returns
+type Ctx = any;
+
+export interface Scenario {
+  /** the libc function the call's failures come from */
+  fn: string;
+  /** made before the failure window: the object the call is made on */
+  setup?(b: B): Ctx;
+  /** the public API call; it runs with the failure planned */
+  call(b: B, ctx: Ctx): unknown;
+  /** after the failure: the object (or, for a constructor, the family) still works */
+  usable(b: B, ctx: Ctx): unknown;
+  teardown?(b: B, ctx: Ctx): void;
+}
+
+/**
+ * - an error class name: the call throws (or its promise rejects with) that class, with
+ *   `code` the row's errno (EIO for a short transfer) and `syscall` the call's name;
+ * - "retried": the call succeeds, after the failure was retried inside butter;
+ * - "waits": an async get() turned EAGAIN into a wait and got the next value.
+ */
+export type Expect = "OSError" | "PermissionError" | "UnknownError" | "InternalError" | "ClockChangedError" | "retried" | "waits";
+
+export interface Row {
+  /** the call id, as defineCall registered it */
+  call: string;
+  /** the errno forced; absent for a short transfer */
+  errno?: string;
+  /** a short transfer of this many bytes instead of an errno */
+  short?: number;
+  /** the libc function to fail, when not the scenario's */
+  fn?: string;
+  /** the scenario, when not the call's own */
+  scenario?: string;
+  /** fail the nth call to the function instead of the first */
+  nth?: number;
+  expect: Expect;
+  /** why this row cannot be forced (the row is listed, and reported as not forced) */
+  cannot?: string;
+}
+
+/** An errno no wrapped call documents: every call must report it as UnknownError. */
+export const UNDOCUMENTED = "ENOTRECOVERABLE";
+
+const counterUsable = (_b: B, e: Butter.Eventfd) => {
+  e.write(2);
+  if (typeof e.read() !== "bigint") throw new Error("read did not return a bigint");
+};
+
+export const scenarios: Record<string, Scenario> = {
+  close: {
+    fn: "close",
+    setup: (b) => new b.Eventfd(),
+    call: (_b, e) => e.close(),
+    // Linux released the fd even though close reported an error: the object is closed,
+    // and the fd-leak check of the row proves the fd is gone.
+    usable: (_b, e) => {
+      if (!e.closed) throw new Error("object not closed after a failed close");
+    },
+  },
+  eventfd: {
+    fn: "eventfd",
+    call: (b) => new b.Eventfd(),
+    usable: (b) => new b.Eventfd().close(),
+  },
+  "eventfd/read": {
+    fn: "read",
+    setup: (b) => new b.Eventfd(5, b.EFD_NONBLOCK),
+    call: (_b, e) => e.read(),
+    usable: counterUsable,
+    teardown: (_b, e) => e.close(),
+  },
+  "eventfd/read:get": {
+    fn: "read",
+    setup: (b) => new b.EventfdAsync(),
+    call: async (_b, e) => {
+      setTimeout(() => e.write(9), 5);
+      const v = await e.get();
+      if (v !== 9n) throw new Error(`got ${v}`);
+    },
+    usable: async (_b, e) => {
+      e.write(1);
+      await e.get();
+    },
+    teardown: (_b, e) => e.close(),
+  },
+  "eventfd/write": {
+    fn: "write",
+    setup: (b) => new b.Eventfd(0, b.EFD_NONBLOCK),
+    call: (_b, e) => e.write(1),
+    usable: counterUsable,
+    teardown: (_b, e) => e.close(),
+  },
+  timerfd_create: {
+    fn: "timerfd_create",
+    call: (b) => new b.Timerfd(),
+    usable: (b) => new b.Timerfd().close(),
+  },
+  timerfd_settime: {
+    fn: "timerfd_settime",
+    setup: (b) => new b.Timerfd(),
+    call: (_b, t) => t.after(1000),
+    usable: (_b, t) => {
+      if (t.after(1000).gettime().value === 0n) throw new Error("not armed");
+    },
+    teardown: (_b, t) => t.close(),
+  },
+  timerfd_gettime: {
+    fn: "timerfd_gettime",
+    setup: (b) => new b.Timerfd().after(1000),
+    call: (_b, t) => t.gettime(),
+    usable: (_b, t) => t.gettime(),
+    teardown: (_b, t) => t.close(),
+  },
+  "timerfd/read": {
+    fn: "read",
+    setup: (b) => {
+      const t = new b.Timerfd(b.CLOCK_MONOTONIC, b.TFD_NONBLOCK).after(0);
+      Bun.sleepSync(1);
+      return t;
+    },
+    call: (_b, t) => t.read(),
+    usable: (_b, t) => {
+      t.after(0);
+      Bun.sleepSync(1);
+      t.read();
+    },
+    teardown: (_b, t) => t.close(),
+  },
+  clock_gettime: {
+    fn: "clock_gettime",
+    call: (b) => b.clockGettime(),
+    usable: (b) => b.clockGettime(),
+  },
+  getpid: { fn: "syscall", call: (b) => b.getpid(), usable: (b) => b.getpid() },
+  getppid: { fn: "syscall", call: (b) => b.getppid(), usable: (b) => b.getppid() },
+  gettid: { fn: "syscall", call: (b) => b.gettid(), usable: (b) => b.gettid() },
+  gethostname: { fn: "gethostname", call: (b) => b.gethostname(), usable: (b) => b.gethostname() },
+  getdomainname: { fn: "getdomainname", call: (b) => b.getdomainname(), usable: (b) => b.getdomainname() },
+  // The setters run in the test thread's own UTS namespace (see the test): never the host's.
+  sethostname: { fn: "sethostname", call: (b) => b.sethostname("butter-fiu"), usable: (b) => b.sethostname("butter-fiu") },
+  setdomainname: { fn: "setdomainname", call: (b) => b.setdomainname("fiu.test"), usable: (b) => b.setdomainname("fiu.test") },
+  // The reactor starts on a thread's first wait. Its start can fail at epoll_create1,
+  // pipe2 or pthread_create; afterwards the queue still hands out what is ready.
+  epoll_create1: {
+    fn: "epoll_create1",
+    setup: (b) => new b.EventfdAsync(),
+    call: (_b, e) => e.get(),
+    usable: (_b, e) => {
+      e.write(3);
+      if (e.getNowait() !== 3n) throw new Error("value lost");
+    },
+    teardown: (_b, e) => e.close(),
+  },
+  epoll_ctl: {
+    fn: "epoll_ctl",
+    setup: (b) => new b.EventfdAsync(),
+    call: (_b, e) => e.get(),
+    // the failed get() must not stay in line: the next get() receives the next value
+    usable: async (_b, e) => {
+      setTimeout(() => e.write(4), 5);
+      const v = await e.get();
+      if (v !== 4n) throw new Error(`got ${v}`);
+    },
+    teardown: (_b, e) => e.close(),
+  },
+};
+
+const rows = (call: string, expect: Expect, errnos: string[], extra: Partial<Row> = {}): Row[] =>
+  errnos.map((errno) => ({ call, errno, expect, ...extra }));
+
+export const matrix: Row[] = [
+  // The reactor's start first: once a thread's reactor runs, it is never started again.
+  ...rows("epoll_create1", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"]),
+  ...rows("epoll_create1", "OSError", ["EMFILE", "ENFILE"], { fn: "pipe2" }),
+  ...rows("epoll_create1", "OSError", ["EAGAIN"], { fn: "pthread_create" }),
+  ...rows("epoll_create1", "UnknownError", [UNDOCUMENTED]),
+  ...rows("epoll_ctl", "OSError", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOMEM", "ENOSPC", "EPERM"]),
+  // butter arms with EPOLL_CTL_MOD and reads its ENOENT as "not registered yet", then
+  // ADDs: ENOENT is an error only from the ADD, the second call.
+  ...rows("epoll_ctl", "OSError", ["ENOENT"], { nth: 2 }),
+  ...rows("epoll_ctl", "UnknownError", [UNDOCUMENTED]),
+
+  ...rows("close", "OSError", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]),
+  ...rows("close", "UnknownError", [UNDOCUMENTED]),
+
+  ...rows("eventfd", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"]),
+  ...rows("eventfd", "UnknownError", [UNDOCUMENTED]),
+  ...rows("eventfd/read", "OSError", ["EAGAIN", "EINVAL", "EBADF", "EIO"]),
+  ...rows("eventfd/read", "retried", ["EINTR"]),
+  ...rows("eventfd/read", "waits", ["EAGAIN"], { scenario: "eventfd/read:get" }),
+  ...rows("eventfd/read", "UnknownError", [UNDOCUMENTED]),
+  { call: "eventfd/read", short: 3, expect: "InternalError" },
+  ...rows("eventfd/write", "OSError", ["EAGAIN", "EINVAL", "EBADF", "EIO"]),
+  ...rows("eventfd/write", "retried", ["EINTR"]),
+  ...rows("eventfd/write", "UnknownError", [UNDOCUMENTED]),
+  { call: "eventfd/write", short: 5, expect: "InternalError" },
+
+  ...rows("timerfd_create", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"]),
+  ...rows("timerfd_create", "PermissionError", ["EPERM"]),
+  ...rows("timerfd_create", "UnknownError", [UNDOCUMENTED]),
+  ...rows("timerfd_settime", "OSError", ["EBADF", "EINVAL"]),
+  ...rows("timerfd_settime", "InternalError", ["EFAULT"]),
+  ...rows("timerfd_settime", "ClockChangedError", ["ECANCELED"]),
+  ...rows("timerfd_settime", "UnknownError", [UNDOCUMENTED]),
+  ...rows("timerfd_gettime", "OSError", ["EBADF", "EINVAL"]),
+  ...rows("timerfd_gettime", "InternalError", ["EFAULT"]),
+  ...rows("timerfd_gettime", "UnknownError", [UNDOCUMENTED]),
+  ...rows("timerfd/read", "OSError", ["EAGAIN", "EINVAL", "EBADF", "EIO"]),
+  ...rows("timerfd/read", "ClockChangedError", ["ECANCELED"]),
+  ...rows("timerfd/read", "retried", ["EINTR"]),
+  ...rows("timerfd/read", "UnknownError", [UNDOCUMENTED]),
+  { call: "timerfd/read", short: 4, expect: "InternalError" },
+  ...rows("clock_gettime", "OSError", ["EINVAL", "EOVERFLOW"]),
+  ...rows("clock_gettime", "InternalError", ["EFAULT"]),
+  ...rows("clock_gettime", "UnknownError", [UNDOCUMENTED]),
+
+  // "These functions are always successful": any errno at all is undocumented.
+  ...rows("getpid", "UnknownError", [UNDOCUMENTED]),
+  ...rows("getppid", "UnknownError", [UNDOCUMENTED]),
+  ...rows("gettid", "UnknownError", [UNDOCUMENTED]),
+
+  ...rows("gethostname", "OSError", ["EINVAL", "ENAMETOOLONG"]),
+  ...rows("gethostname", "InternalError", ["EFAULT"]),
+  ...rows("gethostname", "UnknownError", [UNDOCUMENTED]),
+  ...rows("getdomainname", "OSError", ["EINVAL", "ENAMETOOLONG"]),
+  ...rows("getdomainname", "InternalError", ["EFAULT"]),
+  ...rows("getdomainname", "UnknownError", [UNDOCUMENTED]),
+  ...rows("sethostname", "OSError", ["EINVAL"]),
+  ...rows("sethostname", "PermissionError", ["EPERM"]),
+  ...rows("sethostname", "InternalError", ["EFAULT"]),
+  ...rows("sethostname", "UnknownError", [UNDOCUMENTED]),
+  ...rows("setdomainname", "OSError", ["EINVAL"]),
+  ...rows("setdomainname", "PermissionError", ["EPERM"]),
+  ...rows("setdomainname", "InternalError", ["EFAULT"]),
+  ...rows("setdomainname", "UnknownError", [UNDOCUMENTED]),
+];
+
+/** A row's label, as the tests and the table print it. */
+export function label(r: Row): string {
+  const what = r.short !== undefined ? `short ${r.fn ?? ""}${r.short} bytes` : r.errno;
+  const via = r.fn ? ` (${r.fn})` : r.scenario ? ` (${r.scenario.split(":")[1]}())` : "";
+  return `${r.call} ${what}${via} -> ${r.expect}`;
+}

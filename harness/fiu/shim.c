@@ -1,0 +1,217 @@
+/* butter's fault-injection shim, loaded with LD_PRELOAD by the error-path tests (never by
+ * users). It wraps every libc function butter's C helpers call, each with a libfiu point
+ * "butter/<function>". A wrapper can fail only while the calling thread is inside a
+ * butter helper call (butter_fiu_enter/leave, called around each helper by
+ * bunffi/load.ts in test mode): Bun's own threads, and Bun's own calls on the JS thread,
+ * call the same functions and must never be hit.
+ *
+ * Plans: "the Nth call to F (inside a helper) fails with errno E", or "returns at most K
+ * bytes" (a short read or write). Built by harness/fiu/build.ts with -DFIU_ENABLE. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fiu-control.h>
+#include <fiu.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <time.h>
+
+static __thread int in_helper;
+
+void butter_fiu_enter(void) { in_helper++; }
+void butter_fiu_leave(void) { in_helper--; }
+
+/* One plan per function: fail (or shorten) its `nth` call from inside a helper. */
+#define MAX_PLANS 64
+struct plan {
+  char point[64];
+  int nth;      /* calls to let through first, plus one */
+  int err;      /* errno to fail with, or 0 for a short transfer */
+  long short_n; /* with err == 0: the most bytes the call may move */
+  int fired;    /* how many times it fired */
+};
+static struct plan plans[MAX_PLANS];
+static int nplans;
+static pthread_mutex_t plans_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct plan *find(const char *point) {
+  for (int i = 0; i < nplans; i++)
+    if (strcmp(plans[i].point, point) == 0) return &plans[i];
+  return 0;
+}
+
+/* libfiu calls this on every fiu_fail() of an enabled point: fire on the nth call only. */
+static int countdown(const char *name, int *failnum, void **failinfo, unsigned int *flags) {
+  (void)failinfo;
+  (void)flags;
+  pthread_mutex_lock(&plans_lock);
+  struct plan *p = find(name);
+  int fire = p && p->nth > 0 && --p->nth == 0;
+  if (fire) {
+    p->fired++;
+    *failnum = p->err ? p->err : -1; /* -1: shorten instead of failing */
+  }
+  pthread_mutex_unlock(&plans_lock);
+  return fire;
+}
+
+static int plan(const char *fn, int err, long short_n, int nth) {
+  static int inited;
+  if (!inited) {
+    if (fiu_init(0) != 0) return -1;
+    inited = 1;
+  }
+  char point[64];
+  snprintf(point, sizeof point, "butter/%s", fn);
+  pthread_mutex_lock(&plans_lock);
+  struct plan *p = find(point);
+  if (!p) {
+    if (nplans == MAX_PLANS) {
+      pthread_mutex_unlock(&plans_lock);
+      return -1;
+    }
+    p = &plans[nplans++];
+    snprintf(p->point, sizeof p->point, "%s", point);
+  }
+  p->nth = nth;
+  p->err = err;
+  p->short_n = short_n;
+  p->fired = 0;
+  pthread_mutex_unlock(&plans_lock);
+  return fiu_enable_external(point, 1, 0, 0, countdown);
+}
+
+/* The nth call to fn from inside a helper fails with errno err. */
+int butter_fiu_fail(const char *fn, int err, int nth) { return plan(fn, err, 0, nth); }
+/* The nth call to fn (read or write) from inside a helper moves at most n bytes. */
+int butter_fiu_short(const char *fn, long n, int nth) { return plan(fn, 0, n, nth); }
+
+/* How many times fn's plan fired. */
+int butter_fiu_fired(const char *fn) {
+  char point[64];
+  snprintf(point, sizeof point, "butter/%s", fn);
+  pthread_mutex_lock(&plans_lock);
+  struct plan *p = find(point);
+  int n = p ? p->fired : 0;
+  pthread_mutex_unlock(&plans_lock);
+  return n;
+}
+
+/* Disables every plan. */
+void butter_fiu_reset(void) {
+  pthread_mutex_lock(&plans_lock);
+  for (int i = 0; i < nplans; i++) {
+    fiu_disable(plans[i].point);
+    plans[i].nth = 0;
+  }
+  pthread_mutex_unlock(&plans_lock);
+}
+
+/* Whether the shim is loaded and working (the tests check before relying on it). */
+int butter_fiu_ready(void) { return 1; }
+
+#define REAL(name) \
+  static __typeof__(name) *real_##name; \
+  if (!real_##name) real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+
+/* The decision every wrapper makes: 0 = call through; >0 = fail with that errno;
+ * -1 = shorten the transfer (to the plan's short_n bytes). */
+static int decide(const char *point) {
+  if (!in_helper) return 0;
+  return fiu_fail(point);
+}
+
+static long shortened(const char *point, long n) {
+  pthread_mutex_lock(&plans_lock);
+  struct plan *p = find(point);
+  long k = p ? p->short_n : n;
+  pthread_mutex_unlock(&plans_lock);
+  return k < n ? k : n;
+}
+
+/* A function returning -1 and setting errno on failure. */
+#define WRAP(ret, name, params, args)                          \
+  ret name params {                                            \
+    REAL(name);                                                \
+    int d = decide("butter/" #name);                           \
+    if (d > 0) {                                               \
+      errno = d;                                               \
+      return -1;                                               \
+    }                                                          \
+    return real_##name args;                                   \
+  }
+
+WRAP(int, eventfd, (unsigned int initval, int flags), (initval, flags))
+WRAP(int, timerfd_create, (int clockid, int flags), (clockid, flags))
+WRAP(int, timerfd_settime, (int fd, int flags, const struct itimerspec *nv, struct itimerspec *old), (fd, flags, nv, old))
+WRAP(int, timerfd_gettime, (int fd, struct itimerspec *cur), (fd, cur))
+WRAP(int, clock_gettime, (clockid_t clk, struct timespec *tp), (clk, tp))
+WRAP(int, gethostname, (char *name, size_t len), (name, len))
+WRAP(int, sethostname, (const char *name, size_t len), (name, len))
+WRAP(int, getdomainname, (char *name, size_t len), (name, len))
+WRAP(int, setdomainname, (const char *name, size_t len), (name, len))
+WRAP(int, epoll_create1, (int flags), (flags))
+WRAP(int, epoll_ctl, (int ep, int op, int fd, struct epoll_event *ev), (ep, op, fd, ev))
+WRAP(int, pipe2, (int fds[2], int flags), (fds, flags))
+
+/* read/write can also be short: the real call is made, and reports at most the plan's
+ * bytes (the kernel refuses a counter read under 8 bytes, so asking for less would test
+ * EINVAL, not a short transfer). */
+#define WRAP_IO(name, buftype)                                          \
+  ssize_t name(int fd, buftype buf, size_t n) {                         \
+    REAL(name);                                                         \
+    int d = decide("butter/" #name);                                    \
+    if (d > 0) {                                                        \
+      errno = d;                                                        \
+      return -1;                                                        \
+    }                                                                   \
+    ssize_t r = real_##name(fd, buf, n);                                \
+    if (d < 0 && r > 0) r = (ssize_t)shortened("butter/" #name, (long)r); \
+    return r;                                                           \
+  }
+WRAP_IO(read, void *)
+WRAP_IO(write, const void *)
+
+/* close(2) releases the fd even when it reports an error (Linux): so does the shim. */
+int close(int fd) {
+  REAL(close);
+  int d = decide("butter/close");
+  int r = real_close(fd);
+  if (d > 0) {
+    errno = d;
+    return -1;
+  }
+  return r;
+}
+
+/* syscall(2) is variadic: forward six arguments, as glibc's own wrapper reads them. */
+long syscall(long number, ...) {
+  REAL(syscall);
+  va_list ap;
+  long a[6];
+  va_start(ap, number);
+  for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
+  va_end(ap);
+  int d = decide("butter/syscall");
+  if (d > 0) {
+    errno = d;
+    return -1;
+  }
+  return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* pthread_create returns the error number instead of setting errno. */
+int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+  REAL(pthread_create);
+  int d = decide("butter/pthread_create");
+  if (d > 0) return d;
+  return real_pthread_create(t, attr, fn, arg);
+}
