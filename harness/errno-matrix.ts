@@ -87,7 +87,7 @@ export const scenarios: Record<string, Scenario> = {
     fn: "read",
     setup: (b) => new b.EventfdAsync(),
     call: async (_b, e) => {
-      setTimeout(() => e.write(9), 5);
+      setTimeout(() => e.closed || e.write(9), 5); // (a late timer must not write to a closed object)
       const v = await e.get();
       if (v !== 9n) throw new Error(`got ${v}`);
     },
@@ -171,7 +171,7 @@ export const scenarios: Record<string, Scenario> = {
     call: (_b, e) => e.get(),
     // the failed get() must not stay in line: the next get() receives the next value
     usable: async (_b, e) => {
-      setTimeout(() => e.write(4), 5);
+      setTimeout(() => e.closed || e.write(4), 5);
       const v = await e.get();
       if (v !== 4n) throw new Error(`got ${v}`);
     },

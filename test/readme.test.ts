@@ -13,7 +13,7 @@ test("the error table is the one the code generates (bun harness/readme.ts)", ()
 
 test("the set-up, demo and test commands it gives exist, and CI runs the same", () => {
   const ci = readFileSync(new URL("../.ci/run", import.meta.url), "utf8");
-  for (const script of ["demo", "test", "bench", "typecheck"]) {
+  for (const script of ["demo", "test", "test:errors", "bench", "typecheck"]) {
     expect(text).toContain(`bun run ${script}`);
     expect(pkg.scripts[script], script).toBeTruthy();
   }
@@ -22,6 +22,10 @@ test("the set-up, demo and test commands it gives exist, and CI runs the same", 
   expect(ci).toMatch(/^bun run test\b/m);
   expect(ci).toContain("bun run demo");
   expect(text).toContain(`npm install -g bun@${ci.match(/BUN_VERSION=(\S+)/)![1]}`);
+  for (const pkg of ["libfiu-dev", "libfiu0", "fiu-utils"]) {
+    expect(text).toContain(pkg);
+    expect(ci).toContain(pkg);
+  }
 });
 
 test("benchmark figures are filled in", () => {

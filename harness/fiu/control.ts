@@ -18,6 +18,7 @@ const shim = preloaded
       butter_fiu_short: { args: ["cstring", "i64", "i32"], returns: "i32" },
       butter_fiu_fired: { args: ["cstring"], returns: "i32" },
       butter_fiu_reset: { args: [], returns: "void" },
+      butter_fiu_arm: { args: ["i32"], returns: "void" },
     }).symbols
   : undefined;
 
@@ -64,6 +65,19 @@ export function shortCall(fn: "read" | "write", bytes: number, nth = 1): void {
 /** How many times the plan for `fn` fired since it was made. */
 export function fired(fn: string): number {
   return shim!.butter_fiu_fired(cstr(fn));
+}
+
+/**
+ * Calls fn with this thread armed: planned failures fire only inside it (and only in
+ * butter's helper calls). For an async call, only its synchronous part is armed.
+ */
+export function armed<T>(fn: () => T): T {
+  shim!.butter_fiu_arm(1);
+  try {
+    return fn();
+  } finally {
+    shim!.butter_fiu_arm(0);
+  }
 }
 
 /** Cancels every plan. */

@@ -25,9 +25,14 @@
 #include <time.h>
 
 static __thread int in_helper;
+static __thread int armed;
 
 void butter_fiu_enter(void) { in_helper++; }
 void butter_fiu_leave(void) { in_helper--; }
+/* Plans fire only while the thread is armed: a test arms it around the call under test,
+ * so that a helper call made by something else in between (a late wake-up of another
+ * queue, say) cannot take the failure meant for that call. */
+void butter_fiu_arm(int on) { armed = on; }
 
 /* One plan per function: fail (or shorten) its `nth` call from inside a helper. */
 #define MAX_PLANS 64
@@ -125,7 +130,7 @@ int butter_fiu_ready(void) { return 1; }
 /* The decision every wrapper makes: 0 = call through; >0 = fail with that errno;
  * -1 = shorten the transfer (to the plan's short_n bytes). */
 static int decide(const char *point) {
-  if (!in_helper) return 0;
+  if (!in_helper || !armed) return 0;
   return fiu_fail(point);
 }
 

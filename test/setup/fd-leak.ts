@@ -20,10 +20,14 @@ function openFds(): Map<number, string> {
 
 let before: Map<number, string>;
 
-beforeAll(() => {
-  // Bun creates an event loop of its own (an epoll fd and an eventfd) on a thread's
-  // first spawnSync, and keeps it: make it exist before the snapshot.
+beforeAll(async () => {
+  // Bun creates event loops of its own (an epoll fd and an eventfd each) on a thread's
+  // first spawnSync and on the process's first fetch (its HTTP client thread), and keeps
+  // them: make them exist before the snapshot.
   spawnSync("true");
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+  await (await fetch(`http://127.0.0.1:${server.port}/`)).text();
+  server.stop(true);
   before = openFds();
 });
 

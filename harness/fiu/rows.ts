@@ -1,0 +1,103 @@
+/**
+ * Runs one row of the errno matrix (harness/errno-matrix.ts) and asserts its outcome,
+ * for test/errno-matrix.test.ts (every row once, fd-checked) and test/errno-soak.test.ts
+ * (thousands of rows in one busy process).
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, readlinkSync } from "node:fs";
+import { dlopen } from "bun:ffi";
+import { expect } from "vitest";
+import * as b from "../../src/index.ts";
+import { calls } from "../../src/errors.ts";
+import { ERRNO } from "../../src/errno.ts";
+import { reactorFds } from "../../src/reactor.ts";
+import { scenarios, type Row } from "../errno-matrix.ts";
+import { armed, failCall, shortCall, fired, resetFaults } from "./control.ts";
+
+/** The fds open now (readdir's own directory fd, gone once it returns, is left out). */
+export const openFds = () =>
+  new Set(
+    readdirSync("/proc/self/fd")
+      .map(Number)
+      .filter((fd) => {
+        try {
+          readlinkSync(`/proc/self/fd/${fd}`);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+  );
+
+function plan(r: Row, fn: string): void {
+  resetFaults();
+  if (r.short !== undefined) shortCall(fn as "read" | "write", r.short, r.nth);
+  else failCall(fn, r.errno!, r.nth);
+}
+
+/** Forces the row's failure, asserts the outcome, then that the object still works. */
+export async function runRow(r: Row, opts: { checkFds: boolean } = { checkFds: true }): Promise<void> {
+  const s = scenarios[r.scenario ?? r.call]!;
+  const fn = r.fn ?? s.fn;
+  const ctx = s.setup?.(b);
+  const before = opts.checkFds ? openFds() : new Set<number>();
+  plan(r, fn);
+  let result: unknown;
+  let error: unknown;
+  try {
+    result = await armed(() => s.call(b, ctx));
+  } catch (e) {
+    error = e;
+  }
+  const firedCount = fired(fn);
+  resetFaults();
+  try {
+    expect(firedCount, `${r.call}: the planned failure fired once`).toBe(1);
+    if (r.expect === "retried" || r.expect === "waits") {
+      expect(error).toBeUndefined();
+    } else {
+      expect(error, `${r.call} ${r.errno ?? "short"}: the call failed`).toBeInstanceOf(Error);
+      const err = error as b.OSError;
+      expect(err.constructor.name).toBe(r.expect);
+      expect(err).toBeInstanceOf((b as unknown as Record<string, new () => Error>)[r.expect]!);
+      const code = r.short !== undefined ? "EIO" : r.errno!;
+      expect(err.code).toBe(code);
+      expect(err.errno).toBe(ERRNO[code]);
+      expect(err.syscall).toBe(calls.get(r.call)!.syscall);
+      if (r.short !== undefined) expect(err.message).toMatch(new RegExp(`moved ${r.short} of the 8 bytes`));
+    }
+    void result;
+    // No fd leaked (the reactor's own, started by a row, are the library's). Cleanup that
+    // is deferred counts: an idle reactor stream is cancelled on the next turn of the loop,
+    // and Bun closes its copy of the pipe a turn after that. Wait for it, boundedly.
+    if (opts.checkFds) {
+      const reactor = new Set(reactorFds());
+      const extra = () => [...openFds()].filter((fd) => !before.has(fd) && !reactor.has(fd));
+      for (let i = 0; i < 50 && extra().length > 0; i++) await new Promise((r) => setTimeout(r, 2));
+      const leaked = extra().map((fd) => `${fd} -> ${(() => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return "?"; } })()}`);
+      expect(leaked, "fds leaked by the failed call").toEqual([]);
+    }
+    await s.usable(b, ctx);
+  } finally {
+    s.teardown?.(b, ctx);
+  }
+}
+
+
+/**
+ * Moves the calling thread (only it: namespaces are per thread) into a UTS namespace of
+ * its own, so that hostname setters forced in the matrix can never reach the host's
+ * names even if a planned failure did not fire. Returns false without CAP_SYS_ADMIN.
+ */
+export function ownUtsNamespace(): boolean {
+  const libc = dlopen("libc.so.6", { unshare: { args: ["i32"], returns: "i32" } });
+  const ok = libc.symbols.unshare(0x04000000 /* CLONE_NEWUTS */) === 0;
+  libc.close();
+  return ok;
+}
+
+/** The host name as the process's main thread sees it (not this thread's namespace). */
+export function mainThreadHostname(): string {
+  const uts = `/proc/${process.pid}/task/${process.pid}/ns/uts`;
+  return spawnSync("nsenter", [`--uts=${uts}`, "hostname"], { encoding: "utf8" }).stdout.trim();
+}
