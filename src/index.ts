@@ -22,3 +22,9 @@ export type { Duration, AtOptions } from "./timerfd.ts";
 
 export { getpid, getppid, gettid } from "./sys/process.ts";
 export { gethostname, sethostname, getdomainname, setdomainname, HOST_NAME_MAX } from "./sys/hostname.ts";
+
+export * from "./sys/inotify.ts";
+export { Inotify, InotifyAsync, InotifyEvent } from "./inotify.ts";
+export { fsdecode, fsencode } from "./fsname.ts";
+export { InotifyMove, MovePairer, pairMoves, DEFAULT_MOVE_TIMEOUT } from "./inotify-moves.ts";
+export { InotifyTree } from "./inotify-tree.ts";

@@ -3,6 +3,7 @@
  * TypeError (wrong type) or RangeError (right type, value out of range), with the
  * argument named, so that nothing is silently truncated, rounded or wrapped.
  */
+import { fsencode } from "./fsname.ts";
 
 export const U64_MAX = (1n << 64n) - 1n;
 export const I64_MAX = (1n << 63n) - 1n;
@@ -50,16 +51,21 @@ export function flags(value: unknown, what: string, allowed: number): number {
   return v;
 }
 
-const encoder = new TextEncoder();
-
 /**
- * Bytes for the kernel: a string (encoded as UTF-8) or a Buffer/Uint8Array (taken as is,
+ * Bytes for the kernel: a string (encoded as UTF-8, with fsdecode's escaped bytes given
+ * back as the bytes they stand for; see fsname.ts) or a Buffer/Uint8Array (taken as is,
  * since Linux names are bytes). A NUL byte inside is an error, never a truncation; so is
  * a name longer than `maxLen` bytes. Returns the bytes with a terminating NUL appended.
  */
 export function cstring(value: unknown, what: string, maxLen = Infinity): Uint8Array {
   let bytes: Uint8Array;
-  if (typeof value === "string") bytes = encoder.encode(value);
+  if (typeof value === "string") {
+    try {
+      bytes = fsencode(value);
+    } catch (e) {
+      throw new TypeError(`${what}: ${(e as Error).message}`);
+    }
+  }
   else if (value instanceof Uint8Array) bytes = value;
   else throw new TypeError(`${what} must be a string or a Uint8Array, got ${typeName(value)}`);
   if (bytes.includes(0)) throw new TypeError(`${what} must not contain NUL bytes`);

@@ -19,6 +19,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
+#include <sys/inotify.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -166,6 +167,9 @@ WRAP(int, setdomainname, (const char *name, size_t len), (name, len))
 WRAP(int, epoll_create1, (int flags), (flags))
 WRAP(int, epoll_ctl, (int ep, int op, int fd, struct epoll_event *ev), (ep, op, fd, ev))
 WRAP(int, pipe2, (int fds[2], int flags), (fds, flags))
+WRAP(int, inotify_init1, (int flags), (flags))
+WRAP(int, inotify_add_watch, (int fd, const char *path, uint32_t mask), (fd, path, mask))
+WRAP(int, inotify_rm_watch, (int fd, int wd), (fd, wd))
 
 /* read/write can also be short: the real call is made, and reports at most the plan's
  * bytes (the kernel refuses a counter read under 8 bytes, so asking for less would test

@@ -1,0 +1,181 @@
+/**
+ * Recursive watching: `InotifyTree` watches a directory and every directory under it,
+ * adding watches as directories appear and dropping them as they go.
+ *
+ * - A new directory is watched first and listed after, so a file created in it before
+ *   its watch existed is still reported: by an IN_CREATE that the tree makes up from
+ *   the listing. A file created just as the watch is added can be reported twice
+ *   (listed, and by the kernel); never zero times.
+ * - A directory moved in is watched (with everything under it); its contents are not
+ *   reported one by one: its IN_MOVED_TO says it arrived.
+ * - A directory moved out (its IN_MOVE_SELF comes without a paired IN_MOVED_TO inside
+ *   the tree) is unwatched, with everything under it.
+ * - When the root itself is deleted (or unmounted), the tree closes: `for await` ends
+ *   after the root's IN_IGNORED.
+ */
+import { lstatSync, readdirSync } from "node:fs";
+import { InotifyAsync, InotifyEvent } from "./inotify.ts";
+import { QueueClosed, type WaitOptions } from "./queue.ts";
+import { fsdecode, fsencode } from "./fsname.ts";
+import { OSError } from "./errors.ts";
+import {
+  IN_ALL_EVENTS,
+  IN_CREATE,
+  IN_DELETE_SELF,
+  IN_IGNORED,
+  IN_ISDIR,
+  IN_MOVE_SELF,
+  IN_MOVED_FROM,
+  IN_MOVED_TO,
+  IN_ONLYDIR,
+  IN_Q_OVERFLOW,
+  IN_UNMOUNT,
+} from "./sys/inotify.ts";
+import * as v from "./validate.ts";
+
+// What the tree needs to see, whatever the caller asked for.
+const NEEDED = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_DELETE_SELF;
+// Reported whatever the mask: the kernel sends them unasked.
+const ALWAYS = IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT;
+
+const join = (dir: string, name: string) => (dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+
+export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable, Disposable {
+  /** The InotifyAsync underneath (its `watches`, `overflows`, `fd`). */
+  readonly inotify: InotifyAsync;
+  readonly root: string;
+  #mask: number;
+  #rootWd: number;
+  #made: InotifyEvent[] = [];
+  #fromCookies = new Map<number, string>();
+  #pairedTo = new Set<string>();
+  #chain: Promise<unknown> = Promise.resolve();
+
+  /** @param mask the events to report (default IN_ALL_EVENTS) */
+  constructor(root: string | Uint8Array, mask: number = IN_ALL_EVENTS) {
+    this.root = typeof root === "string" ? root : fsdecode(root);
+    this.#mask = v.int(mask, "mask", -0x80000000, 0xffffffff) >>> 0;
+    this.inotify = new InotifyAsync();
+    try {
+      this.#rootWd = this.#add(this.root, false, true)!;
+    } catch (e) {
+      this.inotify.close();
+      throw e;
+    }
+  }
+
+  /** The next event, waiting for it without blocking the JS thread. */
+  get(opts?: WaitOptions): Promise<InotifyEvent> {
+    // One at a time: the events a listing makes up must come before later kernel events.
+    const next = this.#chain.then(() => this.#next(opts));
+    this.#chain = next.catch(() => {});
+    return next;
+  }
+
+  /** The next event if one is ready; throws QueueEmpty (or QueueClosed) otherwise. */
+  getNowait(): InotifyEvent {
+    for (;;) {
+      const made = this.#made.shift();
+      if (made) return made;
+      const ev = this.#process(this.inotify.getNowait());
+      if (ev) return ev;
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<InotifyEvent, void, undefined> {
+    for (;;) {
+      let e: InotifyEvent;
+      try {
+        e = await this.get();
+      } catch (err) {
+        if (err instanceof QueueClosed) return;
+        throw err;
+      }
+      yield e;
+    }
+  }
+
+  /** Closes the inotify fd (every watch goes with it). Idempotent. */
+  close(): void {
+    this.inotify.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  async #next(opts?: WaitOptions): Promise<InotifyEvent> {
+    for (;;) {
+      const made = this.#made.shift();
+      if (made) return made;
+      const ev = this.#process(await this.inotify.get(opts));
+      if (ev) return ev;
+    }
+  }
+
+  // Watches dir, then lists it (in that order: see the module comment), recursively.
+  // Returns the wd, or undefined when the directory is already gone.
+  #add(dir: string, report: boolean, isRoot = false): number | undefined {
+    let wd: number;
+    try {
+      wd = this.inotify.watch(dir, this.#mask | NEEDED | IN_ONLYDIR);
+    } catch (e) {
+      if (!isRoot && e instanceof OSError && (e.code === "ENOENT" || e.code === "ENOTDIR")) return undefined;
+      throw e;
+    }
+    const bytes = fsencode(dir);
+    let names: Buffer[];
+    try {
+      // (Bun 1.4 returns plain Buffers without Dirent methods for withFileTypes together
+      // with encoding "buffer", so each entry is lstat-ed.)
+      names = readdirSync(bytes, { encoding: "buffer" });
+    } catch {
+      return wd; // removed meanwhile: its IN_DELETE_SELF / IN_IGNORED follow
+    }
+    for (const n of names) {
+      const name = fsdecode(n);
+      const path = join(dir, name);
+      const isDir = lstatSync(Buffer.concat([bytes, Buffer.from("/"), n]), { throwIfNoEntry: false })?.isDirectory() ?? false;
+      if (report && this.#mask & IN_CREATE) this.#made.push(new InotifyEvent(wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, name, path));
+      if (isDir) this.#add(path, report);
+    }
+    return wd;
+  }
+
+  // Keeps the watches in step with one kernel event; returns it if the caller wants it.
+  #process(ev: InotifyEvent): InotifyEvent | undefined {
+    const m = ev.mask;
+    if (m & IN_ISDIR) {
+      if (m & IN_CREATE) this.#add(ev.path, true);
+      else if (m & IN_MOVED_FROM) {
+        this.#fromCookies.set(ev.cookie, ev.path);
+        if (this.#fromCookies.size > 64) this.#fromCookies.delete(this.#fromCookies.keys().next().value!);
+      } else if (m & IN_MOVED_TO) {
+        if (this.#fromCookies.delete(ev.cookie)) this.#pairedTo.add(ev.path); // moved within: renamed already
+        else this.#add(ev.path, false); // moved in
+      }
+    }
+    if (m & IN_MOVE_SELF && ev.wd !== this.#rootWd) {
+      if (!this.#pairedTo.delete(ev.path)) this.#drop(ev.path);
+    }
+    if (m & IN_IGNORED && ev.wd === this.#rootWd) this.inotify.close(); // the rest is already read
+    return (m & (this.#mask | ALWAYS)) !== 0 ? ev : undefined;
+  }
+
+  // Unwatches a directory that left the tree, and everything under it.
+  #drop(path: string): void {
+    const prefix = `${path}/`;
+    for (const [wd, p] of this.inotify.watches) {
+      if (p !== path && !p.startsWith(prefix)) continue;
+      try {
+        this.inotify.unwatch(wd);
+      } catch {
+        // already gone (deleted meanwhile): its IN_IGNORED is queued
+      }
+    }
+  }
+}
