@@ -3,4 +3,4 @@
 
 int eventfd(unsigned int initval, int flags);
 
-int bt_eventfd(unsigned int initval, int flags) { RET(eventfd(initval, flags)); }
+int bt_eventfd(int initval, int flags) { RET(eventfd((unsigned int)initval, flags)); }

@@ -7,5 +7,5 @@ int inotify_add_watch(int fd, const char *path, unsigned int mask);
 int inotify_rm_watch(int fd, int wd);
 
 int bt_inotify_init1(int flags) { RET(inotify_init1(flags)); }
-int bt_inotify_add_watch(int fd, const char *path, unsigned int mask) { RET(inotify_add_watch(fd, path, mask)); }
+int bt_inotify_add_watch(int fd, const char *path, int mask) { RET(inotify_add_watch(fd, path, (unsigned int)mask)); }
 int bt_inotify_rm_watch(int fd, int wd) { RET(inotify_rm_watch(fd, wd)); }

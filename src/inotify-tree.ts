@@ -15,6 +15,7 @@
  */
 import { lstatSync, readdirSync } from "node:fs";
 import { InotifyAsync, InotifyEvent } from "./inotify.ts";
+import { joinName } from "./inotify-registry.ts";
 import { QueueClosed, type WaitOptions } from "./queue.ts";
 import { fsdecode, fsencode } from "./fsname.ts";
 import { OSError } from "./errors.ts";
@@ -38,7 +39,7 @@ const NEEDED = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_DELET
 // Reported whatever the mask: the kernel sends them unasked.
 const ALWAYS = IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT;
 
-const join = (dir: string, name: string) => (dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+const join = joinName;
 
 export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable, Disposable {
   /** The InotifyAsync underneath (its `watches`, `overflows`, `fd`). */

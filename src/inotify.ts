@@ -4,6 +4,7 @@
  */
 import { EventSource } from "./events.ts";
 import { Queued } from "./queue.ts";
+import { WatchRegistry } from "./inotify-registry.ts";
 import { fsdecode, fsencode } from "./fsname.ts";
 import {
   flagNames,
@@ -14,15 +15,10 @@ import {
   INOTIFY_READ,
   IN_ALL_EVENTS,
   IN_CLOEXEC,
-  IN_DELETE_SELF,
-  IN_IGNORED,
   IN_ISDIR,
-  IN_MOVED_FROM,
-  IN_MOVED_TO,
   IN_NONBLOCK,
   IN_ONESHOT,
   IN_Q_OVERFLOW,
-  IN_UNMOUNT,
 } from "./sys/inotify.ts";
 import * as v from "./validate.ts";
 
@@ -62,25 +58,9 @@ export class InotifyEvent {
   }
 }
 
-interface Entry {
-  path: string;
-  oneshot: boolean;
-  /** an IN_IGNORED for this wd is (or will be) queued: the watch is going away */
-  removing: boolean;
-  /** a later watch that got the same wd before that IN_IGNORED was read */
-  next?: Entry;
-}
-
-const join = (dir: string, name: string) => (name === "" ? dir : dir.endsWith("/") ? dir + name : `${dir}/${name}`);
-
-// How many IN_MOVED_FROM paths are kept for pairing with their IN_MOVED_TO (the kernel
-// queues the two halves of one rename back to back; this is slack, not a window).
-const MOVES_KEPT = 64;
-
 export class Inotify extends EventSource<InotifyEvent> {
   protected readonly readCall = INOTIFY_READ;
-  #watches = new Map<number, Entry>();
-  #movedFrom = new Map<number, string>();
+  #registry = new WatchRegistry();
   #overflows = 0;
 
   /** @param flags IN_NONBLOCK, or 0; IN_CLOEXEC is always added */
@@ -96,19 +76,7 @@ export class Inotify extends EventSource<InotifyEvent> {
    */
   watch(path: string | Uint8Array, mask: number = IN_ALL_EVENTS): number {
     const wd = inotifyAddWatch(this.openFd("inotify_add_watch"), path, mask);
-    const p = typeof path === "string" ? path : fsdecode(path);
-    const oneshot = ((mask >>> 0) & IN_ONESHOT) !== 0;
-    const e = this.#watches.get(wd);
-    if (e === undefined) this.#watches.set(wd, { path: p, oneshot, removing: false });
-    else {
-      let last = e;
-      while (last.next) last = last.next;
-      if (last.removing) last.next = { path: p, oneshot, removing: false };
-      else {
-        last.path = p;
-        last.oneshot = oneshot;
-      }
-    }
+    this.#registry.added(wd, typeof path === "string" ? path : fsdecode(path), ((mask >>> 0) & IN_ONESHOT) !== 0);
     return wd;
   }
 
@@ -118,18 +86,17 @@ export class Inotify extends EventSource<InotifyEvent> {
    */
   unwatch(wd: number): void {
     inotifyRmWatch(this.openFd("inotify_rm_watch"), wd);
-    const e = this.#last(wd);
-    if (e) e.removing = true;
+    this.#registry.removed(wd);
   }
 
   /** The path the events of `wd` are reported under, or undefined when not watched. */
   pathOf(wd: number): string | undefined {
-    return this.#watches.get(wd)?.path;
+    return this.#registry.pathOf(wd);
   }
 
   /** The current watches, wd -> path (a copy). */
   get watches(): Map<number, string> {
-    return new Map([...this.#watches].map(([wd, e]) => [wd, e.path]));
+    return this.#registry.snapshot();
   }
 
   /** How many IN_Q_OVERFLOW events were read: each means the kernel dropped events. */
@@ -141,53 +108,13 @@ export class Inotify extends EventSource<InotifyEvent> {
     return readInotify(fd, this.#make);
   }
 
-  #last(wd: number): Entry | undefined {
-    let e = this.#watches.get(wd);
-    while (e?.next) e = e.next;
-    return e;
-  }
-
-  // Builds an event and keeps the registry in step with what the kernel reports, in
-  // queue order: a path is resolved before the event that changes it takes effect.
   #make = (wd: number, mask: number, cookie: number, name: string): InotifyEvent => {
     if (wd < 0) {
       if (mask & IN_Q_OVERFLOW) this.#overflows++;
       return new InotifyEvent(wd, mask, cookie, name, "");
     }
-    const e = this.#watches.get(wd);
-    const path = e ? join(e.path, name) : name;
-    const ev = new InotifyEvent(wd, mask, cookie, name, path);
-    if (e === undefined) return ev;
-    if (mask & IN_IGNORED) {
-      if (e.next) this.#watches.set(wd, e.next);
-      else this.#watches.delete(wd);
-    } else if (e.oneshot || mask & (IN_DELETE_SELF | IN_UNMOUNT)) {
-      e.removing = true; // an IN_IGNORED follows
-    }
-    if (mask & IN_MOVED_FROM) {
-      this.#movedFrom.set(cookie, path);
-      if (this.#movedFrom.size > MOVES_KEPT) this.#movedFrom.delete(this.#movedFrom.keys().next().value!);
-    } else if (mask & IN_MOVED_TO) {
-      const from = this.#movedFrom.get(cookie);
-      if (from !== undefined) {
-        this.#movedFrom.delete(cookie);
-        this.#rename(from, path);
-      }
-    }
-    return ev;
+    return new InotifyEvent(wd, mask, cookie, name, this.#registry.event(wd, mask, cookie, name));
   };
-
-  // A watched object (or one under a watched directory) moved between watched
-  // directories: its watches now report under the new path.
-  #rename(from: string, to: string): void {
-    const prefix = from.endsWith("/") ? from : `${from}/`;
-    for (let e of this.#watches.values()) {
-      for (; e; e = e.next!) {
-        if (e.path === from) e.path = to;
-        else if (e.path.startsWith(prefix)) e.path = join(to, e.path.slice(prefix.length));
-      }
-    }
-  }
 }
 
 /** An Inotify with a non-blocking fd and an async queue: `for await (const ev of ino)`. */

@@ -33,6 +33,13 @@ describe("Eventfd", () => {
     expect(fdFlags(e.fd) & EFD_NONBLOCK).toBe(0);
   });
 
+  test("the largest initval (2^32-1) arrives intact (bun:ffi mangles a u32 argument above 2^31)", () => {
+    for (const n of [0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff]) {
+      using e = new Eventfd(n, EFD_NONBLOCK);
+      expect(e.read()).toBe(BigInt(n));
+    }
+  });
+
   test("EFD_SEMAPHORE", () => {
     using e = new Eventfd(2, EFD_SEMAPHORE | EFD_NONBLOCK);
     expect([e.read(), e.read()]).toEqual([1n, 1n]);

@@ -13,7 +13,8 @@ import * as v from "../validate.ts";
 
 const lib = helpers("inotify.c", {
   bt_inotify_init1: { args: ["i32"], returns: "i32" },
-  bt_inotify_add_watch: { args: ["i32", "ptr", "u32"], returns: "i32" },
+  // (the mask crosses as i32: bun:ffi loses a u32 above 2^31 such as IN_ONESHOT)
+  bt_inotify_add_watch: { args: ["i32", "ptr", "i32"], returns: "i32" },
   bt_inotify_rm_watch: { args: ["i32", "i32"], returns: "i32" },
 });
 
@@ -93,30 +94,40 @@ export const INOTIFY_RM_WATCH = defineCall("inotify_rm_watch", ["EBADF", "EINVAL
 // read(2) on an inotify fd: inotify(7) adds EINVAL (buffer too small; butter's never is).
 export const INOTIFY_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO"], { family: "inotify" });
 
-/** The limits of /proc/sys/fs/inotify (undefined where the file cannot be read). */
+/**
+ * The inotify limits (undefined where a file cannot be read). The fs.inotify values are
+ * the initial user namespace's; since Linux 5.11 each user namespace also has its own
+ * (/proc/sys/user/max_inotify_*), and the smallest along the way applies.
+ */
 export interface InotifyLimits {
-  /** events one instance queues before IN_Q_OVERFLOW */
+  /** fs.inotify.max_queued_events: events one instance queues before IN_Q_OVERFLOW */
   maxQueuedEvents?: number;
-  /** instances one user may have (EMFILE from inotify_init1 beyond it) */
+  /** fs.inotify.max_user_instances: instances per user (EMFILE from inotify_init1 beyond) */
   maxUserInstances?: number;
-  /** watches one user may have (ENOSPC from inotify_add_watch beyond it) */
+  /** fs.inotify.max_user_watches: watches per user (ENOSPC from inotify_add_watch beyond) */
   maxUserWatches?: number;
+  /** user.max_inotify_instances: the same limit in this user namespace */
+  namespaceMaxInstances?: number;
+  /** user.max_inotify_watches: the same limit in this user namespace */
+  namespaceMaxWatches?: number;
 }
 
-function procInt(name: string): number | undefined {
+function procInt(path: string): number | undefined {
   try {
-    return Number.parseInt(readFileSync(`/proc/sys/fs/inotify/${name}`, "latin1"), 10);
+    return Number.parseInt(readFileSync(`/proc/sys/${path}`, "latin1"), 10);
   } catch {
     return undefined;
   }
 }
 
-/** Reads /proc/sys/fs/inotify/{max_queued_events,max_user_instances,max_user_watches}. */
+/** Reads the limits from /proc/sys/fs/inotify/ and /proc/sys/user/. */
 export function inotifyLimits(): InotifyLimits {
   return {
-    maxQueuedEvents: procInt("max_queued_events"),
-    maxUserInstances: procInt("max_user_instances"),
-    maxUserWatches: procInt("max_user_watches"),
+    maxQueuedEvents: procInt("fs/inotify/max_queued_events"),
+    maxUserInstances: procInt("fs/inotify/max_user_instances"),
+    maxUserWatches: procInt("fs/inotify/max_user_watches"),
+    namespaceMaxInstances: procInt("user/max_inotify_instances"),
+    namespaceMaxWatches: procInt("user/max_inotify_watches"),
   };
 }
 
@@ -124,8 +135,9 @@ export function inotifyLimits(): InotifyLimits {
 export function inotifyInit1(flags: number = IN_CLOEXEC): number {
   const r = lib().bt_inotify_init1(v.flags(flags, "flags", IN_CLOEXEC | IN_NONBLOCK));
   if (r === -ERRNO.EMFILE!) {
+    const l = inotifyLimits();
     throw errorFor(r, INOTIFY_INIT1, undefined,
-      `the per-user limit of inotify instances, fs.inotify.max_user_instances = ${inotifyLimits().maxUserInstances ?? "?"}, or this process's limit of open fds was reached`);
+      `the per-user limit of inotify instances (fs.inotify.max_user_instances = ${l.maxUserInstances ?? "?"}, user.max_inotify_instances = ${l.namespaceMaxInstances ?? "?"} in this user namespace) or this process's limit of open fds was reached`);
   }
   return check(r, INOTIFY_INIT1);
 }
@@ -141,12 +153,13 @@ export function inotifyAddWatch(fd: number, path: string | Uint8Array, mask: num
   // JS's | yields a signed int: IN_CREATE | IN_ONESHOT is negative, and means the same bits.
   const m = v.int(mask, "mask", -0x80000000, 0xffffffff) >>> 0;
   if ((m & ~WATCH_BITS) >>> 0 !== 0) throw new RangeError(`mask has bits a watch cannot ask for: 0x${((m & ~WATCH_BITS) >>> 0).toString(16)}`);
-  const r = lib().bt_inotify_add_watch(v.fd(fd), bytes, m);
+  const r = lib().bt_inotify_add_watch(v.fd(fd), bytes, m | 0);
   if (r >= 0) return r;
   const shown = typeof path === "string" ? path : fsdecode(path);
   if (r === -ERRNO.ENOSPC!) {
+    const l = inotifyLimits();
     throw errorFor(r, INOTIFY_ADD_WATCH, shown,
-      `the per-user limit of inotify watches was reached: fs.inotify.max_user_watches = ${inotifyLimits().maxUserWatches ?? "?"}`);
+      `the per-user limit of inotify watches was reached: fs.inotify.max_user_watches = ${l.maxUserWatches ?? "?"}, user.max_inotify_watches = ${l.namespaceMaxWatches ?? "?"} in this user namespace`);
   }
   throw errorFor(r, INOTIFY_ADD_WATCH, shown);
 }

@@ -1,0 +1,108 @@
+/**
+ * The wd -> path registry of an Inotify, kept in step with the kernel's queue: a path is
+ * resolved for each event in queue order, before that event changes the registry.
+ *
+ * - IN_IGNORED ends a watch (after the event itself got its path).
+ * - IN_DELETE_SELF, IN_UNMOUNT and the one event of an IN_ONESHOT watch mark it as
+ *   going away (its IN_IGNORED follows), as does `unwatch()`.
+ * - A wd the kernel hands out again while the old watch's IN_IGNORED is still queued
+ *   (Linux allocates wds cyclically, so only after 2^31 watches; older kernels sooner)
+ *   is chained: events before that IN_IGNORED keep the old path, later ones the new.
+ * - A paired rename (IN_MOVED_FROM then IN_MOVED_TO with one cookie) moves every watch
+ *   at or under the old path to the new one. A watched object that moves where this
+ *   instance cannot see keeps its old path: the kernel does not say where it went.
+ */
+
+interface Entry {
+  path: string;
+  oneshot: boolean;
+  removing: boolean;
+  next?: Entry;
+}
+
+export const joinName = (dir: string, name: string) => (name === "" ? dir : dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+
+// IN_* bits the registry reacts to (kept here, not imported, so this file stands alone).
+const IN_MOVED_FROM = 0x40;
+const IN_MOVED_TO = 0x80;
+const IN_DELETE_SELF = 0x400;
+const IN_UNMOUNT = 0x2000;
+const IN_IGNORED = 0x8000;
+
+// IN_MOVED_FROM paths kept for pairing (the kernel queues both halves back to back).
+const MOVES_KEPT = 64;
+
+export class WatchRegistry {
+  #watches = new Map<number, Entry>();
+  #movedFrom = new Map<number, string>();
+
+  /** Records what inotify_add_watch returned for `path`. */
+  added(wd: number, path: string, oneshot: boolean): void {
+    const e = this.#watches.get(wd);
+    if (e === undefined) {
+      this.#watches.set(wd, { path, oneshot, removing: false });
+      return;
+    }
+    const last = this.#last(e);
+    if (last.removing) last.next = { path, oneshot, removing: false };
+    else {
+      // the same inode watched again: the kernel kept its wd; the newest path wins
+      last.path = path;
+      last.oneshot = oneshot;
+    }
+  }
+
+  /** Records a successful inotify_rm_watch: its IN_IGNORED is queued. */
+  removed(wd: number): void {
+    const e = this.#watches.get(wd);
+    if (e) this.#last(e).removing = true;
+  }
+
+  /** The path for an event of `wd` about `name`, updating the registry for the event. */
+  event(wd: number, mask: number, cookie: number, name: string): string {
+    const e = this.#watches.get(wd);
+    if (e === undefined) return name;
+    const path = joinName(e.path, name);
+    if (mask & IN_IGNORED) {
+      if (e.next) this.#watches.set(wd, e.next);
+      else this.#watches.delete(wd);
+    } else if (e.oneshot || mask & (IN_DELETE_SELF | IN_UNMOUNT)) {
+      e.removing = true;
+    }
+    if (mask & IN_MOVED_FROM) {
+      this.#movedFrom.set(cookie, path);
+      if (this.#movedFrom.size > MOVES_KEPT) this.#movedFrom.delete(this.#movedFrom.keys().next().value!);
+    } else if (mask & IN_MOVED_TO) {
+      const from = this.#movedFrom.get(cookie);
+      if (from !== undefined) {
+        this.#movedFrom.delete(cookie);
+        this.#rename(from, path);
+      }
+    }
+    return path;
+  }
+
+  pathOf(wd: number): string | undefined {
+    return this.#watches.get(wd)?.path;
+  }
+
+  /** wd -> path, a copy. */
+  snapshot(): Map<number, string> {
+    return new Map([...this.#watches].map(([wd, e]) => [wd, e.path]));
+  }
+
+  #last(e: Entry): Entry {
+    while (e.next) e = e.next;
+    return e;
+  }
+
+  #rename(from: string, to: string): void {
+    const prefix = from.endsWith("/") ? from : `${from}/`;
+    for (const first of this.#watches.values()) {
+      for (let e: Entry | undefined = first; e; e = e.next) {
+        if (e.path === from) e.path = to;
+        else if (e.path.startsWith(prefix)) e.path = joinName(to, e.path.slice(prefix.length));
+      }
+    }
+  }
+}
