@@ -11,7 +11,9 @@
  * - A directory moved out (its IN_MOVE_SELF comes without a paired IN_MOVED_TO inside
  *   the tree) is unwatched, with everything under it.
  * - When the root itself is deleted (or unmounted), the tree closes: `for await` ends
- *   after the root's IN_IGNORED.
+ *   after the root's IN_IGNORED. A subdirectory's IN_IGNORED is not reported.
+ * - IN_Q_OVERFLOW is reported (and counted in `inotify.overflows`): after it, the tree
+ *   may have missed directories; a program that must be exact rescans.
  */
 import { lstatSync, readdirSync } from "node:fs";
 import { InotifyAsync, InotifyEvent } from "./inotify.ts";
@@ -36,8 +38,9 @@ import * as v from "./validate.ts";
 
 // What the tree needs to see, whatever the caller asked for.
 const NEEDED = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_DELETE_SELF;
-// Reported whatever the mask: the kernel sends them unasked.
-const ALWAYS = IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT;
+// Reported whatever the mask: the kernel sends them unasked. (IN_IGNORED only for the
+// root, which ends the tree: a subdirectory's is bookkeeping.)
+const ALWAYS = IN_Q_OVERFLOW | IN_UNMOUNT;
 
 const join = joinName;
 
@@ -163,7 +166,11 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
     if (m & IN_MOVE_SELF && ev.wd !== this.#rootWd) {
       if (!this.#pairedTo.delete(ev.path)) this.#drop(ev.path);
     }
-    if (m & IN_IGNORED && ev.wd === this.#rootWd) this.inotify.close(); // the rest is already read
+    if (m & IN_IGNORED) {
+      if (ev.wd !== this.#rootWd) return undefined;
+      this.inotify.close(); // the rest of the queue is already read
+      return ev;
+    }
     return (m & (this.#mask | ALWAYS)) !== 0 ? ev : undefined;
   }
 

@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import * as fs from "node:fs";
+import { InotifyAsync, InotifyEvent } from "../src/inotify.ts";
+import { InotifyMove, MovePairer, pairMoves } from "../src/inotify-moves.ts";
+import { IN_CREATE, IN_ISDIR, IN_MOVE, IN_MOVED_FROM, IN_MOVED_TO } from "../src/sys/inotify.ts";
+
+const ev = (mask: number, cookie: number, path: string) => new InotifyEvent(1, mask, cookie, path.split("/").pop()!, path);
+const show = (o: InotifyEvent | InotifyMove) =>
+  o instanceof InotifyMove ? `move ${o.from ?? "(out of view)"} -> ${o.to ?? "(out of view)"}` : `${o.flags.join("|")} ${o.path}`;
+
+describe("MovePairer (the clock passed in)", () => {
+  test("a FROM and its TO become one move, at the TO's place", () => {
+    const p = new MovePairer(20);
+    expect(p.push(ev(IN_MOVED_FROM, 5, "/d/a"), 0)).toEqual([]);
+    expect(p.nextDeadline).toBe(20);
+    expect(p.push(ev(IN_CREATE, 0, "/d/other"), 1).map(show)).toEqual(["IN_CREATE /d/other"]); // not held back
+    const [m] = p.push(ev(IN_MOVED_TO | IN_ISDIR, 5, "/d/b"), 2) as InotifyMove[];
+    expect(show(m!)).toBe("move /d/a -> /d/b");
+    expect([m!.kind, m!.cookie, p.nextDeadline]).toEqual(["move", 5, undefined]);
+  });
+
+  test("a TO with no FROM is a move in, at once; an expired FROM is a move out", () => {
+    const p = new MovePairer(20);
+    expect(p.push(ev(IN_MOVED_TO, 7, "/d/in"), 0).map(show)).toEqual(["move (out of view) -> /d/in"]);
+    p.push(ev(IN_MOVED_FROM | IN_ISDIR, 8, "/d/out"), 0);
+    expect(p.expire(19)).toEqual([]);
+    const [m] = p.expire(20);
+    expect([show(m!), m!.isDir]).toEqual(["move /d/out -> (out of view)", true]);
+  });
+
+  test("an event after the deadline releases the expired half first; flush releases all", () => {
+    const p = new MovePairer(10);
+    p.push(ev(IN_MOVED_FROM, 1, "/d/x"), 0);
+    p.push(ev(IN_MOVED_FROM, 2, "/d/y"), 5);
+    expect(p.push(ev(IN_CREATE, 0, "/d/z"), 12).map(show)).toEqual(["move /d/x -> (out of view)", "IN_CREATE /d/z"]);
+    expect(p.flush().map(show)).toEqual(["move /d/y -> (out of view)"]);
+  });
+});
+
+describe("pairMoves over an InotifyAsync", () => {
+  let dir: string;
+  let out: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync("/tmp/butter-moves-");
+    out = fs.mkdtempSync("/tmp/butter-moves-out-");
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  test("renames within, out of and into the watched directory", async () => {
+    const ino = new InotifyAsync();
+    ino.watch(dir, IN_MOVE | IN_CREATE);
+    fs.writeFileSync(`${dir}/a`, "");
+    fs.writeFileSync(`${out}/c`, "");
+    const seen: string[] = [];
+    const t0 = performance.now();
+    let outAt = 0;
+    setTimeout(() => {
+      fs.renameSync(`${dir}/a`, `${dir}/b`);
+      fs.renameSync(`${dir}/b`, `${out}/b`);
+      fs.writeFileSync(`${dir}/after`, ""); // reported before the move out's wait ends
+      fs.renameSync(`${out}/c`, `${dir}/c`);
+    }, 5);
+    for await (const o of pairMoves(ino, { timeout: 30 })) {
+      seen.push(show(o));
+      if (show(o).includes("(out of view)") && o instanceof InotifyMove && o.to === undefined) outAt = performance.now() - t0;
+      if (seen.length === 5) ino.close();
+    }
+    expect(seen).toEqual([
+      `IN_CREATE ${dir}/a`,
+      `move ${dir}/a -> ${dir}/b`,
+      `IN_CREATE ${dir}/after`,
+      `move (out of view) -> ${dir}/c`,
+      `move ${dir}/b -> (out of view)`,
+    ]);
+    expect(outAt).toBeGreaterThan(30); // it waited for a partner that never came
+  });
+
+  test("closing the source reports the halves still waiting; an abort throws its reason", async () => {
+    const ino = new InotifyAsync();
+    ino.watch(dir, IN_MOVE);
+    fs.writeFileSync(`${dir}/a`, "");
+    fs.renameSync(`${dir}/a`, `${out}/a`);
+    const seen: string[] = [];
+    setTimeout(() => ino.close(), 20);
+    for await (const o of pairMoves(ino, { timeout: 10_000 })) seen.push(show(o));
+    expect(seen).toEqual([`move ${dir}/a -> (out of view)`]);
+
+    await using ino2 = new InotifyAsync();
+    ino2.watch(dir, IN_MOVE);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error("enough")), 5);
+    await expect(pairMoves(ino2, { signal: ac.signal }).next()).rejects.toThrow("enough");
+    ac.signal.throwIfAborted = () => {};
+    await expect(pairMoves(ino2, { signal: AbortSignal.abort(new Error("already")) }).next()).rejects.toThrow("already");
+  });
+});
