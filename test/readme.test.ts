@@ -22,7 +22,7 @@ test("the set-up, demo and test commands it gives exist, and CI runs the same", 
   expect(ci).toMatch(/^bun run test\b/m);
   expect(ci).toContain("bun run demo");
   expect(text).toContain(`npm install -g bun@${ci.match(/BUN_VERSION=(\S+)/)![1]}`);
-  for (const pkg of ["libfiu-dev", "libfiu0", "fiu-utils"]) {
+  for (const pkg of ["libfiu-dev", "libfiu0", "fiu-utils", "inotify-tools"]) {
     expect(text).toContain(pkg);
     expect(ci).toContain(pkg);
   }
