@@ -18,7 +18,6 @@ import {
   IN_ISDIR,
   IN_NONBLOCK,
   IN_ONESHOT,
-  IN_Q_OVERFLOW,
 } from "./sys/inotify.ts";
 import * as v from "./validate.ts";
 
@@ -110,7 +109,7 @@ export class Inotify extends EventSource<InotifyEvent> {
 
   #make = (wd: number, mask: number, cookie: number, name: string): InotifyEvent => {
     if (wd < 0) {
-      if (mask & IN_Q_OVERFLOW) this.#overflows++;
+      this.#overflows++; // wd -1 is only ever IN_Q_OVERFLOW
       return new InotifyEvent(wd, mask, cookie, name, "");
     }
     return new InotifyEvent(wd, mask, cookie, name, this.#registry.event(wd, mask, cookie, name));

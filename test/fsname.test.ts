@@ -19,6 +19,7 @@ describe("fsdecode / fsencode: names are bytes, losslessly", () => {
     ["an encoded surrogate", [0xed, 0xa0, 0x80], "\udced\udca0\udc80"],
     ["above U+10FFFF", [0xf4, 0x90, 0x80, 0x80], "\udcf4\udc90\udc80\udc80"],
     ["an overlong 4-byte form", [0xf0, 0x80, 0x80, 0x80], "\udcf0\udc80\udc80\udc80"],
+    ["the last valid 3-byte form below the surrogates", [0xed, 0x9f, 0xbf, 0xff], "\ud7ff\udcff"],
     ["valid bytes around an invalid one", [0xc3, 0xa9, 0x80, 0xf0, 0x9f, 0x99, 0x82], "é\udc80🙂"],
   ])("%s is escaped byte by byte, and round-trips", (_what, b, s) => {
     expect(fsdecode(bytes(...b))).toBe(s);

@@ -28,6 +28,13 @@ describe("MovePairer (the clock passed in)", () => {
     expect([show(m!), m!.isDir]).toEqual(["move /d/out -> (out of view)", true]);
   });
 
+  test("defaults: a 20 ms wait; a move in of a file is not a directory", () => {
+    const p = new MovePairer();
+    expect(p.timeout).toBe(20);
+    const [m] = p.push(ev(IN_MOVED_TO, 3, "/d/f"), 0) as InotifyMove[];
+    expect(m!.isDir).toBe(false);
+  });
+
   test("an event after the deadline releases the expired half first; flush releases all", () => {
     const p = new MovePairer(10);
     p.push(ev(IN_MOVED_FROM, 1, "/d/x"), 0);
@@ -84,8 +91,8 @@ describe("pairMoves over an InotifyAsync", () => {
     fs.writeFileSync(`${dir}/a`, "");
     fs.renameSync(`${dir}/a`, `${out}/a`);
     const seen: string[] = [];
-    setTimeout(() => ino.close(), 20);
-    for await (const o of pairMoves(ino, { timeout: 10_000 })) seen.push(show(o));
+    setTimeout(() => ino.close(), 5); // before the default 20 ms wait is over
+    for await (const o of pairMoves(ino)) seen.push(show(o));
     expect(seen).toEqual([`move ${dir}/a -> (out of view)`]);
 
     await using ino2 = new InotifyAsync();

@@ -64,6 +64,16 @@ describe("WatchRegistry", () => {
     expect(r.snapshot()).toEqual(new Map([[1, "/t"], [2, "/t/z"], [3, "/t/z/b"], [4, "/t/ab"]]));
   });
 
+  test("a rename of a path given with a trailing slash", () => {
+    const r = new WatchRegistry();
+    r.added(1, "/t/", false);
+    r.added(2, "/t/a/", false);
+    r.added(3, "/t/a/b", false);
+    r.event(1, IN_MOVED_FROM | IN_ISDIR, 4, "a/");
+    r.event(1, IN_MOVED_TO | IN_ISDIR, 4, "c");
+    expect(r.pathOf(3)).toBe("/t/c/b");
+  });
+
   test("an unpaired half changes nothing; only the last 64 unpaired FROMs are kept", () => {
     const r = new WatchRegistry();
     r.added(1, "/t", false);

@@ -67,6 +67,15 @@ describe("InotifyTree", () => {
     expect(drain(t)).toEqual(["IN_CREATE R/x/y/here"]);
   });
 
+  test("a directory moved out and deleted before the tree catches up", () => {
+    fs.mkdirSync(`${dir}/b/sub`, { recursive: true });
+    using t = new InotifyTree(dir, IN_CREATE | IN_MOVE);
+    fs.renameSync(`${dir}/b`, `${out}/b`);
+    fs.rmSync(`${out}/b`, { recursive: true }); // the kernel drops those watches first
+    expect(drain(t)).toEqual(["IN_MOVED_FROM|IN_ISDIR R/b"]);
+    expect([...t.inotify.watches.values()]).toEqual([dir]);
+  });
+
   test("deleting directories cleans up; deleting the root ends the loop", async () => {
     fs.mkdirSync(`${dir}/d/e`, { recursive: true });
     const t = new InotifyTree(dir, IN_DELETE);

@@ -82,6 +82,15 @@ describe("1:1 calls", () => {
     expect(l.maxUserInstances).toBeGreaterThan(0);
   });
 
+  test.skipIf(!canUnshare(["--mount"]))("a limit that cannot be read is undefined, not a guess (a mount namespace hiding /proc/sys/user)", () => {
+    const r = runChild(`report(b.inotifyLimits());`, {
+      unshare: ["--mount", "--propagation", "private"],
+      setup: "mount -t tmpfs none /proc/sys/user",
+    });
+    expect(r.reports[0]).toMatchObject({ maxQueuedEvents: expect.any(Number) });
+    expect(r.reports[0]).not.toHaveProperty("namespaceMaxWatches", expect.anything());
+  });
+
   test("the decoder refuses a truncated event instead of dropping it", () => {
     const buf = new Uint8Array(40);
     new DataView(buf.buffer).setUint32(12, 16, true); // len 16, but only 24 of 32 bytes
@@ -156,6 +165,9 @@ describe("names are bytes", () => {
     fs.writeFileSync(raw, "odd");
     const [ev] = ino.readEvents();
     expect(ev!.name).toBe("f\udcff\udcfeA");
+    // a Buffer path is registered under its lossless string
+    const wd = ino.watch(Buffer.from(dir), s.IN_CREATE);
+    expect(ino.pathOf(wd)).toBe(dir);
     expect([...ev!.nameBytes]).toEqual([0x66, 0xff, 0xfe, 0x41]);
     expect(fs.readFileSync(ev!.pathBytes, "utf8")).toBe("odd");
     // the escaped string is accepted by butter itself
