@@ -18,7 +18,7 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { InotifyAsync, InotifyEvent } from "./inotify.ts";
 import { joinName } from "./inotify-registry.ts";
-import { QueueClosed, type WaitOptions } from "./queue.ts";
+import { drain, type WaitOptions } from "./queue.ts";
 import { fsdecode, fsencode } from "./fsname.ts";
 import { OSError } from "./errors.ts";
 import {
@@ -86,17 +86,8 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<InotifyEvent, void, undefined> {
-    for (;;) {
-      let e: InotifyEvent;
-      try {
-        e = await this.get();
-      } catch (err) {
-        if (err instanceof QueueClosed) return;
-        throw err;
-      }
-      yield e;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<InotifyEvent, void, undefined> {
+    return drain(() => this.get());
   }
 
   /** Closes the inotify fd (every watch goes with it). Idempotent. */
@@ -159,8 +150,11 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
         this.#fromCookies.set(ev.cookie, ev.path);
         if (this.#fromCookies.size > 64) this.#fromCookies.delete(this.#fromCookies.keys().next().value!);
       } else if (m & IN_MOVED_TO) {
-        if (this.#fromCookies.delete(ev.cookie)) this.#pairedTo.add(ev.path); // moved within: renamed already
-        else this.#add(ev.path, false); // moved in
+        const within = this.#fromCookies.delete(ev.cookie);
+        if (within && this.#isWatched(ev.path)) this.#pairedTo.add(ev.path); // its watches were renamed
+        // moved in: watch it; moved within but never watched (it was renamed before its
+        // IN_CREATE was read, so watching the old name failed): watch it and list it
+        else this.#add(ev.path, within);
       }
     }
     if (m & IN_MOVE_SELF && ev.wd !== this.#rootWd) {
@@ -172,6 +166,11 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
       return ev;
     }
     return (m & (this.#mask | ALWAYS)) !== 0 ? ev : undefined;
+  }
+
+  #isWatched(path: string): boolean {
+    for (const p of this.inotify.watches.values()) if (p === path) return true;
+    return false;
   }
 
   // Unwatches a directory that left the tree, and everything under it.

@@ -34,6 +34,23 @@ export class QueueClosed extends Error {
   }
 }
 
+/**
+ * `for await` over anything with a queue's `get()`: ends at QueueClosed, throws any
+ * other error. Every queue-like object (the XxxAsync classes, InotifyTree) uses it.
+ */
+export async function* drain<T>(get: () => Promise<T>): AsyncGenerator<T, void, undefined> {
+  for (;;) {
+    let e: T;
+    try {
+      e = await get();
+    } catch (err) {
+      if (err instanceof QueueClosed) return;
+      throw err;
+    }
+    yield e;
+  }
+}
+
 export interface WaitOptions {
   signal?: AbortSignal;
 }
@@ -116,17 +133,8 @@ export function Queued<T, B extends Ctor<T>>(Base: B) {
       });
     }
 
-    async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-      for (;;) {
-        let e: T;
-        try {
-          e = await this.get();
-        } catch (err) {
-          if (err instanceof QueueClosed) return;
-          throw err;
-        }
-        yield e;
-      }
+    [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+      return drain(() => this.get());
     }
 
     async [Symbol.asyncDispose](): Promise<void> {

@@ -13,6 +13,7 @@ describe("fsdecode / fsencode: names are bytes, losslessly", () => {
 
   test.each([
     ["a lone high byte", [0x66, 0xff, 0x41], "f\udcffA"],
+    ["a lead byte with no continuation", [0xc3, 0x41], "\udcc3A"],
     ["a truncated sequence", [0xe6, 0x97], "\udce6\udc97"],
     ["an overlong slash", [0xc0, 0xaf], "\udcc0\udcaf"],
     ["an overlong 3-byte form", [0xe0, 0x80, 0xaf], "\udce0\udc80\udcaf"],
@@ -33,6 +34,7 @@ describe("fsdecode / fsencode: names are bytes, losslessly", () => {
   test("a lone surrogate that stands for no byte has no encoding", () => {
     expect(() => fsencode("a\ud800")).toThrow(/lone surrogate U\+D800/);
     expect(() => fsencode("\udc10")).toThrow(TypeError);
+    expect(() => fsencode("\ud800x")).toThrow(/U\+D800/);
     expect(() => cstring("x\ud800", "path")).toThrow(/^path: lone surrogate/);
   });
 

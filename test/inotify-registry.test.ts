@@ -16,6 +16,12 @@ describe("WatchRegistry", () => {
     expect(r.event(1, IN_CREATE, 0, "late")).toBe("late"); // unknown wd: the name alone
   });
 
+  test("removing a wd it does not know is a no-op", () => {
+    const r = new WatchRegistry();
+    r.removed(99);
+    expect(r.snapshot().size).toBe(0);
+  });
+
   test("a trailing slash is not doubled", () => {
     const r = new WatchRegistry();
     r.added(1, "/", false);

@@ -67,6 +67,18 @@ describe("InotifyTree", () => {
     expect(drain(t)).toEqual(["IN_CREATE R/x/y/here"]);
   });
 
+  test("a new directory renamed before the tree read its IN_CREATE: still watched and listed", () => {
+    using t = new InotifyTree(dir, IN_CREATE | IN_MOVE);
+    fs.mkdirSync(`${dir}/new/inner`, { recursive: true });
+    fs.writeFileSync(`${dir}/new/inner/f`, "");
+    fs.renameSync(`${dir}/new`, `${dir}/renamed`);
+    const got = drain(t);
+    expect(got.slice(0, 3)).toEqual(["IN_CREATE|IN_ISDIR R/new", "IN_MOVED_FROM|IN_ISDIR R/new", "IN_MOVED_TO|IN_ISDIR R/renamed"]);
+    expect(new Set(got.slice(3))).toEqual(new Set(["IN_CREATE|IN_ISDIR R/renamed/inner", "IN_CREATE R/renamed/inner/f"]));
+    fs.writeFileSync(`${dir}/renamed/inner/g`, "");
+    expect(drain(t)).toEqual(["IN_CREATE R/renamed/inner/g"]);
+  });
+
   test("a directory moved out and deleted before the tree catches up", () => {
     fs.mkdirSync(`${dir}/b/sub`, { recursive: true });
     using t = new InotifyTree(dir, IN_CREATE | IN_MOVE);
