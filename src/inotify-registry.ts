@@ -20,21 +20,35 @@ interface Entry {
   next?: Entry;
 }
 
+import { IN_DELETE_SELF, IN_IGNORED, IN_MOVED_FROM, IN_MOVED_TO, IN_UNMOUNT } from "./sys/inotify.ts";
+
 export const joinName = (dir: string, name: string) => (name === "" ? dir : dir.endsWith("/") ? dir + name : `${dir}/${name}`);
 
-// IN_* bits the registry reacts to (kept here, not imported, so this file stands alone).
-const IN_MOVED_FROM = 0x40;
-const IN_MOVED_TO = 0x80;
-const IN_DELETE_SELF = 0x400;
-const IN_UNMOUNT = 0x2000;
-const IN_IGNORED = 0x8000;
+/**
+ * The paths of the latest IN_MOVED_FROM events by cookie, for pairing with their
+ * IN_MOVED_TO. The kernel queues both halves of one rename back to back, so a few are
+ * slack enough; the oldest are forgotten beyond that.
+ */
+export class RecentMovesFrom {
+  static readonly KEPT = 64;
+  #paths = new Map<number, string>();
 
-// IN_MOVED_FROM paths kept for pairing (the kernel queues both halves back to back).
-const MOVES_KEPT = 64;
+  remember(cookie: number, path: string): void {
+    this.#paths.set(cookie, path);
+    if (this.#paths.size > RecentMovesFrom.KEPT) this.#paths.delete(this.#paths.keys().next().value!);
+  }
+
+  /** The FROM path of `cookie`, forgotten as it is handed out; undefined if unknown. */
+  take(cookie: number): string | undefined {
+    const path = this.#paths.get(cookie);
+    this.#paths.delete(cookie);
+    return path;
+  }
+}
 
 export class WatchRegistry {
   #watches = new Map<number, Entry>();
-  #movedFrom = new Map<number, string>();
+  #movedFrom = new RecentMovesFrom();
 
   /** Records what inotify_add_watch returned for `path`. */
   added(wd: number, path: string, oneshot: boolean): void {
@@ -69,15 +83,10 @@ export class WatchRegistry {
     } else if (e.oneshot || mask & (IN_DELETE_SELF | IN_UNMOUNT)) {
       e.removing = true;
     }
-    if (mask & IN_MOVED_FROM) {
-      this.#movedFrom.set(cookie, path);
-      if (this.#movedFrom.size > MOVES_KEPT) this.#movedFrom.delete(this.#movedFrom.keys().next().value!);
-    } else if (mask & IN_MOVED_TO) {
-      const from = this.#movedFrom.get(cookie);
-      if (from !== undefined) {
-        this.#movedFrom.delete(cookie);
-        this.#rename(from, path);
-      }
+    if (mask & IN_MOVED_FROM) this.#movedFrom.remember(cookie, path);
+    else if (mask & IN_MOVED_TO) {
+      const from = this.#movedFrom.take(cookie);
+      if (from !== undefined) this.#rename(from, path);
     }
     return path;
   }

@@ -17,7 +17,7 @@
  */
 import { lstatSync, readdirSync } from "node:fs";
 import { InotifyAsync, InotifyEvent } from "./inotify.ts";
-import { joinName } from "./inotify-registry.ts";
+import { joinName, RecentMovesFrom } from "./inotify-registry.ts";
 import { drain, type WaitOptions } from "./queue.ts";
 import { fsdecode, fsencode } from "./fsname.ts";
 import { OSError } from "./errors.ts";
@@ -42,8 +42,6 @@ const NEEDED = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_DELET
 // root, which ends the tree: a subdirectory's is bookkeeping.)
 const ALWAYS = IN_Q_OVERFLOW | IN_UNMOUNT;
 
-const join = joinName;
-
 export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable, Disposable {
   /** The InotifyAsync underneath (its `watches`, `overflows`, `fd`). */
   readonly inotify: InotifyAsync;
@@ -51,7 +49,7 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
   #mask: number;
   #rootWd: number;
   #made: InotifyEvent[] = [];
-  #fromCookies = new Map<number, string>();
+  #movedFrom = new RecentMovesFrom();
   #pairedTo = new Set<string>();
   #chain: Promise<unknown> = Promise.resolve();
 
@@ -133,7 +131,7 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
     }
     for (const n of names) {
       const name = fsdecode(n);
-      const path = join(dir, name);
+      const path = joinName(dir, name);
       const isDir = lstatSync(Buffer.concat([bytes, Buffer.from("/"), n]), { throwIfNoEntry: false })?.isDirectory() ?? false;
       if (report && this.#mask & IN_CREATE) this.#made.push(new InotifyEvent(wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, name, path));
       if (isDir) this.#add(path, report);
@@ -146,11 +144,9 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
     const m = ev.mask;
     if (m & IN_ISDIR) {
       if (m & IN_CREATE) this.#add(ev.path, true);
-      else if (m & IN_MOVED_FROM) {
-        this.#fromCookies.set(ev.cookie, ev.path);
-        if (this.#fromCookies.size > 64) this.#fromCookies.delete(this.#fromCookies.keys().next().value!);
-      } else if (m & IN_MOVED_TO) {
-        const within = this.#fromCookies.delete(ev.cookie);
+      else if (m & IN_MOVED_FROM) this.#movedFrom.remember(ev.cookie, ev.path);
+      else if (m & IN_MOVED_TO) {
+        const within = this.#movedFrom.take(ev.cookie) !== undefined;
         if (within && this.#isWatched(ev.path)) this.#pairedTo.add(ev.path); // its watches were renamed
         // moved in: watch it; moved within but never watched (it was renamed before its
         // IN_CREATE was read, so watching the old name failed): watch it and list it
