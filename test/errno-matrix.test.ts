@@ -4,38 +4,28 @@
 // leaked, and that the object still works. Results go to harness/build/ for the table
 // `bun run test:errors` prints.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import * as b from "../src/index.ts";
 import { calls, classFor } from "../src/errors.ts";
 import { ERRNO } from "../src/errno.ts";
 import { matrix, scenarios, label, UNDOCUMENTED } from "../harness/errno-matrix.ts";
-import { resetFaults, unavailable } from "../harness/fiu/control.ts";
-import { runRow, ownUtsNamespace, mainThreadHostname } from "../harness/fiu/rows.ts";
+import { unavailable } from "../harness/fiu/control.ts";
+import { runRow, isolateForRows } from "../harness/fiu/rows.ts";
 
 const results: { row: string; call: string; forced: boolean }[] = [];
 
-let ownUts = false;
-let hostBefore = "";
-
-beforeAll(() => {
-  if (unavailable) return;
-  hostBefore = mainThreadHostname();
-  ownUts = ownUtsNamespace();
-});
+const runnable = isolateForRows();
 
 afterAll(() => {
-  resetFaults();
   if (unavailable) return;
   mkdirSync(new URL("../harness/build/", import.meta.url), { recursive: true });
   writeFileSync(new URL("../harness/build/errno-results.json", import.meta.url), JSON.stringify(results, null, 1));
-  expect(mainThreadHostname(), "the host's name after the matrix").toBe(hostBefore);
 });
 
 describe.skipIf(unavailable !== undefined)(`errno matrix (${unavailable ?? "libfiu shim preloaded"})`, () => {
   for (const r of matrix) {
-    const setter = r.call === "sethostname" || r.call === "setdomainname";
     test.skipIf(r.cannot !== undefined)(label(r), async (tc) => {
-      if (setter && !ownUts) {
+      if (!runnable(r)) {
         tc.skip("needs CAP_SYS_ADMIN to give the test thread its own UTS namespace");
         return;
       }

@@ -3,33 +3,20 @@
 // failures must reach butter's calls only: no crash, no stuck event loop, no failed
 // request or read beside them, and no fd growth.
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { matrix } from "../harness/errno-matrix.ts";
-import { resetFaults, unavailable } from "../harness/fiu/control.ts";
-import { mainThreadHostname, openFds, ownUtsNamespace, runRow } from "../harness/fiu/rows.ts";
+import { unavailable } from "../harness/fiu/control.ts";
+import { isolateForRows, openFds, runRow } from "../harness/fiu/rows.ts";
 
 const FAILURES = 10_000;
-let ownUts = false;
-let hostBefore = "";
-
-beforeAll(() => {
-  if (unavailable) return;
-  hostBefore = mainThreadHostname();
-  ownUts = ownUtsNamespace();
-});
-afterAll(() => {
-  resetFaults();
-  if (!unavailable) expect(mainThreadHostname()).toBe(hostBefore);
-});
+const runnable = isolateForRows();
 
 test.skipIf(unavailable !== undefined)(
   `${FAILURES} forced failures beside timers, file reads and an HTTP server (${unavailable ?? "shim preloaded"})`,
   async () => {
     // Rows that fit a long run: the reactor's start can be forced only before its first
     // success, and the hostname setters need this thread's own UTS namespace.
-    const rows = matrix.filter(
-      (r) => r.call !== "epoll_create1" && (ownUts || (r.call !== "sethostname" && r.call !== "setdomainname")),
-    );
+    const rows = matrix.filter((r) => r.call !== "epoll_create1" && runnable(r));
 
     // Warm up what the process keeps (the reactor, Bun's HTTP client thread), then take
     // the fd table with nothing else running.

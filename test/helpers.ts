@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { afterEach, beforeEach } from "vitest";
 
 /** The flags field of /proc/self/fdinfo/<fd>, as a number (octal in the file). */
 export function fdFlags(fd: number): number {
@@ -45,4 +46,19 @@ export function withFd(make: () => number, fn: (fd: number) => void, close: (fd:
   } finally {
     close(fd);
   }
+}
+
+/**
+ * A fresh directory under /tmp for each test of the calling file (or describe block),
+ * removed after it: `const tmp = tempDirs("inotify", "out")`, then `tmp.inotify`.
+ */
+export function tempDirs<const K extends string>(...names: K[]): Record<K, string> {
+  const dirs = {} as Record<K, string>;
+  beforeEach(() => {
+    for (const n of names) dirs[n] = mkdtempSync(`/tmp/butter-${n}-`);
+  });
+  afterEach(() => {
+    for (const n of names) rmSync(dirs[n], { recursive: true, force: true });
+  });
+  return dirs;
 }

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import * as fs from "node:fs";
 import { InotifyAsync, InotifyEvent } from "../src/inotify.ts";
 import { InotifyMove, MovePairer, pairMoves } from "../src/inotify-moves.ts";
 import { IN_CREATE, IN_ISDIR, IN_MOVE, IN_MOVED_FROM, IN_MOVED_TO } from "../src/sys/inotify.ts";
+import { tempDirs } from "./helpers.ts";
 
 const ev = (mask: number, cookie: number, path: string) => new InotifyEvent(1, mask, cookie, path.split("/").pop()!, path);
 const show = (o: InotifyEvent | InotifyMove) =>
@@ -45,30 +46,21 @@ describe("MovePairer (the clock passed in)", () => {
 });
 
 describe("pairMoves over an InotifyAsync", () => {
-  let dir: string;
-  let out: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync("/tmp/butter-moves-");
-    out = fs.mkdtempSync("/tmp/butter-moves-out-");
-  });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(out, { recursive: true, force: true });
-  });
+  const tmp = tempDirs("moves", "out");
 
   test("renames within, out of and into the watched directory", async () => {
     const ino = new InotifyAsync();
-    ino.watch(dir, IN_MOVE | IN_CREATE);
-    fs.writeFileSync(`${dir}/a`, "");
-    fs.writeFileSync(`${out}/c`, "");
+    ino.watch(tmp.moves, IN_MOVE | IN_CREATE);
+    fs.writeFileSync(`${tmp.moves}/a`, "");
+    fs.writeFileSync(`${tmp.out}/c`, "");
     const seen: string[] = [];
     const t0 = performance.now();
     let outAt = 0;
     setTimeout(() => {
-      fs.renameSync(`${dir}/a`, `${dir}/b`);
-      fs.renameSync(`${dir}/b`, `${out}/b`);
-      fs.writeFileSync(`${dir}/after`, ""); // reported before the move out's wait ends
-      fs.renameSync(`${out}/c`, `${dir}/c`);
+      fs.renameSync(`${tmp.moves}/a`, `${tmp.moves}/b`);
+      fs.renameSync(`${tmp.moves}/b`, `${tmp.out}/b`);
+      fs.writeFileSync(`${tmp.moves}/after`, ""); // reported before the move out's wait ends
+      fs.renameSync(`${tmp.out}/c`, `${tmp.moves}/c`);
     }, 5);
     for await (const o of pairMoves(ino, { timeout: 30 })) {
       seen.push(show(o));
@@ -76,27 +68,27 @@ describe("pairMoves over an InotifyAsync", () => {
       if (seen.length === 5) ino.close();
     }
     expect(seen).toEqual([
-      `IN_CREATE ${dir}/a`,
-      `move ${dir}/a -> ${dir}/b`,
-      `IN_CREATE ${dir}/after`,
-      `move (out of view) -> ${dir}/c`,
-      `move ${dir}/b -> (out of view)`,
+      `IN_CREATE ${tmp.moves}/a`,
+      `move ${tmp.moves}/a -> ${tmp.moves}/b`,
+      `IN_CREATE ${tmp.moves}/after`,
+      `move (out of view) -> ${tmp.moves}/c`,
+      `move ${tmp.moves}/b -> (out of view)`,
     ]);
     expect(outAt).toBeGreaterThan(30); // it waited for a partner that never came
   });
 
   test("closing the source reports the halves still waiting; an abort throws its reason", async () => {
     const ino = new InotifyAsync();
-    ino.watch(dir, IN_MOVE);
-    fs.writeFileSync(`${dir}/a`, "");
-    fs.renameSync(`${dir}/a`, `${out}/a`);
+    ino.watch(tmp.moves, IN_MOVE);
+    fs.writeFileSync(`${tmp.moves}/a`, "");
+    fs.renameSync(`${tmp.moves}/a`, `${tmp.out}/a`);
     const seen: string[] = [];
     setTimeout(() => ino.close(), 5); // before the default 20 ms wait is over
     for await (const o of pairMoves(ino)) seen.push(show(o));
-    expect(seen).toEqual([`move ${dir}/a -> (out of view)`]);
+    expect(seen).toEqual([`move ${tmp.moves}/a -> (out of view)`]);
 
     await using ino2 = new InotifyAsync();
-    ino2.watch(dir, IN_MOVE);
+    ino2.watch(tmp.moves, IN_MOVE);
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error("enough")), 5);
     await expect(pairMoves(ino2, { signal: ac.signal }).next()).rejects.toThrow("enough");

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import * as fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import { Inotify, InotifyAsync, type InotifyEvent } from "../src/inotify.ts";
@@ -6,16 +6,10 @@ import * as s from "../src/sys/inotify.ts";
 import { OSError } from "../src/errors.ts";
 import { QueueClosed } from "../src/queue.ts";
 import { canUnshare, runChild } from "../harness/child.ts";
-import { fdFlags, thrown, withFd } from "./helpers.ts";
+import { fdFlags, tempDirs, thrown, withFd } from "./helpers.ts";
 import { close } from "../src/sys/io.ts";
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync("/tmp/butter-inotify-");
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirs("inotify");
 
 const brief = (evs: InotifyEvent[]) => evs.map((e) => `${e.flags.join("|")} ${e.path}`);
 
@@ -29,10 +23,10 @@ describe("1:1 calls", () => {
 
   test("inotifyAddWatch / inotifyRead / inotifyRmWatch", () => {
     withFd(() => s.inotifyInit1(s.IN_NONBLOCK | s.IN_CLOEXEC), (fd) => {
-      const wd = s.inotifyAddWatch(fd, dir, s.IN_CREATE);
+      const wd = s.inotifyAddWatch(fd, tmp.inotify, s.IN_CREATE);
       expect(wd).toBeGreaterThan(0);
       expect(s.inotifyRead(fd)).toEqual([]);
-      fs.writeFileSync(`${dir}/a`, "");
+      fs.writeFileSync(`${tmp.inotify}/a`, "");
       expect(s.inotifyRead(fd)).toEqual([{ wd, mask: s.IN_CREATE, cookie: 0, name: "a" }]);
       s.inotifyRmWatch(fd, wd);
       expect(s.inotifyRead(fd)).toEqual([{ wd, mask: s.IN_IGNORED, cookie: 0, name: "" }]);
@@ -43,36 +37,36 @@ describe("1:1 calls", () => {
   test("bad arguments: NUL in a path, unknown mask bits, wrong types, a closed fd", () => {
     withFd(() => s.inotifyInit1(), (fd) => {
       expect(() => s.inotifyAddWatch(fd, "/tmp\0/x", s.IN_CREATE)).toThrow(/must not contain NUL/);
-      expect(() => s.inotifyAddWatch(fd, dir, s.IN_Q_OVERFLOW)).toThrow(/bits a watch cannot ask for: 0x4000/);
-      expect(() => s.inotifyAddWatch(fd, dir, 2 ** 32)).toThrow(RangeError);
+      expect(() => s.inotifyAddWatch(fd, tmp.inotify, s.IN_Q_OVERFLOW)).toThrow(/bits a watch cannot ask for: 0x4000/);
+      expect(() => s.inotifyAddWatch(fd, tmp.inotify, 2 ** 32)).toThrow(RangeError);
       expect(() => s.inotifyAddWatch(fd, 5 as never, s.IN_CREATE)).toThrow(TypeError);
       expect(() => s.inotifyRmWatch(fd, -1)).toThrow(RangeError);
       // both IN_MASK_ADD and IN_MASK_CREATE: the kernel's EINVAL
-      expect(thrown(() => s.inotifyAddWatch(fd, dir, s.IN_CREATE | s.IN_MASK_ADD | s.IN_MASK_CREATE))).toMatchObject({ code: "EINVAL" });
+      expect(thrown(() => s.inotifyAddWatch(fd, tmp.inotify, s.IN_CREATE | s.IN_MASK_ADD | s.IN_MASK_CREATE))).toMatchObject({ code: "EINVAL" });
     }, close);
     const fd = s.inotifyInit1();
     close(fd);
-    expect(thrown(() => s.inotifyAddWatch(fd, dir, s.IN_CREATE))).toBeInstanceOf(OSError);
+    expect(thrown(() => s.inotifyAddWatch(fd, tmp.inotify, s.IN_CREATE))).toBeInstanceOf(OSError);
   });
 
   test("a mask built with | (negative once IN_ONESHOT is in it) means the same bits", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
     const mask = s.IN_CREATE | s.IN_ONESHOT;
     expect(mask).toBeLessThan(0);
-    ino.watch(dir, mask);
-    fs.writeFileSync(`${dir}/a`, "");
-    fs.writeFileSync(`${dir}/b`, "");
-    expect(brief(ino.readEvents())).toEqual([`IN_CREATE ${dir}/a`, `IN_IGNORED ${dir}`]);
+    ino.watch(tmp.inotify, mask);
+    fs.writeFileSync(`${tmp.inotify}/a`, "");
+    fs.writeFileSync(`${tmp.inotify}/b`, "");
+    expect(brief(ino.readEvents())).toEqual([`IN_CREATE ${tmp.inotify}/a`, `IN_IGNORED ${tmp.inotify}`]);
   });
 
   test("the kernel's errors carry the path and the class", () => {
     using ino = new Inotify();
-    expect(thrown(() => ino.watch(`${dir}/none`))).toMatchObject({ code: "ENOENT", syscall: "inotify_add_watch", path: `${dir}/none` });
-    fs.writeFileSync(`${dir}/f`, "");
-    expect(thrown(() => ino.watch(`${dir}/f`, s.IN_CREATE | s.IN_ONLYDIR))).toMatchObject({ code: "ENOTDIR" });
-    ino.watch(dir, s.IN_CREATE);
-    expect(thrown(() => ino.watch(dir, s.IN_CREATE | s.IN_MASK_CREATE))).toMatchObject({ code: "EEXIST" });
-    expect(thrown(() => ino.watch(Buffer.from(`${dir}/\xff`, "latin1")))).toMatchObject({ code: "ENOENT", path: `${dir}/\udcff` });
+    expect(thrown(() => ino.watch(`${tmp.inotify}/none`))).toMatchObject({ code: "ENOENT", syscall: "inotify_add_watch", path: `${tmp.inotify}/none` });
+    fs.writeFileSync(`${tmp.inotify}/f`, "");
+    expect(thrown(() => ino.watch(`${tmp.inotify}/f`, s.IN_CREATE | s.IN_ONLYDIR))).toMatchObject({ code: "ENOTDIR" });
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    expect(thrown(() => ino.watch(tmp.inotify, s.IN_CREATE | s.IN_MASK_CREATE))).toMatchObject({ code: "EEXIST" });
+    expect(thrown(() => ino.watch(Buffer.from(`${tmp.inotify}/\xff`, "latin1")))).toMatchObject({ code: "ENOENT", path: `${tmp.inotify}/\udcff` });
   });
 
   test("inotifyLimits reads /proc/sys", () => {
@@ -102,28 +96,28 @@ describe("1:1 calls", () => {
 describe("every event bit the kernel reports", () => {
   test("on files and directories, with isDir and flag names", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    const wd = ino.watch(dir, s.IN_ALL_EVENTS);
-    const f = `${dir}/f`;
+    const wd = ino.watch(tmp.inotify, s.IN_ALL_EVENTS);
+    const f = `${tmp.inotify}/f`;
     fs.writeFileSync(f, "x"); // CREATE OPEN MODIFY CLOSE_WRITE
     fs.readFileSync(f); // OPEN ACCESS CLOSE_NOWRITE
     fs.chmodSync(f, 0o600); // ATTRIB
-    fs.renameSync(f, `${dir}/g`); // MOVED_FROM MOVED_TO
-    fs.unlinkSync(`${dir}/g`); // DELETE
-    fs.mkdirSync(`${dir}/d`); // CREATE|ISDIR
-    const dwd = ino.watch(`${dir}/d`, s.IN_ALL_EVENTS);
-    fs.renameSync(`${dir}/d`, `${dir}/e`); // MOVED_FROM|ISDIR MOVED_TO|ISDIR, MOVE_SELF on d
-    fs.rmdirSync(`${dir}/e`); // DELETE_SELF IGNORED on d; DELETE|ISDIR
+    fs.renameSync(f, `${tmp.inotify}/g`); // MOVED_FROM MOVED_TO
+    fs.unlinkSync(`${tmp.inotify}/g`); // DELETE
+    fs.mkdirSync(`${tmp.inotify}/d`); // CREATE|ISDIR
+    const dwd = ino.watch(`${tmp.inotify}/d`, s.IN_ALL_EVENTS);
+    fs.renameSync(`${tmp.inotify}/d`, `${tmp.inotify}/e`); // MOVED_FROM|ISDIR MOVED_TO|ISDIR, MOVE_SELF on d
+    fs.rmdirSync(`${tmp.inotify}/e`); // DELETE_SELF IGNORED on d; DELETE|ISDIR
     const evs = ino.readEvents();
     expect(brief(evs)).toEqual([
-      `IN_CREATE ${dir}/f`, `IN_OPEN ${dir}/f`, `IN_MODIFY ${dir}/f`, `IN_CLOSE_WRITE ${dir}/f`,
-      `IN_OPEN ${dir}/f`, `IN_ACCESS ${dir}/f`, `IN_CLOSE_NOWRITE ${dir}/f`,
-      `IN_ATTRIB ${dir}/f`,
-      `IN_MOVED_FROM ${dir}/f`, `IN_MOVED_TO ${dir}/g`,
-      `IN_DELETE ${dir}/g`,
-      `IN_CREATE|IN_ISDIR ${dir}/d`,
-      `IN_MOVED_FROM|IN_ISDIR ${dir}/d`, `IN_MOVED_TO|IN_ISDIR ${dir}/e`, `IN_MOVE_SELF ${dir}/e`,
+      `IN_CREATE ${tmp.inotify}/f`, `IN_OPEN ${tmp.inotify}/f`, `IN_MODIFY ${tmp.inotify}/f`, `IN_CLOSE_WRITE ${tmp.inotify}/f`,
+      `IN_OPEN ${tmp.inotify}/f`, `IN_ACCESS ${tmp.inotify}/f`, `IN_CLOSE_NOWRITE ${tmp.inotify}/f`,
+      `IN_ATTRIB ${tmp.inotify}/f`,
+      `IN_MOVED_FROM ${tmp.inotify}/f`, `IN_MOVED_TO ${tmp.inotify}/g`,
+      `IN_DELETE ${tmp.inotify}/g`,
+      `IN_CREATE|IN_ISDIR ${tmp.inotify}/d`,
+      `IN_MOVED_FROM|IN_ISDIR ${tmp.inotify}/d`, `IN_MOVED_TO|IN_ISDIR ${tmp.inotify}/e`, `IN_MOVE_SELF ${tmp.inotify}/e`,
       // the open of the directory by rmdir's lookup is not an event; deletion is
-      `IN_DELETE_SELF ${dir}/e`, `IN_IGNORED ${dir}/e`, `IN_DELETE|IN_ISDIR ${dir}/e`,
+      `IN_DELETE_SELF ${tmp.inotify}/e`, `IN_IGNORED ${tmp.inotify}/e`, `IN_DELETE|IN_ISDIR ${tmp.inotify}/e`,
     ]);
     const [from, to] = evs.filter((e) => e.mask & s.IN_MOVE);
     expect(from!.cookie).not.toBe(0);
@@ -131,12 +125,12 @@ describe("every event bit the kernel reports", () => {
     expect(evs.find((e) => e.flags.includes("IN_ISDIR"))!.isDir).toBe(true);
     expect(evs[0]!.isDir).toBe(false);
     expect(evs.filter((e) => e.wd === dwd).map((e) => e.flags[0])).toEqual(["IN_MOVE_SELF", "IN_DELETE_SELF", "IN_IGNORED"]);
-    expect(ino.watches).toEqual(new Map([[wd, dir]]));
+    expect(ino.watches).toEqual(new Map([[wd, tmp.inotify]]));
   });
 
   test("deleting the watched directory itself", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    const sub = `${dir}/w`;
+    const sub = `${tmp.inotify}/w`;
     fs.mkdirSync(sub);
     ino.watch(sub);
     fs.rmdirSync(sub);
@@ -160,14 +154,14 @@ describe("every event bit the kernel reports", () => {
 describe("names are bytes", () => {
   test("a name that is not UTF-8 is escaped, not mangled, and leads back to the file", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    ino.watch(dir, s.IN_CREATE);
-    const raw = Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0x66, 0xff, 0xfe, 0x41])]);
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    const raw = Buffer.concat([Buffer.from(`${tmp.inotify}/`), Buffer.from([0x66, 0xff, 0xfe, 0x41])]);
     fs.writeFileSync(raw, "odd");
     const [ev] = ino.readEvents();
     expect(ev!.name).toBe("f\udcff\udcfeA");
     // a Buffer path is registered under its lossless string
-    const wd = ino.watch(Buffer.from(dir), s.IN_CREATE);
-    expect(ino.pathOf(wd)).toBe(dir);
+    const wd = ino.watch(Buffer.from(tmp.inotify), s.IN_CREATE);
+    expect(ino.pathOf(wd)).toBe(tmp.inotify);
     expect([...ev!.nameBytes]).toEqual([0x66, 0xff, 0xfe, 0x41]);
     expect(fs.readFileSync(ev!.pathBytes, "utf8")).toBe("odd");
     // the escaped string is accepted by butter itself
@@ -178,10 +172,10 @@ describe("names are bytes", () => {
 
   test("UTF-8 names and the longest name (255 bytes) decode in one read", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    ino.watch(dir, s.IN_CREATE);
+    ino.watch(tmp.inotify, s.IN_CREATE);
     const long = "é".repeat(127) + "x"; // 255 bytes
-    fs.writeFileSync(`${dir}/${long}`, "");
-    fs.writeFileSync(`${dir}/日本`, "");
+    fs.writeFileSync(`${tmp.inotify}/${long}`, "");
+    fs.writeFileSync(`${tmp.inotify}/日本`, "");
     expect(ino.readEvents().map((e) => e.name)).toEqual([long, "日本"]);
   });
 });
@@ -189,18 +183,18 @@ describe("names are bytes", () => {
 describe("the registry against the kernel", () => {
   test("unwatch: IN_IGNORED still carries the path; the watch is then gone", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    const wd = ino.watch(dir, s.IN_CREATE);
-    fs.writeFileSync(`${dir}/before`, "");
+    const wd = ino.watch(tmp.inotify, s.IN_CREATE);
+    fs.writeFileSync(`${tmp.inotify}/before`, "");
     ino.unwatch(wd);
-    expect(ino.pathOf(wd)).toBe(dir); // until its IN_IGNORED is read
-    expect(brief(ino.readEvents())).toEqual([`IN_CREATE ${dir}/before`, `IN_IGNORED ${dir}`]);
+    expect(ino.pathOf(wd)).toBe(tmp.inotify); // until its IN_IGNORED is read
+    expect(brief(ino.readEvents())).toEqual([`IN_CREATE ${tmp.inotify}/before`, `IN_IGNORED ${tmp.inotify}`]);
     expect(ino.pathOf(wd)).toBeUndefined();
     expect(thrown(() => ino.unwatch(wd))).toMatchObject({ code: "EINVAL" });
   });
 
   test("a directory deleted and made again at the same path gets a new wd; paths stay right", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    const p = `${dir}/again`;
+    const p = `${tmp.inotify}/again`;
     fs.mkdirSync(p);
     const wd1 = ino.watch(p, s.IN_CREATE | s.IN_DELETE_SELF);
     fs.writeFileSync(`${p}/one`, "");
@@ -218,53 +212,53 @@ describe("the registry against the kernel", () => {
 
   test("a hard link to a watched file: the same wd, under the newest path", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    fs.writeFileSync(`${dir}/a`, "");
-    fs.linkSync(`${dir}/a`, `${dir}/b`);
-    const wd = ino.watch(`${dir}/a`, s.IN_ATTRIB);
-    expect(ino.watch(`${dir}/b`, s.IN_ATTRIB)).toBe(wd);
-    fs.chmodSync(`${dir}/a`, 0o600);
-    expect(brief(ino.readEvents())).toEqual([`IN_ATTRIB ${dir}/b`]);
+    fs.writeFileSync(`${tmp.inotify}/a`, "");
+    fs.linkSync(`${tmp.inotify}/a`, `${tmp.inotify}/b`);
+    const wd = ino.watch(`${tmp.inotify}/a`, s.IN_ATTRIB);
+    expect(ino.watch(`${tmp.inotify}/b`, s.IN_ATTRIB)).toBe(wd);
+    fs.chmodSync(`${tmp.inotify}/a`, 0o600);
+    expect(brief(ino.readEvents())).toEqual([`IN_ATTRIB ${tmp.inotify}/b`]);
   });
 
   test("a watched directory renamed between watched directories reports under its new path", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    fs.mkdirSync(`${dir}/a/deep`, { recursive: true });
-    ino.watch(dir, s.IN_MOVE);
-    const deep = ino.watch(`${dir}/a/deep`, s.IN_CREATE);
-    fs.renameSync(`${dir}/a`, `${dir}/b`);
-    fs.writeFileSync(`${dir}/b/deep/f`, "");
-    expect(brief(ino.readEvents()).slice(-1)).toEqual([`IN_CREATE ${dir}/b/deep/f`]);
-    expect(ino.pathOf(deep)).toBe(`${dir}/b/deep`);
+    fs.mkdirSync(`${tmp.inotify}/a/deep`, { recursive: true });
+    ino.watch(tmp.inotify, s.IN_MOVE);
+    const deep = ino.watch(`${tmp.inotify}/a/deep`, s.IN_CREATE);
+    fs.renameSync(`${tmp.inotify}/a`, `${tmp.inotify}/b`);
+    fs.writeFileSync(`${tmp.inotify}/b/deep/f`, "");
+    expect(brief(ino.readEvents()).slice(-1)).toEqual([`IN_CREATE ${tmp.inotify}/b/deep/f`]);
+    expect(ino.pathOf(deep)).toBe(`${tmp.inotify}/b/deep`);
   });
 
   test("IN_ONESHOT: one event, then IN_IGNORED, then nothing", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    const wd = ino.watch(dir, s.IN_CREATE | s.IN_ONESHOT);
-    fs.writeFileSync(`${dir}/1`, "");
-    fs.writeFileSync(`${dir}/2`, "");
-    expect(brief(ino.readEvents())).toEqual([`IN_CREATE ${dir}/1`, `IN_IGNORED ${dir}`]);
+    const wd = ino.watch(tmp.inotify, s.IN_CREATE | s.IN_ONESHOT);
+    fs.writeFileSync(`${tmp.inotify}/1`, "");
+    fs.writeFileSync(`${tmp.inotify}/2`, "");
+    expect(brief(ino.readEvents())).toEqual([`IN_CREATE ${tmp.inotify}/1`, `IN_IGNORED ${tmp.inotify}`]);
     expect(ino.pathOf(wd)).toBeUndefined();
   });
 
   test("IN_MASK_ADD adds to a watch's mask; without it the mask is replaced", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    ino.watch(dir, s.IN_CREATE);
-    ino.watch(dir, s.IN_DELETE | s.IN_MASK_ADD);
-    fs.writeFileSync(`${dir}/x`, "");
-    fs.unlinkSync(`${dir}/x`);
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    ino.watch(tmp.inotify, s.IN_DELETE | s.IN_MASK_ADD);
+    fs.writeFileSync(`${tmp.inotify}/x`, "");
+    fs.unlinkSync(`${tmp.inotify}/x`);
     expect(ino.readEvents().map((e) => e.flags[0])).toEqual(["IN_CREATE", "IN_DELETE"]);
-    ino.watch(dir, s.IN_DELETE);
-    fs.writeFileSync(`${dir}/y`, "");
-    fs.unlinkSync(`${dir}/y`);
+    ino.watch(tmp.inotify, s.IN_DELETE);
+    fs.writeFileSync(`${tmp.inotify}/y`, "");
+    fs.unlinkSync(`${tmp.inotify}/y`);
     expect(ino.readEvents().map((e) => e.flags[0])).toEqual(["IN_DELETE"]);
   });
 
   test("IN_EXCL_UNLINK: no events from an unlinked file still open", () => {
     for (const [extra, want] of [[0, 1], [s.IN_EXCL_UNLINK, 0]] as const) {
       using ino = new Inotify(s.IN_NONBLOCK);
-      const fd = fs.openSync(`${dir}/u`, "w");
-      ino.watch(dir, s.IN_MODIFY | extra);
-      fs.unlinkSync(`${dir}/u`);
+      const fd = fs.openSync(`${tmp.inotify}/u`, "w");
+      ino.watch(tmp.inotify, s.IN_MODIFY | extra);
+      fs.unlinkSync(`${tmp.inotify}/u`);
       fs.writeSync(fd, "x");
       fs.closeSync(fd);
       expect(ino.readEvents().length).toBe(want);
@@ -273,13 +267,13 @@ describe("the registry against the kernel", () => {
 
   test("IN_DONT_FOLLOW watches the symlink itself", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    fs.writeFileSync(`${dir}/t`, "");
-    fs.symlinkSync(`${dir}/t`, `${dir}/l`);
-    ino.watch(`${dir}/l`, s.IN_ATTRIB | s.IN_DONT_FOLLOW);
-    fs.chmodSync(`${dir}/t`, 0o600); // the target: not watched
+    fs.writeFileSync(`${tmp.inotify}/t`, "");
+    fs.symlinkSync(`${tmp.inotify}/t`, `${tmp.inotify}/l`);
+    ino.watch(`${tmp.inotify}/l`, s.IN_ATTRIB | s.IN_DONT_FOLLOW);
+    fs.chmodSync(`${tmp.inotify}/t`, 0o600); // the target: not watched
     expect(ino.readEvents()).toEqual([]);
-    spawnSync("touch", ["-h", `${dir}/l`]); // the link itself
-    expect(brief(ino.readEvents())).toEqual([`IN_ATTRIB ${dir}/l`]);
+    spawnSync("touch", ["-h", `${tmp.inotify}/l`]); // the link itself
+    expect(brief(ino.readEvents())).toEqual([`IN_ATTRIB ${tmp.inotify}/l`]);
   });
 });
 
@@ -287,8 +281,8 @@ describe("nothing is dropped", () => {
   test("IN_Q_OVERFLOW arrives as an event and is counted", () => {
     const limit = s.inotifyLimits().maxQueuedEvents!;
     using ino = new Inotify(s.IN_NONBLOCK);
-    ino.watch(dir, s.IN_CREATE);
-    const r = spawnSync("sh", ["-c", `cd '${dir}' && seq 1 ${limit + 50} | xargs touch`]);
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    const r = spawnSync("sh", ["-c", `cd '${tmp.inotify}' && seq 1 ${limit + 50} | xargs touch`]);
     expect(r.status).toBe(0);
     const evs: InotifyEvent[] = [];
     for (let batch = ino.readEvents(); batch.length > 0; batch = ino.readEvents()) evs.push(...batch);
@@ -301,13 +295,13 @@ describe("nothing is dropped", () => {
 
   test("100,000 file operations in bursts: every event, once, in order, between readEvents() calls", () => {
     using ino = new Inotify(s.IN_NONBLOCK);
-    ino.watch(dir, s.IN_CREATE | s.IN_DELETE);
+    ino.watch(tmp.inotify, s.IN_CREATE | s.IN_DELETE);
     const seen: string[] = [];
     const BURST = 5000; // each burst makes 2 events per file: under max_queued_events
     for (let i = 0; i < 100_000; i += BURST) {
       for (let j = i; j < i + BURST; j += 2) {
-        fs.closeSync(fs.openSync(`${dir}/${j}`, "w"));
-        fs.unlinkSync(`${dir}/${j}`);
+        fs.closeSync(fs.openSync(`${tmp.inotify}/${j}`, "w"));
+        fs.unlinkSync(`${tmp.inotify}/${j}`);
       }
       for (let batch = ino.readEvents(); batch.length > 0; batch = ino.readEvents()) {
         for (const e of batch) seen.push(`${e.mask & s.IN_CREATE ? "c" : "d"}${e.name}`);
@@ -324,9 +318,9 @@ describe("nothing is dropped", () => {
 describe("InotifyAsync", () => {
   test("for await, in order; close ends the loop after buffered events", async () => {
     const ino = new InotifyAsync();
-    ino.watch(dir, s.IN_CREATE);
+    ino.watch(tmp.inotify, s.IN_CREATE);
     setTimeout(() => {
-      for (const n of ["a", "b", "c"]) fs.writeFileSync(`${dir}/${n}`, "");
+      for (const n of ["a", "b", "c"]) fs.writeFileSync(`${tmp.inotify}/${n}`, "");
     }, 5);
     const names: string[] = [];
     for await (const ev of ino) {
@@ -339,12 +333,12 @@ describe("InotifyAsync", () => {
 
   test("get() with an AbortSignal consumes nothing", async () => {
     await using ino = new InotifyAsync();
-    ino.watch(dir, s.IN_CREATE);
+    ino.watch(tmp.inotify, s.IN_CREATE);
     const ac = new AbortController();
     const p = ino.get({ signal: ac.signal });
     ac.abort(new Error("stop"));
     await expect(p).rejects.toThrow("stop");
-    fs.writeFileSync(`${dir}/z`, "");
+    fs.writeFileSync(`${tmp.inotify}/z`, "");
     expect((await ino.get()).name).toBe("z");
   });
 

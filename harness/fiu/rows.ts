@@ -6,13 +6,13 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
 import { dlopen } from "bun:ffi";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import * as b from "../../src/index.ts";
 import { calls } from "../../src/errors.ts";
 import { ERRNO } from "../../src/errno.ts";
 import { reactorFds } from "../../src/reactor.ts";
 import { scenarios, type Row } from "../errno-matrix.ts";
-import { armed, failCall, shortCall, fired, resetFaults } from "./control.ts";
+import { armed, failCall, shortCall, fired, resetFaults, unavailable } from "./control.ts";
 
 /** The fds open now (readdir's own directory fd, gone once it returns, is left out). */
 export const openFds = () =>
@@ -100,4 +100,25 @@ export function ownUtsNamespace(): boolean {
 export function mainThreadHostname(): string {
   const uts = `/proc/${process.pid}/task/${process.pid}/ns/uts`;
   return spawnSync("nsenter", [`--uts=${uts}`, "hostname"], { encoding: "utf8" }).stdout.trim();
+}
+
+/**
+ * For a test file that forces rows: before its tests, gives the test thread its own UTS
+ * namespace (ownUtsNamespace); after them, cancels every plan and checks that the host's
+ * name is unchanged. Returns a function telling whether `r` can run here (the hostname
+ * setters only in a namespace of their own).
+ */
+export function isolateForRows(): (r: Row) => boolean {
+  let ownUts = false;
+  let hostBefore = "";
+  beforeAll(() => {
+    if (unavailable) return;
+    hostBefore = mainThreadHostname();
+    ownUts = ownUtsNamespace();
+  });
+  afterAll(() => {
+    resetFaults();
+    if (!unavailable) expect(mainThreadHostname(), "the host's name after the rows").toBe(hostBefore);
+  });
+  return (r) => ownUts || (r.call !== "sethostname" && r.call !== "setdomainname");
 }
