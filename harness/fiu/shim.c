@@ -143,16 +143,23 @@ static long shortened(const char *point, long n) {
   return k < n ? k : n;
 }
 
+/* The failure of a function that returns -1 and sets errno, when `decision` (evaluated
+ * once: decide() consumes a plan) plans one. */
+#define FAIL_IF_PLANNED(decision) \
+  do {                            \
+    int d_ = (decision);          \
+    if (d_ > 0) {                 \
+      errno = d_;                 \
+      return -1;                  \
+    }                             \
+  } while (0)
+
 /* A function returning -1 and setting errno on failure. */
-#define WRAP(ret, name, params, args)                          \
-  ret name params {                                            \
-    REAL(name);                                                \
-    int d = decide("butter/" #name);                           \
-    if (d > 0) {                                               \
-      errno = d;                                               \
-      return -1;                                               \
-    }                                                          \
-    return real_##name args;                                   \
+#define WRAP(ret, name, params, args)        \
+  ret name params {                          \
+    REAL(name);                              \
+    FAIL_IF_PLANNED(decide("butter/" #name)); \
+    return real_##name args;                 \
   }
 
 WRAP(int, eventfd, (unsigned int initval, int flags), (initval, flags))
@@ -178,10 +185,7 @@ WRAP(int, inotify_rm_watch, (int fd, int wd), (fd, wd))
   ssize_t name(int fd, buftype buf, size_t n) {                         \
     REAL(name);                                                         \
     int d = decide("butter/" #name);                                    \
-    if (d > 0) {                                                        \
-      errno = d;                                                        \
-      return -1;                                                        \
-    }                                                                   \
+    FAIL_IF_PLANNED(d);                                                 \
     ssize_t r = real_##name(fd, buf, n);                                \
     if (d < 0 && r > 0) r = (ssize_t)shortened("butter/" #name, (long)r); \
     return r;                                                           \
@@ -194,10 +198,7 @@ int close(int fd) {
   REAL(close);
   int d = decide("butter/close");
   int r = real_close(fd);
-  if (d > 0) {
-    errno = d;
-    return -1;
-  }
+  FAIL_IF_PLANNED(d);
   return r;
 }
 
@@ -209,11 +210,7 @@ long syscall(long number, ...) {
   va_start(ap, number);
   for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
   va_end(ap);
-  int d = decide("butter/syscall");
-  if (d > 0) {
-    errno = d;
-    return -1;
-  }
+  FAIL_IF_PLANNED(decide("butter/syscall"));
   return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
