@@ -15,6 +15,8 @@
 
 interface Entry {
   path: string;
+  /** `path` ending in "/", what an event's name is appended to (made once, not per event) */
+  prefix: string;
   oneshot: boolean;
   removing: boolean;
   next?: Entry;
@@ -22,7 +24,13 @@ interface Entry {
 
 import { IN_DELETE_SELF, IN_IGNORED, IN_MOVED_FROM, IN_MOVED_TO, IN_UNMOUNT } from "./sys/inotify.ts";
 
-export const joinName = (dir: string, name: string) => (name === "" ? dir : dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+export const joinName = (dir: string, name: string) => (name === "" ? dir : dirPrefix(dir) + name);
+const dirPrefix = (dir: string) => (dir.endsWith("/") ? dir : `${dir}/`);
+const entry = (path: string, oneshot: boolean): Entry => ({ path, prefix: dirPrefix(path), oneshot, removing: false });
+function setPath(e: Entry, path: string): void {
+  e.path = path;
+  e.prefix = dirPrefix(path);
+}
 
 /**
  * The paths of the latest IN_MOVED_FROM events by cookie, for pairing with their
@@ -54,14 +62,14 @@ export class WatchRegistry {
   added(wd: number, path: string, oneshot: boolean): void {
     const e = this.#watches.get(wd);
     if (e === undefined) {
-      this.#watches.set(wd, { path, oneshot, removing: false });
+      this.#watches.set(wd, entry(path, oneshot));
       return;
     }
     const last = this.#last(e);
-    if (last.removing) last.next = { path, oneshot, removing: false };
+    if (last.removing) last.next = entry(path, oneshot);
     else {
       // the same inode watched again: the kernel kept its wd; the newest path wins
-      last.path = path;
+      setPath(last, path);
       last.oneshot = oneshot;
     }
   }
@@ -76,7 +84,7 @@ export class WatchRegistry {
   event(wd: number, mask: number, cookie: number, name: string): string {
     const e = this.#watches.get(wd);
     if (e === undefined) return name;
-    const path = joinName(e.path, name);
+    const path = name === "" ? e.path : e.prefix + name;
     if (mask & IN_IGNORED) {
       if (e.next) this.#watches.set(wd, e.next);
       else this.#watches.delete(wd);
@@ -106,11 +114,11 @@ export class WatchRegistry {
   }
 
   #rename(from: string, to: string): void {
-    const prefix = from.endsWith("/") ? from : `${from}/`;
+    const prefix = dirPrefix(from);
     for (const first of this.#watches.values()) {
       for (let e: Entry | undefined = first; e; e = e.next) {
-        if (e.path === from) e.path = to;
-        else if (e.path.startsWith(prefix)) e.path = joinName(to, e.path.slice(prefix.length));
+        if (e.path === from) setPath(e, to);
+        else if (e.path.startsWith(prefix)) setPath(e, joinName(to, e.path.slice(prefix.length)));
       }
     }
   }

@@ -91,6 +91,25 @@ describe("1:1 calls", () => {
     expect(() => s.decodeInotifyEvents(buf, 24, () => 0)).toThrow(/partial inotify event: 24 of 32 bytes/);
     expect(() => s.decodeInotifyEvents(buf, 8, () => 0)).toThrow(/8 of 16 bytes/);
   });
+
+  test("the decoder reads events from a buffer at any offset, names ASCII, UTF-8 or not", () => {
+    const names = [new Uint8Array([0x61]), new TextEncoder().encode("é日"), new Uint8Array([0x66, 0xff])];
+    const bytes = new Uint8Array(1 + names.length * 32);
+    const events = bytes.subarray(1); // byteOffset 1: not 4-byte aligned
+    const view = new DataView(bytes.buffer, 1);
+    names.forEach((n, i) => {
+      view.setInt32(i * 32, i + 1, true);
+      view.setUint32(i * 32 + 4, s.IN_CREATE, true);
+      view.setUint32(i * 32 + 12, 16, true);
+      events.set(n, i * 32 + 16);
+    });
+    const got = s.decodeInotifyEvents(events, events.length, (wd, mask, _c, name) => ({ wd, mask, name }));
+    expect(got).toEqual([
+      { wd: 1, mask: s.IN_CREATE, name: "a" },
+      { wd: 2, mask: s.IN_CREATE, name: "é日" },
+      { wd: 3, mask: s.IN_CREATE, name: "f\udcff" },
+    ]);
+  });
 });
 
 describe("every event bit the kernel reports", () => {

@@ -198,25 +198,23 @@ export function decodeInotifyEvents<T>(
   n: number,
   make: (wd: number, mask: number, cookie: number, name: string) => T,
 ): T[] {
-  const view = new DataView(buf.buffer, buf.byteOffset, n);
+  // The kernel writes events 4-byte aligned (names are padded), so the header words are
+  // read through one Uint32Array: much cheaper per event than a DataView. A buffer that
+  // is not itself aligned is copied once.
+  if (buf.byteOffset % 4 !== 0) buf = buf.slice(0, n);
+  const words = new Uint32Array(buf.buffer, buf.byteOffset, n >> 2);
   const out: T[] = [];
   let off = 0;
   while (off < n) {
     if (n - off < INOTIFY_EVENT_SIZE) throw partial(n - off, INOTIFY_EVENT_SIZE, INOTIFY_READ);
-    const wd = view.getInt32(off, true);
-    const mask = view.getUint32(off + 4, true);
-    const cookie = view.getUint32(off + 8, true);
-    const len = view.getUint32(off + 12, true);
-    const end = off + INOTIFY_EVENT_SIZE + len;
+    const w = off >> 2;
+    const len = words[w + 3]!;
+    const start = off + INOTIFY_EVENT_SIZE;
+    const end = start + len;
     if (end > n) throw partial(n - off, INOTIFY_EVENT_SIZE + len, INOTIFY_READ);
-    let name = "";
-    if (len > 0) {
-      const start = off + INOTIFY_EVENT_SIZE;
-      let stop = start;
-      while (stop < end && buf[stop] !== 0) stop++;
-      name = fsdecode(buf.subarray(start, stop));
-    }
-    out.push(make(wd, mask, cookie, name));
+    let stop = start;
+    while (stop < end && buf[stop] !== 0) stop++;
+    out.push(make(words[w]! | 0, words[w + 1]!, words[w + 2]!, stop === start ? "" : fsdecode(buf, start, stop)));
     off = end;
   }
   return out;
