@@ -1,41 +1,40 @@
-// The JS side of the inotify drain benchmark. Usage: bun bench/inotify.ts MODE PRODUCER DIR FILES ROUNDS
-// Per round the producer runs synchronously (the JS thread is blocked, so the kernel queue
-// fills with 2*FILES events), then the time to hand every event to JS is measured:
-//   async  InotifyAsync: await get() per event        (vs the C reader)
-//   sync   Inotify: readEvents() in a loop            (the decoder without the queue)
+// The JS side of the inotify benchmark.
+// Usage: bun bench/inotify.ts READER MODE PRODUCER DIR FILES ROUNDS
+//   READER async  InotifyAsync: await get() per event
+//          sync   Inotify: readEvents() in a loop (the decoder without the queue)
+//   MODE   drain  the producer runs synchronously (the JS thread is blocked, so the
+//                 kernel queue fills), then the time to hand every event to JS
+//          live   the producer runs beside; the time from its start to the last event
+// Round 0 is a warm-up (the JIT compiles the decoder), not counted.
 // Prints ns per event. Overflow (more events than max_queued_events) is an error.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { IN_CREATE, IN_DELETE, Inotify, InotifyAsync } from "../src/index.ts";
 
-const [mode, producer, dir, filesArg, roundsArg] = process.argv.slice(2);
+const [reader, mode, producer, dir, filesArg, roundsArg] = process.argv.slice(2);
 const want = 2 * Number(filesArg);
 const rounds = Number(roundsArg);
 
-function produce(): void {
-  const r = spawnSync(producer!, [dir!, filesArg!]);
-  if (r.status !== 0) throw new Error(`producer failed: ${r.status}`);
+/** Runs the producer; returns when its events are queued (drain) or at once (live). */
+function produce(): Promise<void> | undefined {
+  if (mode === "drain") {
+    if (spawnSync(producer!, [dir!, filesArg!]).status !== 0) throw new Error("producer failed");
+    return undefined;
+  }
+  const child = spawn(producer!, [dir!, filesArg!]);
+  return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error("producer failed")))));
 }
 
 let total = 0;
-if (mode === "async") {
-  await using ino = new InotifyAsync();
-  ino.watch(dir!, IN_CREATE | IN_DELETE);
-  for (let r = 0; r < rounds; r++) {
-    produce();
-    const t0 = Bun.nanoseconds();
-    for (let got = 0; got < want; got++) await ino.get();
-    total += Bun.nanoseconds() - t0;
-  }
-  if (ino.overflows > 0) throw new Error("queue overflowed: lower FILES");
-} else {
-  using ino = new Inotify();
-  ino.watch(dir!, IN_CREATE | IN_DELETE);
-  for (let r = 0; r < rounds; r++) {
-    produce();
-    const t0 = Bun.nanoseconds();
-    for (let got = 0; got < want; ) got += ino.readEvents().length;
-    total += Bun.nanoseconds() - t0;
-  }
-  if (ino.overflows > 0) throw new Error("queue overflowed: lower FILES");
+using ino = reader === "async" ? new InotifyAsync() : new Inotify();
+ino.watch(dir!, IN_CREATE | IN_DELETE);
+for (let r = 0; r <= rounds; r++) {
+  const t0 = Bun.nanoseconds();
+  const exited = produce();
+  const t1 = mode === "drain" ? Bun.nanoseconds() : t0;
+  if (ino instanceof InotifyAsync) for (let got = 0; got < want; got++) await ino.get();
+  else for (let got = 0; got < want; ) got += ino.readEvents().length;
+  if (r > 0) total += Bun.nanoseconds() - t1;
+  await exited;
 }
+if (ino.overflows > 0) throw new Error("queue overflowed: lower FILES");
 console.log((total / (want * rounds)).toFixed(1));

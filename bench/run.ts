@@ -2,7 +2,8 @@
 // ratios against a C baseline and against peers. Usage: bun bench/run.ts [--quick]
 // Needs gcc (C baselines) and python3 (asyncio peer); see README "Benchmarks".
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -22,7 +23,7 @@ function measure(cmd: string, args: string[]): number {
 }
 
 mkdirSync(here("build"), { recursive: true });
-for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads"]) {
+for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read"]) {
   sh("gcc", ["-O2", "-pthread", "-o", here(`build/${c}`), here(`c/${c}.c`)]);
 }
 const bun = process.execPath;
@@ -78,9 +79,46 @@ row(
   bare,
 );
 
+// inotify: events per second handed to the reader, same workload for every reader (a C
+// producer creating and unlinking files: 2 events each). FILES stays under the kernel's
+// max_queued_events so that a drain never overflows.
+const maxQueued = Number(readFileSync("/proc/sys/fs/inotify/max_queued_events", "utf8"));
+const FILES = Math.min(8000, Math.floor((maxQueued - 64) / 2));
+const ROUNDS = quick ? 3 : 10;
+const dir = mkdtempSync(`${tmpdir()}/butter-bench-`);
+const workload = (mode: string) => [mode, here("build/inotify_produce"), dir, String(FILES), String(ROUNDS)];
+const hasNode = spawnSync("node", ["--version"]).status === 0;
+const fsWatch = (runtime: string, mode: string): [number, string] => {
+  // prints "ns-per-event delivered expected"; the median run by time, and the least
+  // delivered fraction of all runs
+  const runs = Array.from({ length: RUNS }, () => sh(runtime, [here("inotify-fswatch.mjs"), ...workload(mode)]).split(" ").map(Number));
+  const worst = Math.min(...runs.map(([, got, want]) => got! / want!));
+  return [median(runs.map(([ns]) => ns!)), worst < 1 ? `only ${(worst * 100).toFixed(0)}% of the events delivered` : ""];
+};
+const irows: [string, number, number, string][] = [];
+for (const mode of ["drain", "live"]) {
+  const c = measure(here("build/inotify_read"), workload(mode));
+  const add = (name: string, ns: number, note = "") => irows.push([`${mode.padEnd(5)}  ${name}`, ns, c, note]);
+  add("C: read(2) 64 KiB + walk", c);
+  add("butter InotifyAsync: await get()", measure(bun, [here("inotify.ts"), "async", ...workload(mode)]));
+  add("butter Inotify: readEvents()", measure(bun, [here("inotify.ts"), "sync", ...workload(mode)]));
+  add("inotifywait -m, lines via a pipe", measure(bun, [here("inotifywait.ts"), ...workload(mode)]));
+  add("fs.watch in Bun", ...fsWatch(bun, mode));
+  if (hasNode) add("fs.watch in Node", ...fsWatch("node", mode));
+}
+rmSync(dir, { recursive: true, force: true });
+
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`butter benchmarks: median of ${RUNS} runs, ${N} ops (wait: ${NWAIT}), ${new Date().toISOString()}`);
 const fmt = (ns: number) => (ns < 1e5 ? `${ns.toFixed(0)} ns` : `${(ns / 1e6).toFixed(1)} ms`);
 console.log(`${"".padEnd(w)}  ${"time/op".padStart(11)}  vs the group's baseline`);
 for (const [name, ns, ratio] of rows) console.log(`${name.padEnd(w)}  ${fmt(ns).padStart(11)}  ${ratio}`);
 console.log(`butter's own cost over bare bun:ffi (sync): ${(sync / raw).toFixed(2)}x`);
+
+const iw = Math.max(...irows.map((r) => r[0].length));
+console.log(`\ninotify: ${2 * FILES} events a round, ${ROUNDS} rounds a run, median of ${RUNS} runs (drain: read a full queue; live: the producer runs beside)`);
+console.log(`${"".padEnd(iw)}  ${"events/s".padStart(10)}  ${"ns/event".padStart(8)}  vs C (events/s)`);
+for (const [name, ns, c, note] of irows) {
+  const ratio = ns === c ? "" : `${(c / ns).toFixed(2)}x`;
+  console.log(`${name.padEnd(iw)}  ${(1e9 / ns / 1e6).toFixed(2).padStart(7)} M  ${ns.toFixed(0).padStart(8)}  ${ratio}${note ? `  (${note})` : ""}`);
+}
