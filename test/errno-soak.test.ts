@@ -6,7 +6,8 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "vitest";
 import { matrix } from "../harness/errno-matrix.ts";
 import { unavailable } from "../harness/fiu/control.ts";
-import { isolateForRows, openFds, runRow } from "../harness/fiu/rows.ts";
+import { isolateForRows, runRow } from "../harness/fiu/rows.ts";
+import { openFds } from "../harness/fds.ts";
 
 const FAILURES = 10_000;
 const runnable = isolateForRows();
@@ -25,7 +26,7 @@ test.skipIf(unavailable !== undefined)(
     warm.stop(true);
     for (const r of rows) await runRow(r, { checkFds: false });
     await new Promise((r) => setTimeout(r, 50));
-    const fdsBefore = [...openFds()].sort();
+    const fdsBefore = [...openFds().keys()].sort();
 
     const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
     let ticks = 0;
@@ -73,10 +74,10 @@ test.skipIf(unavailable !== undefined)(
     expect(stats.requests).toBeGreaterThan(0);
     expect(stats.reads).toBeGreaterThan(0);
     // deferred cleanup (idle reactor stream, server sockets) settles: then the same fds
-    let after = [...openFds()].sort();
+    let after = [...openFds().keys()].sort();
     for (let i = 0; i < 100 && after.join() !== fdsBefore.join(); i++) {
       await new Promise((r) => setTimeout(r, 10));
-      after = [...openFds()].sort();
+      after = [...openFds().keys()].sort();
     }
     expect(after).toEqual(fdsBefore);
   },

@@ -4,7 +4,6 @@
  * (thousands of rows in one busy process).
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readlinkSync } from "node:fs";
 import { dlopen } from "bun:ffi";
 import { afterAll, beforeAll, expect } from "vitest";
 import * as b from "../../src/index.ts";
@@ -12,22 +11,8 @@ import { calls } from "../../src/errors.ts";
 import { ERRNO } from "../../src/errno.ts";
 import { reactorFds } from "../../src/reactor.ts";
 import { scenarios, type Row } from "../errno-matrix.ts";
+import { openFds } from "../fds.ts";
 import { armed, failCall, shortCall, fired, resetFaults, unavailable } from "./control.ts";
-
-/** The fds open now (readdir's own directory fd, gone once it returns, is left out). */
-export const openFds = () =>
-  new Set(
-    readdirSync("/proc/self/fd")
-      .map(Number)
-      .filter((fd) => {
-        try {
-          readlinkSync(`/proc/self/fd/${fd}`);
-          return true;
-        } catch {
-          return false;
-        }
-      }),
-  );
 
 function plan(r: Row, fn: string): void {
   resetFaults();
@@ -40,7 +25,7 @@ export async function runRow(r: Row, opts: { checkFds: boolean } = { checkFds: t
   const s = scenarios[r.scenario ?? r.call]!;
   const fn = r.fn ?? s.fn;
   const ctx = s.setup?.(b);
-  const before = opts.checkFds ? openFds() : new Set<number>();
+  const before = opts.checkFds ? openFds() : new Map<number, string>();
   plan(r, fn);
   let result: unknown;
   let error: unknown;
@@ -74,13 +59,12 @@ export async function runRow(r: Row, opts: { checkFds: boolean } = { checkFds: t
       const reactor = new Set(reactorFds());
       // Other test files run on other threads of this process and open fds of their own
       // for a moment: a leak is an fd that is still there, to the same file, a little later.
-      const target = (fd: number) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return "?"; } };
-      const extra = () => new Map([...openFds()].filter((fd) => !before.has(fd) && !reactor.has(fd)).map((fd) => [fd, target(fd)]));
+      const extra = () => new Map([...openFds()].filter(([fd]) => !before.has(fd) && !reactor.has(fd)));
       const stayed = async () => {
         const first = extra();
         await new Promise((r) => setTimeout(r, 2));
         const again = extra();
-        return [...first].filter(([fd, t]) => t !== "?" && again.get(fd) === t).map(([fd, t]) => `${fd} -> ${t}`);
+        return [...first].filter(([fd, t]) => again.get(fd) === t).map(([fd, t]) => `${fd} -> ${t}`);
       };
       let leaked = await stayed();
       for (let i = 0; i < 50 && leaked.length > 0; i++) leaked = await stayed();

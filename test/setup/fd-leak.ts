@@ -1,22 +1,10 @@
 // Fails a test file that leaves an fd open that the process did not have before it.
 // The reactor's own fds (one epoll fd and one pipe per JS thread, living as long as its
 // helper thread) are the library's by design and are not counted.
-import { readdirSync, readlinkSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, expect } from "vitest";
 import { reactorFds } from "../../src/reactor.ts";
-
-function openFds(): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const name of readdirSync("/proc/self/fd")) {
-    try {
-      out.set(Number(name), readlinkSync(`/proc/self/fd/${name}`));
-    } catch {
-      // the fd readdir itself used, already closed
-    }
-  }
-  return out;
-}
+import { openFds } from "../../harness/fds.ts";
 
 let before: Map<number, string>;
 
