@@ -28,3 +28,15 @@ export { Inotify, InotifyAsync, InotifyEvent } from "./inotify.ts";
 export { fsdecode, fsencode } from "./fsname.ts";
 export { InotifyMove, MovePairer, pairMoves, DEFAULT_MOVE_TIMEOUT } from "./inotify-moves.ts";
 export { InotifyTree } from "./inotify-tree.ts";
+
+export {
+  SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, SFD_CLOEXEC, SFD_NONBLOCK, NSIG, SIGINFO_SIZE,
+  sigrtmin, sigrtmax, signum, signame, sigset, maskOf, setOf,
+  pthreadSigmask, sigpending, signalfd, signalfdRead, decodeSiginfos,
+} from "./sys/signal.ts";
+export type { Signal, Siginfo } from "./sys/signal.ts";
+export { processSigmask, editProcessMask, THREAD_TIMEOUT_MS } from "./sys/process-sigmask.ts";
+export type { MaskEdit } from "./sys/process-sigmask.ts";
+export { Signalfd, SignalfdAsync } from "./signalfd.ts";
+export type { SignalfdOptions } from "./signalfd.ts";
+export { heldSignals, lostSignals } from "./signal-holds.ts";

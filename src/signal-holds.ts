@@ -1,0 +1,83 @@
+/**
+ * Process-wide holds on signals, counted: what a Signalfd takes so that its signals
+ * really arrive, and gives back when the last holder of a signal lets go.
+ *
+ * A hold on a signal is two things (README "Signals", bunffi/signal.c):
+ * - the signal is blocked in every thread (sys/process-sigmask.ts), so it stays pending
+ *   for signalfd while JS runs instead of interrupting some thread;
+ * - it is caught by butter's parking handler, because Bun's event loop waits with an
+ *   empty mask and would otherwise take the signal, and its default action, while idle.
+ *   The handler writes it to the pipe of the newest Signalfd holding it.
+ *
+ * On release each thread gets back its own old bit for the signal (a thread that
+ * blocked it before still does; one born during the hold gets the holder's bit), and the
+ * disposition there was before (Bun's own, if `process.on(sig)` had installed one).
+ */
+import { editProcessMask } from "./sys/process-sigmask.ts";
+import { gettid } from "./sys/process.ts";
+import { check } from "./errors.ts";
+import { lib } from "./sys/signal.ts";
+import { SIGACTION } from "./sys/process-sigmask.ts";
+
+interface Hold {
+  /** the holders' pipes (write ends), newest last: the signal is routed to the last */
+  pipes: number[];
+  /** every thread's mask before the signal was first held */
+  before: Map<number, bigint>;
+  /** the thread that took the hold: the default for threads born since */
+  holder: number;
+}
+
+const holds = new Map<number, Hold>();
+const bit = (n: number) => 1n << BigInt(n - 1);
+
+/** Holds `signals` for the pipe whose write end is `pipe`; returns the release. */
+export function holdSignals(signals: ReadonlySet<number>, pipe: number): () => void {
+  const f = lib();
+  const fresh = [...signals].filter((n) => !holds.has(n));
+  if (fresh.length > 0) {
+    const add = fresh.reduce((m, n) => m | bit(n), 0n);
+    const before = editProcessMask(() => [0n, add]);
+    const holder = gettid();
+    for (const n of fresh) {
+      check(f.bt_catch(n), SIGACTION);
+      holds.set(n, { pipes: [], before, holder });
+    }
+  }
+  for (const n of signals) {
+    holds.get(n)!.pipes.push(pipe);
+    f.bt_route(n, pipe);
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const ending: [number, Hold][] = [];
+    for (const n of signals) {
+      const h = holds.get(n)!;
+      h.pipes.splice(h.pipes.lastIndexOf(pipe), 1);
+      f.bt_route(n, h.pipes.at(-1) ?? 0);
+      if (h.pipes.length === 0) {
+        holds.delete(n);
+        ending.push([n, h]);
+        f.bt_uncatch(n);
+      }
+    }
+    if (ending.length === 0) return;
+    const clear = ending.reduce((m, [n]) => m | bit(n), 0n);
+    editProcessMask((tid) => [
+      clear,
+      ending.reduce((m, [n, h]) => m | ((h.before.get(tid) ?? h.before.get(h.holder)!) & bit(n)), 0n),
+    ]);
+  };
+}
+
+/** The signals held now, and by how many holders (for tests and diagnostics). */
+export function heldSignals(): Map<number, number> {
+  return new Map([...holds].map(([n, h]) => [n, h.pipes.length]));
+}
+
+/** Caught signals that did not fit in their Signalfd's pipe (it was not read for long). */
+export function lostSignals(): number {
+  return Number(lib().bt_lost());
+}

@@ -1,0 +1,120 @@
+/**
+ * `Signalfd` (event-like) and `SignalfdAsync` (queue): signals as events, each a
+ * Siginfo with every field of `struct signalfd_siginfo`.
+ *
+ * By default the signals are held process-wide (src/signal-holds.ts): blocked in every
+ * thread, so that they wait in the kernel for this signalfd while JS runs, and caught,
+ * because Bun's event loop waits with an empty mask and so takes any signal while idle;
+ * the handler writes what it caught to a pipe. The object reads that pipe first (those
+ * signals came first), then its signalfd. `close()` gives back the masks and
+ * dispositions there were. With `{ hold: false }` it is a plain signalfd, for programs
+ * that manage masks (and Bun's loop) themselves.
+ */
+import { EventSource } from "./events.ts";
+import { Queued } from "./queue.ts";
+import { check } from "./errors.ts";
+import { close } from "./sys/io.ts";
+import { holdSignals } from "./signal-holds.ts";
+import {
+  lib,
+  readCaught,
+  readSignalfd,
+  sigrtmax,
+  sigset,
+  signalfd,
+  SFD_CLOEXEC,
+  SFD_NONBLOCK,
+  SIGNALFD,
+  SIGNALFD_READ,
+  type Signal,
+  type Siginfo,
+} from "./sys/signal.ts";
+import * as v from "./validate.ts";
+
+export interface SignalfdOptions {
+  /** SFD_NONBLOCK; close-on-exec is always set */
+  flags?: number;
+  /** hold the signals process-wide so that they arrive here (default true) */
+  hold?: boolean;
+}
+
+interface Opened {
+  /** the object's fd: the caught-signal pipe's read end when holding, else the signalfd */
+  fd: number;
+  sfd: number;
+  pipeWrite: number;
+  release?: () => void;
+}
+
+function open(set: Set<number>, flags: number, hold: boolean): Opened {
+  if (hold && set.has(sigrtmax())) throw new RangeError("SIGRTMAX is reserved: butter uses it to change the masks of every thread");
+  const sfd = signalfd(-1, set, flags | SFD_CLOEXEC);
+  if (!hold) return { fd: sfd, sfd, pipeWrite: -1 };
+  const f = lib();
+  const pipe = new Int32Array(2);
+  try {
+    check(f.bt_catch_pipe(pipe), SIGNALFD);
+  } catch (e) {
+    close(sfd);
+    throw e;
+  }
+  try {
+    return { fd: pipe[0]!, sfd, pipeWrite: pipe[1]!, release: holdSignals(set, pipe[1]!) };
+  } catch (e) {
+    close(sfd);
+    close(pipe[0]!);
+    close(pipe[1]!);
+    throw e;
+  }
+}
+
+export class Signalfd extends EventSource<Siginfo> {
+  protected readonly readCall = SIGNALFD_READ;
+  /** The signals this object receives. */
+  readonly signals: ReadonlySet<number>;
+  protected sfd: number;
+  protected pipeWrite: number;
+  protected release: (() => void) | undefined;
+
+  /**
+   * @param signals names ("SIGUSR1", "SIGRTMIN+1") or numbers
+   * @param opts `flags` (SFD_NONBLOCK), `hold` (default true: see the module comment)
+   */
+  constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
+    const set = sigset(signals);
+    const flags = v.flags(opts.flags ?? 0, "flags", SFD_NONBLOCK | SFD_CLOEXEC);
+    const o = open(set, flags, opts.hold ?? true);
+    super(o.fd);
+    this.signals = set;
+    this.sfd = o.sfd;
+    this.pipeWrite = o.pipeWrite;
+    this.release = o.release;
+  }
+
+  protected readBatch(fd: number): Siginfo[] | null {
+    if (this.pipeWrite < 0) return readSignalfd(fd);
+    return readCaught(fd) ?? readSignalfd(this.sfd);
+  }
+
+  /**
+   * Closes the fds and gives the signals back: each thread's old mask bit and the old
+   * disposition return, so a signal that arrives afterwards (or was still pending) does
+   * what it did before. Signals caught but not read are dropped with the fd.
+   */
+  protected override beforeClose(fd: number): void {
+    super.beforeClose(fd);
+    this.release?.();
+    this.release = undefined;
+    if (this.pipeWrite >= 0) {
+      close(this.sfd);
+      close(this.pipeWrite);
+    }
+  }
+}
+
+/** A Signalfd with a non-blocking fd and an async queue: `for await (const si of sfd)`. */
+export class SignalfdAsync extends Queued<Siginfo, typeof Signalfd>(Signalfd) {
+  constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
+    super(signals, { ...opts, flags: v.flags(opts.flags ?? 0, "flags", SFD_NONBLOCK | SFD_CLOEXEC) | SFD_NONBLOCK });
+  }
+}
