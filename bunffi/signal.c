@@ -124,7 +124,9 @@ int bt_broadcast_begin(int sig) {
   if (pipe2(reports, O_CLOEXEC) < 0) return NEG_ERRNO;
   struct bt_sigaction act;
   act.handler = (void *)on_edit;
-  to_set(&act.mask, 0);
+  /* Everything blocked while the handler runs: between its report and the return that
+   * installs the new mask, the thread must not take a signal it is about to block. */
+  for (int i = 0; i < 16; i++) act.mask.v[i] = ~0ul;
   act.flags = SA_SIGINFO | SA_RESTART;
   act.restorer = 0;
   if (sigaction(sig, &act, &previous) < 0) {
