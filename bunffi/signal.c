@@ -96,6 +96,14 @@ int bt_signalfd(int fd, const u64 *mask, int flags) {
   RET(signalfd(fd, &s, flags));
 }
 
+int bt_tgkill(int tgid, int tid, int sig) { RET(tgkill(tgid, tid, sig)); }
+
+/* Waits until fd a or fd b is readable (a held Signalfd's pipe and signalfd). */
+int bt_wait_either(int a, int b) {
+  struct pollfd p[2] = { { a, POLLIN, 0 }, { b, POLLIN, 0 } };
+  RET(poll(p, 2, -1));
+}
+
 int bt_sigrtmin(void) { return __libc_current_sigrtmin(); }
 int bt_sigrtmax(void) { return __libc_current_sigrtmax(); }
 

@@ -35,19 +35,26 @@ const bit = (n: number) => 1n << BigInt(n - 1);
 export function holdSignals(signals: ReadonlySet<number>, pipe: number): () => void {
   const f = lib();
   const fresh = [...signals].filter((n) => !holds.has(n));
-  if (fresh.length > 0) {
-    const add = fresh.reduce((m, n) => m | bit(n), 0n);
-    const before = editProcessMask(() => [0n, add]);
-    const holder = gettid();
+  // Routed and caught before blocked: an idle loop thread takes signals whatever its
+  // mask, so a signal must never find the hold half-made with its default action.
+  for (const n of signals) f.bt_route(n, pipe);
+  const caught: number[] = [];
+  try {
     for (const n of fresh) {
       check(f.bt_catch(n), SIGACTION);
-      holds.set(n, { pipes: [], before, holder });
+      caught.push(n);
     }
+    if (fresh.length > 0) {
+      const before = editProcessMask(() => [0n, fresh.reduce((m, n) => m | bit(n), 0n)]);
+      for (const n of fresh) holds.set(n, { pipes: [], before, holder: gettid() });
+    }
+  } catch (e) {
+    // All or nothing (editProcessMask has put the masks back itself).
+    for (const n of caught) f.bt_uncatch(n);
+    for (const n of signals) f.bt_route(n, holds.get(n)?.pipes.at(-1) ?? 0);
+    throw e;
   }
-  for (const n of signals) {
-    holds.get(n)!.pipes.push(pipe);
-    f.bt_route(n, pipe);
-  }
+  for (const n of signals) holds.get(n)!.pipes.push(pipe);
   let released = false;
   return () => {
     if (released) return;
@@ -64,12 +71,21 @@ export function holdSignals(signals: ReadonlySet<number>, pipe: number): () => v
       }
     }
     if (ending.length === 0) return;
-    const clear = ending.reduce((m, [n]) => m | bit(n), 0n);
-    editProcessMask((tid) => [
-      clear,
-      ending.reduce((m, [n, h]) => m | ((h.before.get(tid) ?? h.before.get(h.holder)!) & bit(n)), 0n),
-    ]);
+    // One broadcast per group of signals first held together (they share `before`).
+    const groups = new Map<Map<number, bigint>, { signals: number[]; holder: number }>();
+    for (const [n, h] of ending) {
+      const g = groups.get(h.before) ?? { signals: [], holder: h.holder };
+      g.signals.push(n);
+      groups.set(h.before, g);
+    }
+    for (const [before, g] of groups) restoreMasks(g.signals, before, g.holder);
   };
+}
+
+/** Gives every thread back its old bits for `signals` (a thread born since: the holder's). */
+function restoreMasks(signals: number[], before: Map<number, bigint>, holder: number): void {
+  const clear = signals.reduce((m, n) => m | bit(n), 0n);
+  editProcessMask((tid) => [clear, (before.get(tid) ?? before.get(holder)!) & clear]);
 }
 
 /** The signals held now, and by how many holders (for tests and diagnostics). */

@@ -12,7 +12,7 @@
  */
 import { EventSource } from "./events.ts";
 import { Queued } from "./queue.ts";
-import { check } from "./errors.ts";
+import { check, errorFor, EINTR } from "./errors.ts";
 import { close } from "./sys/io.ts";
 import { holdSignals } from "./signal-holds.ts";
 import {
@@ -25,6 +25,7 @@ import {
   SFD_CLOEXEC,
   SFD_NONBLOCK,
   SIGNALFD,
+  SIGNALFD_POLL,
   SIGNALFD_READ,
   type Signal,
   type Siginfo,
@@ -48,7 +49,8 @@ interface Opened {
 
 function open(set: Set<number>, flags: number, hold: boolean): Opened {
   if (hold && set.has(sigrtmax())) throw new RangeError("SIGRTMAX is reserved: butter uses it to change the masks of every thread");
-  const sfd = signalfd(-1, set, flags | SFD_CLOEXEC);
+  // Held: the signalfd is only ever read when poll(2) or a try says it has something.
+  const sfd = signalfd(-1, set, flags | SFD_CLOEXEC | (hold ? SFD_NONBLOCK : 0));
   if (!hold) return { fd: sfd, sfd, pipeWrite: -1 };
   const f = lib();
   const pipe = new Int32Array(2);
@@ -75,6 +77,7 @@ export class Signalfd extends EventSource<Siginfo> {
   protected sfd: number;
   protected pipeWrite: number;
   protected release: (() => void) | undefined;
+  protected nonblocking: boolean;
 
   /**
    * @param signals names ("SIGUSR1", "SIGRTMIN+1") or numbers
@@ -89,11 +92,19 @@ export class Signalfd extends EventSource<Siginfo> {
     this.sfd = o.sfd;
     this.pipeWrite = o.pipeWrite;
     this.release = o.release;
+    this.nonblocking = (flags & SFD_NONBLOCK) !== 0;
   }
 
   protected readBatch(fd: number): Siginfo[] | null {
     if (this.pipeWrite < 0) return readSignalfd(fd);
-    return readCaught(fd) ?? readSignalfd(this.sfd);
+    for (;;) {
+      const got = readCaught(fd) ?? readSignalfd(this.sfd);
+      if (got !== null || this.nonblocking) return got;
+      // Blocking: the signal may come either way (a Worker idle in its loop can take it
+      // into the pipe while this thread waits), so wait for both.
+      const r = lib().bt_wait_either(fd, this.sfd);
+      if (r < 0 && r !== -EINTR) throw errorFor(r, SIGNALFD_POLL);
+    }
   }
 
   /**

@@ -15,10 +15,14 @@
  * was under way is found by listing /proc/self/task again until no new thread appears.
  *
  * Limits: a thread that later sets its own mask undoes the change for itself. A thread
- * that blocks SIGRTMAX cannot be reached (Bun's allocator thread blocks nearly every
- * signal, so it usually needs no change); if it would have to block more, OSError EBUSY
- * names it and nothing is changed; if it would only unblock, it is left blocking. Each reached thread is interrupted once (SA_RESTART). Cost:
- * one signal and one round trip per thread that needs a change (README "Signals").
+ * that blocks SIGRTMAX cannot be reached (Bun's allocator thread, mi-scavenger, blocks
+ * nearly every signal, so it usually needs no change); if it would have to block more,
+ * OSError EBUSY names it and nothing is changed; if it would only unblock, it is left
+ * blocking. All or nothing: when a thread cannot be reached, the threads already changed
+ * are put back before the error is thrown. Each thread is interrupted once (SA_RESTART);
+ * the handler runs with every signal blocked, so no thread takes a signal between the
+ * report and the new mask. Cost: one signal and one round trip per thread, about 10 us
+ * each (README "Signals").
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { defineCall, check, errorFor, OSError } from "../errors.ts";
@@ -31,9 +35,10 @@ import * as v from "../validate.ts";
 // butter's own: SIGRTMAX already has a handler (the program's, or a processSigmask in
 // flight on another JS thread).
 export const SIGACTION = defineCall("sigaction", ["EFAULT", "EINVAL", "EMFILE", "ENFILE", "EBUSY"]);
-// tgkill(2) and the wait for the thread's answer (poll(2)); ETIMEDOUT is butter's own:
-// the thread did not run the handler in time. ESRCH (the thread exited) is not an error.
-export const TGKILL = defineCall("tgkill", ["EAGAIN", "EINVAL", "EPERM", "ESRCH", "EFAULT", "ENOMEM", "ETIMEDOUT"]);
+// Reaching one thread: tgkill(2), then poll(2) for its answer. ETIMEDOUT is butter's
+// own (the thread did not run the handler in time); ESRCH means the thread has exited
+// and is not an error.
+export const REACH = defineCall("tgkill", ["EAGAIN", "EINVAL", "EPERM", "ESRCH", "EFAULT", "EINTR", "ENOMEM", "ETIMEDOUT"], { family: "processSigmask" });
 
 /** How long one thread may take to answer, in ms. */
 export const THREAD_TIMEOUT_MS = 2000;
@@ -90,12 +95,15 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
     }
   }
 
-  const [clear, add] = edit(self);
-  check(f.bt_sigmask_edit(word(clear), word(add & ~UNBLOCKABLE), old), PTHREAD_SIGMASK);
-  olds.set(self, old[0]!);
-
   check(f.bt_broadcast_begin(sig), SIGACTION);
+  const reach = (tid: number, [clear, add]: MaskEdit) =>
+    f.bt_broadcast_thread(pid, tid, sig, word(clear), word(add & ~UNBLOCKABLE), old, THREAD_TIMEOUT_MS);
+  const changed = new Set<number>();
   try {
+    const [clear, add] = edit(self);
+    check(f.bt_sigmask_edit(word(clear), word(add & ~UNBLOCKABLE), old), PTHREAD_SIGMASK);
+    olds.set(self, old[0]!);
+    changed.add(self);
     for (let fresh = true, passes = 0; fresh; passes++) {
       fresh = false;
       for (const tid of tasks()) {
@@ -104,19 +112,33 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
         const st = threadState(tid);
         if (st === undefined) continue; // exited
         const e = edit(tid);
-        if (apply(st.blocked, e) === st.blocked || (unreachable(st) && !(apply(st.blocked, e) & ~st.blocked))) {
+        // Every reachable thread is asked, even one whose /proc mask already looks right:
+        // a thread idle in Bun's loop shows the loop's empty wait mask, not its own.
+        if (unreachable(st) && !(apply(st.blocked, e) & ~st.blocked)) {
           olds.set(tid, st.blocked);
           continue;
         }
-        const r = f.bt_broadcast_thread(pid, tid, sig, word(e[0]), word(e[1] & ~UNBLOCKABLE), old, THREAD_TIMEOUT_MS);
+        const r = reach(tid, e);
         if (r === -ERRNO.ESRCH!) continue;
-        if (r < 0) throw errorFor(r, TGKILL, undefined, `thread ${tid} (${st.name})`);
+        if (r < 0) throw errorFor(r, REACH, undefined, `thread ${tid} (${st.name})`);
         olds.set(tid, old[0]!);
+        changed.add(tid);
       }
       // Threads keep being created only as fast as a program makes them; a process that
       // makes them faster than they can be signalled is not one this can serve.
       if (passes > 1000) throw new OSError(ERRNO.EAGAIN!, "processSigmask", undefined, "threads are created faster than they can be reached");
     }
+  } catch (e) {
+    // All or nothing: the threads already changed get their old bits back (best effort:
+    // one that cannot be reached now could not be reached a moment ago either).
+    for (const tid of changed) {
+      const [clear, add] = edit(tid);
+      const bits = clear | add;
+      const back: MaskEdit = [bits, olds.get(tid)! & bits];
+      if (tid === self) f.bt_sigmask_edit(word(back[0]), word(back[1]), old);
+      else reach(tid, back);
+    }
+    throw e;
   } finally {
     f.bt_broadcast_end(sig);
   }

@@ -18,6 +18,8 @@ export const lib = helpers("signal.c", {
   bt_sigmask_edit: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
   bt_sigpending: { args: ["ptr"], returns: "i32" },
   bt_signalfd: { args: ["i32", "ptr", "i32"], returns: "i32" },
+  bt_tgkill: { args: ["i32", "i32", "i32"], returns: "i32" },
+  bt_wait_either: { args: ["i32", "i32"], returns: "i32" },
   bt_sigrtmin: { args: [], returns: "i32" },
   bt_sigrtmax: { args: [], returns: "i32" },
   bt_broadcast_begin: { args: ["i32"], returns: "i32" },
@@ -126,6 +128,10 @@ export const SIGNALFD = defineCall("signalfd", ["EBADF", "EINVAL", "EMFILE", "EN
 // read(2) of a signalfd: the generic read errors; EAGAIN when nothing is pending.
 export const SIGNALFD_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO"], { family: "signalfd" });
 
+export const TGKILL = defineCall("tgkill", ["EAGAIN", "EINVAL", "EPERM", "ESRCH"]);
+// The wait of a blocking read on a held Signalfd, on its pipe and its signalfd at once.
+export const SIGNALFD_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "signalfd" });
+
 const word = () => new BigUint64Array(1);
 
 /**
@@ -146,6 +152,15 @@ export function sigpending(): Set<number> {
   const out = word();
   check(lib().bt_sigpending(out), SIGPENDING);
   return setOf(out[0]!);
+}
+
+/**
+ * tgkill(2), 1:1: sends `sig` to thread `tid` of thread group (process) `tgid`. A
+ * signal sent this way is pending for that thread only (which is what lets a thread read
+ * its own signal through a signalfd).
+ */
+export function tgkill(tgid: number, tid: number, sig: Signal): void {
+  check(lib().bt_tgkill(v.int(tgid, "tgid", 1, 0x7fffffff), v.int(tid, "tid", 1, 0x7fffffff), signum(sig)), TGKILL);
 }
 
 /**
