@@ -98,6 +98,16 @@ int bt_signalfd(int fd, const u64 *mask, int flags) {
 
 int bt_tgkill(int tgid, int tid, int sig) { RET(tgkill(tgid, tid, sig)); }
 
+union bt_sigval { int i; void *p; };
+int sigqueue(int pid, int sig, union bt_sigval value);
+/* sigqueue(3) with an integer value (sival_int; sival_ptr shares its low bytes). */
+int bt_sigqueue(int pid, int sig, int value) {
+  union bt_sigval v;
+  v.p = 0;
+  v.i = value;
+  RET(sigqueue(pid, sig, v));
+}
+
 /* Waits until fd a or fd b is readable (a held Signalfd's pipe and signalfd). */
 int bt_wait_either(int a, int b) {
   struct pollfd p[2] = { { a, POLLIN, 0 }, { b, POLLIN, 0 } };
@@ -202,14 +212,14 @@ int bt_broadcast_end(int sig) {
 int fcntl(int fd, int cmd, ...);
 
 static volatile int route[65];  /* signal -> write end of its holder's pipe, 0: none */
-static volatile long lost;      /* caught signals that did not fit in the pipe */
+static volatile long lost[65];  /* by signal: caught signals that did not fit in the pipe */
 static struct bt_sigaction saved[65];
 
 static void on_held(int sig, void *info, void *ctx) {
   (void)ctx;
   int saved_errno = *__errno_location();
   int fd = sig > 0 && sig <= 64 ? route[sig] : 0;
-  if (fd <= 0 || write(fd, info, 128) != 128) lost++;
+  if (fd <= 0 || write(fd, info, 128) != 128) lost[sig > 0 && sig <= 64 ? sig : 0]++;
   *__errno_location() = saved_errno;
 }
 
@@ -233,4 +243,4 @@ int bt_catch(int sig) {
 /* Puts back the disposition bt_catch replaced. */
 int bt_uncatch(int sig) { RET(sigaction(sig, &saved[sig], 0)); }
 void bt_route(int sig, int fd) { route[sig] = fd; }
-long bt_lost(void) { return lost; }
+long bt_lost(int sig) { return lost[sig]; }

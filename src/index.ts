@@ -32,7 +32,7 @@ export { InotifyTree } from "./inotify-tree.ts";
 export {
   SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, SFD_CLOEXEC, SFD_NONBLOCK, NSIG, SIGINFO_SIZE,
   sigrtmin, sigrtmax, signum, signame, sigset, maskOf, setOf,
-  pthreadSigmask, sigpending, tgkill, signalfd, signalfdRead, decodeSiginfos,
+  pthreadSigmask, sigpending, tgkill, sigqueue, signalfd, signalfdRead, decodeSiginfos,
 } from "./sys/signal.ts";
 export type { Signal, Siginfo } from "./sys/signal.ts";
 export { processSigmask, editProcessMask, THREAD_TIMEOUT_MS } from "./sys/process-sigmask.ts";

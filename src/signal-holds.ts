@@ -93,7 +93,10 @@ export function heldSignals(): Map<number, number> {
   return new Map([...holds].map(([n, h]) => [n, h.pipes.length]));
 }
 
-/** Caught signals that did not fit in their Signalfd's pipe (it was not read for long). */
-export function lostSignals(): number {
-  return Number(lib().bt_lost());
+/**
+ * Signals caught for a Signalfd that did not fit in its pipe (it was not read while more
+ * than 8,192 arrived), by signal number, since the process started.
+ */
+export function lostSignals(sig: number): number {
+  return Number(lib().bt_lost(sig));
 }

@@ -14,11 +14,12 @@ import { EventSource } from "./events.ts";
 import { Queued } from "./queue.ts";
 import { check, errorFor, EINTR } from "./errors.ts";
 import { close } from "./sys/io.ts";
-import { holdSignals } from "./signal-holds.ts";
+import { holdSignals, lostSignals } from "./signal-holds.ts";
 import {
   lib,
   readCaught,
   readSignalfd,
+  signame,
   sigrtmax,
   sigset,
   signalfd,
@@ -49,6 +50,8 @@ interface Opened {
 
 function open(set: Set<number>, flags: number, hold: boolean): Opened {
   if (hold && set.has(sigrtmax())) throw new RangeError("SIGRTMAX is reserved: butter uses it to change the masks of every thread");
+  // signalfd(2) would silently leave these out: they can be neither caught nor blocked
+  for (const n of [9, 19]) if (set.has(n)) throw new RangeError(`${signame(n)} cannot be received through a signalfd`);
   // Held: the signalfd is only ever read when poll(2) or a try says it has something.
   const sfd = signalfd(-1, set, flags | SFD_CLOEXEC | (hold ? SFD_NONBLOCK : 0));
   if (!hold) return { fd: sfd, sfd, pipeWrite: -1 };
@@ -78,6 +81,7 @@ export class Signalfd extends EventSource<Siginfo> {
   protected pipeWrite: number;
   protected release: (() => void) | undefined;
   protected nonblocking: boolean;
+  private lostBefore: Map<number, number>;
 
   /**
    * @param signals names ("SIGUSR1", "SIGRTMIN+1") or numbers
@@ -93,6 +97,18 @@ export class Signalfd extends EventSource<Siginfo> {
     this.pipeWrite = o.pipeWrite;
     this.release = o.release;
     this.nonblocking = (flags & SFD_NONBLOCK) !== 0;
+    this.lostBefore = new Map([...set].map((n) => [n, lostSignals(n)]));
+  }
+
+  /**
+   * Signals that were caught for this object but did not fit in its pipe (8,192 waiting
+   * records: it was not read for that long), so never reached it. Kept by signal number,
+   * so when two objects hold one signal, a loss is seen by both.
+   */
+  get lost(): number {
+    let n = 0;
+    for (const [sig, before] of this.lostBefore) n += lostSignals(sig) - before;
+    return n;
   }
 
   protected readBatch(fd: number): Siginfo[] | null {

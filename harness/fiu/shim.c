@@ -20,6 +20,9 @@
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <signal.h>
+#include <poll.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -177,6 +180,12 @@ WRAP(int, pipe2, (int fds[2], int flags), (fds, flags))
 WRAP(int, inotify_init1, (int flags), (flags))
 WRAP(int, inotify_add_watch, (int fd, const char *path, uint32_t mask), (fd, path, mask))
 WRAP(int, inotify_rm_watch, (int fd, int wd), (fd, wd))
+WRAP(int, sigpending, (sigset_t *set), (set))
+WRAP(int, signalfd, (int fd, const sigset_t *mask, int flags), (fd, mask, flags))
+WRAP(int, sigaction, (int sig, const struct sigaction *act, struct sigaction *old), (sig, act, old))
+WRAP(int, tgkill, (pid_t tgid, pid_t tid, int sig), (tgid, tid, sig))
+WRAP(int, sigqueue, (pid_t pid, int sig, const union sigval value), (pid, sig, value))
+WRAP(int, poll, (struct pollfd *fds, nfds_t n, int timeout), (fds, n, timeout))
 
 /* read/write can also be short: the real call is made, and reports at most the plan's
  * bytes (the kernel refuses a counter read under 8 bytes, so asking for less would test
@@ -214,7 +223,13 @@ long syscall(long number, ...) {
   return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-/* pthread_create returns the error number instead of setting errno. */
+/* pthread_create and pthread_sigmask return the error number instead of setting errno. */
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old) {
+  REAL(pthread_sigmask);
+  int d = decide("butter/pthread_sigmask");
+  if (d > 0) return d;
+  return real_pthread_sigmask(how, set, old);
+}
 int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
   REAL(pthread_create);
   int d = decide("butter/pthread_create");

@@ -29,7 +29,8 @@ export const lib = helpers("signal.c", {
   bt_catch: { args: ["i32"], returns: "i32" },
   bt_uncatch: { args: ["i32"], returns: "i32" },
   bt_route: { args: ["i32", "i32"], returns: "void" },
-  bt_lost: { args: [], returns: "i64" },
+  bt_lost: { args: ["i32"], returns: "i64" },
+  bt_sigqueue: { args: ["i32", "i32", "i32"], returns: "i32" },
 });
 
 export const SIG_BLOCK = 0;
@@ -129,6 +130,7 @@ export const SIGNALFD = defineCall("signalfd", ["EBADF", "EINVAL", "EMFILE", "EN
 export const SIGNALFD_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO"], { family: "signalfd" });
 
 export const TGKILL = defineCall("tgkill", ["EAGAIN", "EINVAL", "EPERM", "ESRCH"]);
+export const SIGQUEUE = defineCall("sigqueue", ["EAGAIN", "EINVAL", "EPERM", "ESRCH"]);
 // The wait of a blocking read on a held Signalfd, on its pipe and its signalfd at once.
 export const SIGNALFD_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "signalfd" });
 
@@ -161,6 +163,15 @@ export function sigpending(): Set<number> {
  */
 export function tgkill(tgid: number, tid: number, sig: Signal): void {
   check(lib().bt_tgkill(v.int(tgid, "tgid", 1, 0x7fffffff), v.int(tid, "tid", 1, 0x7fffffff), signum(sig)), TGKILL);
+}
+
+/**
+ * sigqueue(3), 1:1: sends `sig` with an integer `value` to process `pid`. Real-time
+ * signals queue (each is delivered, in order, with its value); EAGAIN when the
+ * receiver's queue is full (RLIMIT_SIGPENDING).
+ */
+export function sigqueue(pid: number, sig: Signal, value = 0): void {
+  check(lib().bt_sigqueue(v.int(pid, "pid", 1, 0x7fffffff), signum(sig), v.int(value, "value", -0x80000000, 0x7fffffff)), SIGQUEUE);
 }
 
 /**
