@@ -23,7 +23,7 @@ function measure(cmd: string, args: string[]): number {
 }
 
 mkdirSync(here("build"), { recursive: true });
-for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read"]) {
+for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read"]) {
   sh("gcc", ["-O2", "-pthread", "-o", here(`build/${c}`), here(`c/${c}.c`)]);
 }
 const bun = process.execPath;
@@ -78,6 +78,17 @@ row(
   ]),
   bare,
 );
+
+// Signals: one signal sent to this process and received, one at a time.
+const NSIG_OPS = quick ? 5_000 : 20_000;
+const sig = (mode: string, n = NSIG_OPS) => measure(bun, [here("signals.ts"), mode, String(n)]);
+const cSig = measure(here("build/signal_read"), [String(NSIG_OPS)]);
+row("signal C: sigqueue + signalfd read", cSig);
+row("signal butter Signalfd: sigqueue + readEvent()", sig("sync"), cSig);
+row("signal butter SignalfdAsync: sigqueue + await get()", sig("async"), cSig);
+row("signal butter SignalfdAsync: kill, loop idles, await get()", sig("idle"), cSig);
+row("signal Bun process.on: kill, await the listener", sig("processon"), cSig);
+row("mask   processSigmask, per thread reached", sig("mask", quick ? 50 : 200));
 
 // inotify: events per second handed to the reader, same workload for every reader (a C
 // producer creating and unlinking files: 2 events each). FILES stays under the kernel's

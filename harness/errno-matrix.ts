@@ -480,6 +480,8 @@ export const matrix: Row[] = [
   ...rows("sigaction", "UnknownError", [UNDOCUMENTED], { scenario: "sigaction:Signalfd" }),
   ...rows("processSigmask/tgkill", "OSError", ["EAGAIN", "EINVAL"]),
   ...rows("processSigmask/tgkill", "PermissionError", ["EPERM"]),
+  // the second thread fails: the first one, already changed, is put back (all or nothing)
+  ...rows("processSigmask/tgkill", "OSError", ["EAGAIN"], { nth: 2 }),
   ...rows("processSigmask/tgkill", "passes", ["ESRCH"]),
   ...rows("processSigmask/tgkill", "UnknownError", [UNDOCUMENTED]),
   // waiting for the thread's answer

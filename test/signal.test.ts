@@ -3,6 +3,8 @@
 import { describe, expect, test } from "vitest";
 import * as b from "../src/index.ts";
 import { runChild } from "../harness/child.ts";
+import { decodeRawSiginfos } from "../src/sys/signal.ts";
+import { close } from "../src/sys/io.ts";
 
 describe("names, numbers and sets", () => {
   test("standard names, RT names relative to glibc's SIGRTMIN, and back", () => {
@@ -103,5 +105,110 @@ describe("masks (in a child process)", () => {
 
   test("processSigmask refuses SIGRTMAX, which it uses", () => {
     expect(() => b.processSigmask(b.SIG_BLOCK, ["SIGRTMAX"])).toThrow(/reserved/);
+  });
+});
+
+describe("decoding (siginfo_t from the handler, signalfd_siginfo from a read)", () => {
+  // One siginfo_t: signo, errno, code, then the union's words at byte 16.
+  const raw = (signo: number, code: number, words: [number, number | bigint, "i32" | "i64"][]) => {
+    const buf = new Uint8Array(128);
+    const d = new DataView(buf.buffer);
+    d.setInt32(0, signo, true);
+    d.setInt32(8, code, true);
+    for (const [off, v, t] of words) t === "i64" ? d.setBigInt64(16 + off, BigInt(v), true) : d.setInt32(16 + off, Number(v), true);
+    return buf;
+  };
+  const one = (buf: Uint8Array) => decodeRawSiginfos(buf, 128)[0]!;
+
+  test("each layout of the union, chosen by signal and code as the kernel's signalfd does", () => {
+    expect(one(raw(10, 0, [[0, 42, "i32"], [4, 1000, "i32"]]))).toMatchObject({ signo: 10, code: 0, pid: 42, uid: 1000 });
+    expect(one(raw(36, -1, [[0, 7, "i32"], [4, 0, "i32"], [8, 99, "i32"]]))).toMatchObject({ code: -1, pid: 7, int: 99, ptr: 99n });
+    expect(one(raw(17, 1, [[0, 5, "i32"], [4, 0, "i32"], [8, 7, "i32"], [16, 3n, "i64"], [24, 4n, "i64"]]))).toMatchObject({ pid: 5, status: 7, utime: 3n, stime: 4n });
+    expect(one(raw(11, 1, [[0, 0xdead0n, "i64"], [8, 12, "i32"]]))).toMatchObject({ addr: 0xdead0n, addrLsb: 12 });
+    expect(one(raw(29, 1, [[0, 65n, "i64"], [8, 9, "i32"]]))).toMatchObject({ band: 65, fd: 9 });
+    expect(one(raw(31, 1, [[0, 0x4000n, "i64"], [8, 59, "i32"], [12, 0xc000003e, "i32"]]))).toMatchObject({ callAddr: 0x4000n, syscall: 59, arch: 0xc000003e });
+    expect(one(raw(34, -2, [[0, 3, "i32"], [4, 2, "i32"], [8, 11, "i32"]]))).toMatchObject({ tid: 3, overrun: 2, int: 11 });
+    expect(one(raw(29, -5, [[0, 1n, "i64"], [8, 4, "i32"]]))).toMatchObject({ band: 1, fd: 4 });
+    expect(one(raw(10, 0x80, [[0, 0, "i32"]]))).toMatchObject({ code: 0x80, pid: 0 }); // SI_KERNEL
+    expect(one(raw(10, 1, [[0, 8, "i32"]]))).toMatchObject({ code: 1, pid: 8 }); // another positive code
+  });
+
+  test("a partial record is an InternalError, never a short list", () => {
+    expect(() => decodeRawSiginfos(new Uint8Array(200), 200)).toThrow(b.InternalError);
+    expect(() => b.decodeSiginfos(new Uint8Array(129), 129)).toThrow(/partial signalfd_siginfo: 1 of 128 bytes/);
+    expect(b.decodeSiginfos(new Uint8Array(0), 0)).toEqual([]);
+  });
+});
+
+// In the test runner itself, with SIGURG: its default action is to ignore it, so even a
+// signal that escaped would do no harm. (The child-process tests cover the real kills.)
+describe("holds and the 1:1 signalfd, in this process (SIGURG)", () => {
+  const URG = 23;
+
+  test("signalfd(2) and its read, 1:1: a signal pending for this thread is read", () => {
+    const old = b.pthreadSigmask(b.SIG_BLOCK, ["SIGURG"]);
+    const fd = b.signalfd(-1, ["SIGURG"], b.SFD_NONBLOCK | b.SFD_CLOEXEC);
+    try {
+      expect(b.signalfdRead(fd)).toEqual([]);
+      b.tgkill(b.getpid(), b.gettid(), "SIGURG");
+      expect(b.sigpending().has(URG)).toBe(true);
+      const [si] = b.signalfdRead(fd);
+      expect(si).toMatchObject({ signo: URG, code: -6, pid: b.getpid() }); // SI_TKILL
+    } finally {
+      close(fd);
+      if (!old.has(URG)) b.pthreadSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+    }
+  });
+
+  test("holds are counted: a second holder adds no broadcast, the first release keeps the hold", () => {
+    const one = new b.Signalfd(["SIGURG"], { flags: b.SFD_NONBLOCK });
+    const two = new b.Signalfd(["SIGURG"], { flags: b.SFD_NONBLOCK });
+    expect(b.heldSignals().get(URG)).toBe(2);
+    two.close();
+    expect(b.heldSignals().get(URG)).toBe(1);
+    b.tgkill(b.getpid(), b.gettid(), "SIGURG");
+    expect(one.readEvent().signo).toBe(URG); // the remaining holder still receives it
+    expect(one.lost).toBe(0);
+    one.close();
+    expect(b.heldSignals().size).toBe(0);
+    expect(b.pthreadSigmask(b.SIG_BLOCK, null).has(URG)).toBe(false);
+  });
+
+  test("{ hold: false }: a plain signalfd, read as the object's events", () => {
+    const old = b.pthreadSigmask(b.SIG_BLOCK, ["SIGURG"]);
+    const sfd = new b.Signalfd(["SIGURG"], { hold: false, flags: b.SFD_NONBLOCK });
+    try {
+      expect(b.heldSignals().size).toBe(0);
+      expect(sfd.readEvents()).toEqual([]);
+      b.tgkill(b.getpid(), b.gettid(), "SIGURG");
+      expect(sfd.readEvents().map((s) => s.signo)).toEqual([URG]);
+    } finally {
+      sfd.close();
+      if (!old.has(URG)) b.pthreadSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+    }
+    expect(b.signame(b.sigrtmin())).toBe("SIGRTMIN");
+  });
+
+  test("a release called twice releases once", async () => {
+    const { holdSignals } = await import("../src/signal-holds.ts");
+    const release = holdSignals(new Set([URG]), -1);
+    expect(b.heldSignals().get(URG)).toBe(1);
+    release();
+    release();
+    expect(b.heldSignals().size).toBe(0);
+  });
+
+  test("processSigmask refuses (EBUSY, naming it) a thread that blocks SIGRTMAX and must block more, and changes nothing", async () => {
+    const src = `import * as b from ${JSON.stringify(new URL("../src/index.ts", import.meta.url).pathname)};
+      b.pthreadSigmask(b.SIG_BLOCK, ["SIGRTMAX"]); postMessage(b.gettid()); for (;;) {}`;
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
+    const tid = await new Promise<number>((r) => (w.onmessage = (e) => r(e.data)));
+    await Bun.sleep(50); // busy in its loop: /proc shows its own mask
+    try {
+      expect(() => b.processSigmask(b.SIG_BLOCK, ["SIGURG"])).toThrow(new RegExp(`EBUSY.*thread ${tid} `));
+      expect(b.pthreadSigmask(b.SIG_BLOCK, null).has(URG)).toBe(false);
+    } finally {
+      w.terminate();
+    }
   });
 });
