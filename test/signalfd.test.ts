@@ -117,7 +117,7 @@ describe("closing gives the signals back", () => {
     expect(rep.during.caught).not.toBe(rep.before); // butter's handler took SIGUSR1 ...
     expect(rep.during.blocking).toBe(rep.during.threads); // ... blocked it in every thread
     expect(rep.after).toBe(rep.before); // ... and gave both back
-    expect(rep.beforeBlocking).toBeLessThan(rep.during.threads);
+    expect(rep.beforeBlocking).toBeLessThan(rep.during.threads!);
     expect(rep.afterBlocking).toBe(rep.beforeBlocking);
     expect(rep.held).toEqual([]);
   });
