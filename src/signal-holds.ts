@@ -16,7 +16,7 @@
 import { editProcessMask } from "./sys/process-sigmask.ts";
 import { gettid } from "./sys/process.ts";
 import { check } from "./errors.ts";
-import { lib } from "./sys/signal.ts";
+import { lib, sigbit } from "./sys/signal.ts";
 import { SIGACTION } from "./sys/process-sigmask.ts";
 
 interface Hold {
@@ -29,7 +29,6 @@ interface Hold {
 }
 
 const holds = new Map<number, Hold>();
-const bit = (n: number) => 1n << BigInt(n - 1);
 
 /** Holds `signals` for the pipe whose write end is `pipe`; returns the release. */
 export function holdSignals(signals: ReadonlySet<number>, pipe: number): () => void {
@@ -45,7 +44,7 @@ export function holdSignals(signals: ReadonlySet<number>, pipe: number): () => v
       caught.push(n);
     }
     if (fresh.length > 0) {
-      const before = editProcessMask(() => [0n, fresh.reduce((m, n) => m | bit(n), 0n)]);
+      const before = editProcessMask(() => [0n, fresh.reduce((m, n) => m | sigbit(n), 0n)]);
       for (const n of fresh) holds.set(n, { pipes: [], before, holder: gettid() });
     }
   } catch (e) {
@@ -84,7 +83,7 @@ export function holdSignals(signals: ReadonlySet<number>, pipe: number): () => v
 
 /** Gives every thread back its old bits for `signals` (a thread born since: the holder's). */
 function restoreMasks(signals: number[], before: Map<number, bigint>, holder: number): void {
-  const clear = signals.reduce((m, n) => m | bit(n), 0n);
+  const clear = signals.reduce((m, n) => m | sigbit(n), 0n);
   editProcessMask((tid) => [clear, (before.get(tid) ?? before.get(holder)!) & clear]);
 }
 

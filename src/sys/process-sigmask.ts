@@ -28,7 +28,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { defineCall, check, errorFor, OSError } from "../errors.ts";
 import { ERRNO } from "../errno.ts";
 import { getpid, gettid } from "./process.ts";
-import { lib, maskOf, setOf, sigrtmax, SIG_BLOCK, SIG_UNBLOCK, PTHREAD_SIGMASK, type Signal } from "./signal.ts";
+import { lib, maskOf, setOf, sigbit, sigrtmax, word, SIG_BLOCK, SIG_UNBLOCK, PTHREAD_SIGMASK, type Signal } from "./signal.ts";
 import * as v from "../validate.ts";
 
 // Union of pipe2(2) and sigaction(2) failures while installing the handler. EBUSY is
@@ -49,7 +49,6 @@ const UNBLOCKABLE = maskOf([9, 19]);
 /** What one thread's mask becomes: (mask & ~clear) | add. */
 export type MaskEdit = readonly [clear: bigint, add: bigint];
 
-const word = (x = 0n) => BigUint64Array.of(x);
 
 function tasks(): number[] {
   return readdirSync("/proc/self/task").map(Number);
@@ -78,7 +77,7 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
   const pid = getpid();
   const self = gettid();
   const sig = sigrtmax();
-  const sigBit = 1n << BigInt(sig - 1);
+  const sigBit = sigbit(sig);
   const old = word();
   const olds = new Map<number, bigint>();
   const f = lib();
@@ -86,9 +85,13 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
   // Refuse before changing anything when a thread must block more and cannot be sent
   // the request. One that would only unblock keeps blocking: the safe side, since a
   // signal it blocks is never delivered to it.
+  // (The states read here serve the first pass below too: /proc is read once per thread.)
   const unreachable = (st: { blocked: bigint }) => (st.blocked & sigBit) !== 0n;
+  const seen = new Map<number, ReturnType<typeof threadState>>();
   for (const tid of tasks()) {
-    const st = tid === self ? undefined : threadState(tid);
+    if (tid === self) continue;
+    const st = threadState(tid);
+    seen.set(tid, st);
     if (st && apply(st.blocked, edit(tid)) & ~st.blocked && unreachable(st)) {
       throw new OSError(ERRNO.EBUSY!, "processSigmask", undefined,
         `thread ${tid} (${st.name}) blocks SIGRTMAX, which processSigmask uses to reach it`);
@@ -109,7 +112,8 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
       for (const tid of tasks()) {
         if (olds.has(tid)) continue;
         fresh = true;
-        const st = threadState(tid);
+        const st = seen.has(tid) ? seen.get(tid) : threadState(tid);
+        seen.delete(tid);
         if (st === undefined) continue; // exited
         const e = edit(tid);
         // Every reachable thread is asked, even one whose /proc mask already looks right:
@@ -153,7 +157,7 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
 export function processSigmask(how: number, signals: Iterable<Signal>): Set<number> {
   const h = v.int(how, "how", 0, 2);
   const m = maskOf(signals);
-  const reserved = 1n << BigInt(sigrtmax() - 1);
+  const reserved = sigbit(sigrtmax());
   if (h !== SIG_UNBLOCK && m & reserved) throw new RangeError("SIGRTMAX is reserved: processSigmask uses it to reach every thread");
   const e: MaskEdit = h === SIG_BLOCK ? [0n, m] : h === SIG_UNBLOCK ? [m, 0n] : [ALL & ~reserved, m];
   return setOf(editProcessMask(() => e).get(gettid())!);

@@ -108,10 +108,13 @@ export function sigset(signals: Iterable<Signal>): Set<number> {
   return out;
 }
 
+/** Signal n's bit in the kernel's 64-bit mask (bit n-1); n unchecked. */
+export const sigbit = (n: number): bigint => 1n << BigInt(n - 1);
+
 /** A set as the kernel's 64-bit mask (bit n-1 is signal n). */
 export function maskOf(signals: Iterable<Signal>): bigint {
   let m = 0n;
-  for (const n of sigset(signals)) m |= 1n << BigInt(n - 1);
+  for (const n of sigset(signals)) m |= sigbit(n);
   return m;
 }
 
@@ -134,7 +137,8 @@ export const SIGQUEUE = defineCall("sigqueue", ["EAGAIN", "EINVAL", "EPERM", "ES
 // The wait of a blocking read on a held Signalfd, on its pipe and its signalfd at once.
 export const SIGNALFD_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "signalfd" });
 
-const word = () => new BigUint64Array(1);
+/** One 64-bit mask as the C helpers take it (a pointer to a u64). */
+export const word = (x = 0n): BigUint64Array => BigUint64Array.of(x);
 
 /**
  * pthread_sigmask(3), 1:1: changes the calling thread's mask only (SIG_BLOCK,
@@ -143,7 +147,7 @@ const word = () => new BigUint64Array(1);
  */
 export function pthreadSigmask(how: number, signals: Iterable<Signal> | null): Set<number> {
   const h = v.int(how, "how", 0, 2);
-  const set = signals === null ? null : BigUint64Array.of(maskOf(signals));
+  const set = signals === null ? null : word(maskOf(signals));
   const old = word();
   check(lib().bt_pthread_sigmask(h, set, old), PTHREAD_SIGMASK);
   return setOf(old[0]!);
@@ -181,7 +185,7 @@ export function sigqueue(pid: number, sig: Signal, value = 0): void {
  */
 export function signalfd(fd: number, signals: Iterable<Signal>, flags: number): number {
   const f = v.int(fd, "fd", -1, 0x7fffffff);
-  const mask = BigUint64Array.of(maskOf(signals));
+  const mask = word(maskOf(signals));
   return check(lib().bt_signalfd(f, mask, v.flags(flags, "flags", SFD_CLOEXEC | SFD_NONBLOCK)), SIGNALFD);
 }
 
@@ -235,15 +239,20 @@ export interface Siginfo {
 /** sizeof(struct signalfd_siginfo). */
 export const SIGINFO_SIZE = 128;
 
+/** The `n` bytes read as whole 128-byte records; a partial record is an InternalError. */
+function records(buf: Uint8Array, n: number, what: string): DataView {
+  if (n % SIGINFO_SIZE !== 0) {
+    throw new InternalError(ERRNO.EIO!, "read", undefined, `read returned a partial ${what}: ${n % SIGINFO_SIZE} of ${SIGINFO_SIZE} bytes`);
+  }
+  return new DataView(buf.buffer, buf.byteOffset, n);
+}
+
 /**
  * Decodes the `n` bytes of one read(2) of a signalfd; a partial record is an
  * InternalError. (Little-endian: the byte order of both architectures butter supports.)
  */
 export function decodeSiginfos(buf: Uint8Array, n: number): Siginfo[] {
-  if (n % SIGINFO_SIZE !== 0) {
-    throw new InternalError(ERRNO.EIO!, "read", undefined, `read returned a partial signalfd_siginfo: ${n % SIGINFO_SIZE} of ${SIGINFO_SIZE} bytes`);
-  }
-  const d = new DataView(buf.buffer, buf.byteOffset, n);
+  const d = records(buf, n, "signalfd_siginfo");
   const out: Siginfo[] = [];
   for (let o = 0; o < n; o += SIGINFO_SIZE) {
     out.push({
@@ -285,10 +294,7 @@ const FAULTS = new Set([4, 5, 7, 8, 11]); // SIGILL SIGTRAP SIGBUS SIGFPE SIGSEG
  * kernel's signalfd does (by signal and si_code).
  */
 export function decodeRawSiginfos(buf: Uint8Array, n: number): Siginfo[] {
-  if (n % SIGINFO_SIZE !== 0) {
-    throw new InternalError(ERRNO.EIO!, "read", undefined, `read returned a partial siginfo_t: ${n % SIGINFO_SIZE} of ${SIGINFO_SIZE} bytes`);
-  }
-  const d = new DataView(buf.buffer, buf.byteOffset, n);
+  const d = records(buf, n, "siginfo_t");
   const out: Siginfo[] = [];
   for (let o = 0; o < n; o += SIGINFO_SIZE) {
     const signo = d.getInt32(o, true);
