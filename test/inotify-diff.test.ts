@@ -20,6 +20,11 @@ function asInotifywait(flags: string[], path: string, name: string): string {
   return `${names.join(",")}|${name === "" ? `${path}/` : path}`;
 }
 
+// The kernel merges an event into an identical one still unread in the queue (inotify(7)),
+// so identical neighbours count once: inotifywait reads as events come and may see two
+// MODIFYs where butter, reading at the end, gets one.
+const merged = (events: string[]) => events.filter((e, i) => e !== events[i - 1]);
+
 test.skipIf(!have)("inotifywait and butter see the same events (needs inotify-tools)", async () => {
   const { diff: dir, out } = tmp;
   const iw = Bun.spawn(["inotifywait", "-m", "--format", "%e|%w%f", dir], { stdout: "pipe", stderr: "pipe" });
@@ -64,6 +69,6 @@ test.skipIf(!have)("inotifywait and butter see the same events (needs inotify-to
   const ours = ino.readEvents();
   // inotifywait does not print IN_IGNORED
   expect(ours.at(-1)!.flags).toEqual(["IN_IGNORED"]);
-  expect(ours.slice(0, -1).map((e) => asInotifywait(e.flags, e.path, e.name))).toEqual(theirs);
-  expect(theirs.length).toBeGreaterThanOrEqual(16);
+  expect(merged(ours.slice(0, -1).map((e) => asInotifywait(e.flags, e.path, e.name)))).toEqual(merged(theirs));
+  expect(merged(theirs).length).toBeGreaterThanOrEqual(16);
 });

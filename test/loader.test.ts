@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { compiledFiles, helpers } from "../bunffi/load.ts";
 import { getpid } from "../src/sys/process.ts";
@@ -26,21 +28,41 @@ describe("helper loader", () => {
   });
 
   test.skipIf(!canUnshare(["--mount"]))(
-    "works with no libc headers and no C compiler (mount namespace; needs CAP_SYS_ADMIN)",
+    "works with no libc headers, no libc6-dev and no C compiler (mount namespace; needs CAP_SYS_ADMIN)",
     () => {
-      // Inside: /usr/include is an empty tmpfs and every compiler driver is /dev/null.
+      // Inside: /usr/include is an empty tmpfs, every compiler driver is /dev/null, and
+      // libc6-dev's libc.so linker script and libc.a are whited out of every library
+      // directory TinyCC searches (an overlay over each one that holds them): what a slim
+      // container or butter's test VM has.
       const hide = ["cc", "gcc", "c99", "tcc", "clang", "x86_64-linux-gnu-gcc", "gcc-12", "x86_64-linux-gnu-gcc-12", "cpp"]
         .map((c) => `/usr/bin/${c}`)
         .filter(existsSync);
+      const libDirs = ["/usr/lib", "/usr/local/lib", `/usr/lib/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`]
+        .filter((d) => existsSync(`${d}/libc.so`) || existsSync(`${d}/libc.a`));
+      const scratch = mkdtempSync(join(tmpdir(), "butter-nolibc-"));
       const setup = [
         "mount -t tmpfs none /usr/include",
         ...hide.map((p) => `mount --bind /dev/null ${p}`),
+        `mount -t tmpfs none ${scratch}`,
+        ...libDirs.flatMap((d, i) => [
+          `mkdir -p ${scratch}/${i}/up ${scratch}/${i}/work`,
+          `mknod ${scratch}/${i}/up/libc.so c 0 0`,
+          `mknod ${scratch}/${i}/up/libc.a c 0 0`,
+          `mount -t overlay overlay -o lowerdir=${d},upperdir=${scratch}/${i}/up,workdir=${scratch}/${i}/work ${d}`,
+        ]),
       ].join("\n");
-      const r = runChild(
+      let r;
+      try {
+        r = runChild(
         `
         const fs = require("fs");
         const { spawnSync } = require("child_process");
-        report({ headers: fs.readdirSync("/usr/include").length, cc: spawnSync("cc", ["--version"]).status });
+        const libDirs = ${JSON.stringify(libDirs)};
+        report({
+          headers: fs.readdirSync("/usr/include").length,
+          cc: spawnSync("cc", ["--version"]).status,
+          libcDev: libDirs.filter((d) => fs.existsSync(d + "/libc.so") || fs.existsSync(d + "/libc.a")),
+        });
         // every family, so that every helper file is compiled here
         const e = new b.EventfdAsync(); setTimeout(() => e.write(3), 10); report(String(await e.get())); e.close();
         const t = new b.Timerfd(b.CLOCK_MONOTONIC, b.TFD_NONBLOCK).after(0); await Bun.sleep(2); report(String(t.read())); t.close();
@@ -50,8 +72,11 @@ describe("helper loader", () => {
         `,
         { unshare: ["--mount"], setup },
       );
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
       expect(r.stderr).toBe("");
-      expect(r.reports[0]).toMatchObject({ headers: 0 });
+      expect(r.reports[0]).toMatchObject({ headers: 0, libcDev: [] });
       expect((r.reports[0] as { cc: number | null }).cc).not.toBe(0);
       expect(r.reports.slice(1)).toEqual([
         "3",

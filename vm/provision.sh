@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Provisioning shared by every place butter's suite runs: CI (.ci/run), the Vagrant box
+# (Vagrantfile) and the machine that builds the QEMU guest (vm/build.sh). It installs,
+# from Debian's packages and the npm registry only, what the test suite needs, and with
+# --vm-host also what building and booting the QEMU guest needs. Idempotent: it installs
+# only what is missing. Runs as root.
+#
+#   bash vm/provision.sh            the suite's packages and Bun
+#   bash vm/provision.sh --vm-host  the same, plus QEMU, static busybox and cpio
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+BUN_VERSION=1.4.5
+
+# The suite's Debian packages (most are in the base image; the list says what is relied
+# on): unshare/setpriv/nsenter (util-linux), mkfifo (coreutils), /usr/bin/kill --queue
+# (procps: sigqueue from another process), gcc for the fault-injection shim and the
+# benchmarks' C baselines, libfiu for the shim, python3 for the benchmarks' asyncio peer,
+# inotify-tools for the inotify differential test and benchmark (inotifywait), npm to
+# install Bun.
+need=()
+for pair in unshare:util-linux setpriv:util-linux nsenter:util-linux mkfifo:coreutils gcc:gcc python3:python3 npm:npm; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+done
+[ -x /usr/bin/kill ] || need+=(procps) # (`command -v kill` would find the shell's builtin)
+pkgs=(libfiu-dev libfiu0 fiu-utils inotify-tools)
+# The QEMU guest's host: the emulator, the busybox that becomes the guest's userland, and
+# cpio for its initramfs. (The guest's kernel is downloaded as a .deb by vm/build.sh and
+# unpacked, never installed.)
+[ "${1:-}" = --vm-host ] && pkgs+=(qemu-system-x86 busybox-static cpio)
+for pkg in "${pkgs[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# Bun, from the npm registry (its package carries the binary).
+if ! command -v bun >/dev/null 2>&1 || [ "$(bun --version)" != "$BUN_VERSION" ]; then
+  npm install -g "bun@$BUN_VERSION"
+fi
+bun --version
