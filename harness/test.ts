@@ -1,16 +1,20 @@
 /**
  * The test command (`bun run test`): builds the fault-injection shim and runs the whole
  * suite under it (LD_PRELOAD), with coverage. `--errors` runs only the errno matrix and
- * prints the table of pairs forced per call (`bun run test:errors`). Other arguments go
- * to vitest.
+ * prints the table of pairs forced per call (`bun run test:errors`). `--privileged` runs
+ * only the files whose first line is a `// @privileged: ...` comment, without coverage:
+ * what the VM guest runs (`bun run test:vm`). Other arguments go to vitest.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { ROOT } from "./child.ts";
 import { buildShim } from "./fiu/build.ts";
+import { privilegedFiles } from "./privileged.ts";
 
 const args = process.argv.slice(2);
 const errorsOnly = args.includes("--errors");
-const rest = args.filter((a) => a !== "--errors");
+const privilegedOnly = args.includes("--privileged");
+const rest = args.filter((a) => a !== "--errors" && a !== "--privileged");
 
 const shim = buildShim();
 const env = { ...process.env };
@@ -21,9 +25,14 @@ if ("path" in shim) {
   console.log(`fault injection unavailable: ${shim.reason}; the errno matrix will be skipped`);
 }
 
-const vitest = ["--bun", "vitest", "run", "--pool=threads"];
-const argv = errorsOnly ? [...vitest, "test/errno-matrix.test.ts", ...rest] : [...vitest, "--coverage", ...rest];
-const r = spawnSync("bunx", argv, { stdio: "inherit", env });
+// vitest under this very Bun (what `bunx --bun vitest` does, without needing bunx).
+const vitest = [`${ROOT}/node_modules/vitest/vitest.mjs`, "run", "--pool=threads"];
+const argv = errorsOnly
+  ? [...vitest, "test/errno-matrix.test.ts", ...rest]
+  : privilegedOnly
+    ? [...vitest, ...privilegedFiles(), ...rest]
+    : [...vitest, "--coverage", ...rest];
+const r = spawnSync(process.execPath, argv, { stdio: "inherit", env, cwd: ROOT });
 
 if (errorsOnly) {
   const file = new URL("./build/errno-results.json", import.meta.url);

@@ -1,3 +1,4 @@
+// @privileged: IN_UNMOUNT in a mount namespace, limits in a user namespace
 import { describe, expect, test } from "vitest";
 import * as fs from "node:fs";
 import { spawnSync } from "node:child_process";

@@ -36,7 +36,7 @@ rm -f "$out/inputs"
 # The kernel and its modules, from the .deb.
 if [ ! -d "$out/kernel/$kpkg" ]; then
   rm -rf "$out/kernel" && mkdir -p "$out/kernel/deb"
-  (cd "$out/kernel/deb" && apt-get download -q "$kpkg")
+  (cd "$out/kernel/deb" && apt-get download -qq "$kpkg" 2>&1 | grep -v "unsandboxed" || true)
   dpkg-deb -x "$out"/kernel/deb/*.deb "$out/kernel/$kpkg"
 fi
 kroot="$out/kernel/$kpkg"

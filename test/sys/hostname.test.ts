@@ -1,3 +1,4 @@
+// @privileged: sethostname/setdomainname in a new UTS namespace, and without CAP_SYS_ADMIN (setpriv)
 import { hostname } from "node:os";
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";

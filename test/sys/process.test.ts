@@ -1,3 +1,4 @@
+// @privileged: a new pid namespace (unshare --pid --mount-proc)
 import { describe, expect, test } from "vitest";
 import { getpid, getppid, gettid } from "../../src/sys/process.ts";
 import { canUnshare, runChild } from "../../harness/child.ts";
