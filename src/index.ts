@@ -40,3 +40,5 @@ export type { MaskEdit } from "./sys/process-sigmask.ts";
 export { Signalfd, SignalfdAsync } from "./signalfd.ts";
 export type { SignalfdOptions } from "./signalfd.ts";
 export { heldSignals, lostSignals } from "./signal-holds.ts";
+export { NAMESPACE_TYPES, kernelRelease, kernelVersion, namespaces } from "./features.ts";
+export type { NamespaceType } from "./features.ts";

@@ -7,14 +7,17 @@
 #                    suite's native addons, util-linux's unshare/setpriv/nsenter, libfiu,
 #                    the 9p modules and vm/init. The checkout itself is not copied: the
 #                    guest mounts it over 9p.
-# Everything comes from Debian's packages (vm/provision.sh --vm-host installs them) and
-# the npm registry's Bun. The build is skipped when vm/build/inputs, a list of every
+# Everything comes from Debian's packages and the npm registry's Bun, installed here by
+# vm/provision.sh --vm-host (the script the Vagrant box and CI run too). The build is skipped when vm/build/inputs, a list of every
 # input's version and checksum, is unchanged. Runs as root; takes ~15 s.
 set -euo pipefail
 cd "$(dirname "$0")"
 out=build
 mkdir -p "$out"
+bash provision.sh --vm-host >/dev/null
 
+# (package lists may be absent on a fresh image: fetch them once)
+apt-cache show linux-image-amd64 >/dev/null 2>&1 || apt-get update -qq
 kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ { print $2; exit }')
 [ -n "$kpkg" ] || { echo "vm/build.sh: cannot tell which kernel linux-image-amd64 names" >&2; exit 1; }
 bun=$(readlink -f "$(command -v bun)")

@@ -6,7 +6,8 @@
 # only what is missing. Runs as root.
 #
 #   bash vm/provision.sh            the suite's packages and Bun
-#   bash vm/provision.sh --vm-host  the same, plus QEMU, static busybox and cpio
+#   bash vm/provision.sh --vm-host  the same, plus QEMU, static busybox and cpio, and
+#                                   Vagrant with libvirt (for `vagrant validate`)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 BUN_VERSION=1.4.5
@@ -24,9 +25,10 @@ done
 [ -x /usr/bin/kill ] || need+=(procps) # (`command -v kill` would find the shell's builtin)
 pkgs=(libfiu-dev libfiu0 fiu-utils inotify-tools)
 # The QEMU guest's host: the emulator, the busybox that becomes the guest's userland, and
-# cpio for its initramfs. (The guest's kernel is downloaded as a .deb by vm/build.sh and
-# unpacked, never installed.)
-[ "${1:-}" = --vm-host ] && pkgs+=(qemu-system-x86 busybox-static cpio)
+# cpio for its initramfs (the guest's kernel is downloaded as a .deb by vm/build.sh and
+# unpacked, never installed); Vagrant and its libvirt provider, so that the suite can
+# validate the Vagrantfile (no box is booted).
+[ "${1:-}" = --vm-host ] && pkgs+=(qemu-system-x86 busybox-static cpio vagrant vagrant-libvirt)
 for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -1,0 +1,51 @@
+// The VM harness's own contract: how QEMU's exit code becomes the suite's status, which
+// files form the privileged suite, and that the Vagrantfile is valid and runs the same
+// provisioning script and suite as the QEMU guest.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { guestStatus } from "../harness/vm.ts";
+import { privilegedFiles, PRIVILEGED_MARK } from "../harness/privileged.ts";
+import { ROOT } from "../harness/child.ts";
+
+describe("QEMU's exit code", () => {
+  test("an odd code carries the guest's status (isa-debug-exit: status*2+1)", () => {
+    expect(guestStatus(1)).toEqual({ status: 0 });
+    expect(guestStatus(3)).toEqual({ status: 1 });
+    expect(guestStatus(255)).toEqual({ status: 127 });
+  });
+  test("an even code (a panic, a power-off without a report) and a kill are failures, never a pass", () => {
+    for (const code of [0, 2, null]) expect(guestStatus(code)).toHaveProperty("failure");
+  });
+});
+
+describe("the privileged suite", () => {
+  test("is the files marked on their first line, each saying what it needs", () => {
+    const files = privilegedFiles();
+    expect(files).toEqual(expect.arrayContaining(["test/sys/hostname.test.ts", "test/features.test.ts"]));
+    for (const f of files) {
+      const first = readFileSync(`${ROOT}/${f}`, "utf8").split("\n")[0]!;
+      expect(first.slice(PRIVILEGED_MARK.length).trim().length, f).toBeGreaterThan(10);
+    }
+  });
+});
+
+const vagrant = spawnSync("vagrant", ["--version"]).status === 0;
+
+describe("Vagrantfile", () => {
+  const text = readFileSync(`${ROOT}/Vagrantfile`, "utf8");
+  test("provisions with vm/provision.sh and runs the privileged suite, like the QEMU guest", () => {
+    expect(text).toContain("bash /butter/vm/provision.sh");
+    expect(text).toContain("harness/test.ts --privileged");
+    expect(readFileSync(`${ROOT}/vm/build.sh`, "utf8")).toContain("provision.sh --vm-host");
+  });
+  test.skipIf(!vagrant)("vagrant validate passes, provider settings included (needs vagrant and vagrant-libvirt: vm/provision.sh --vm-host)", () => {
+    const r = spawnSync("vagrant", ["validate"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, VAGRANT_CHECKPOINT_DISABLE: "1", VAGRANT_DEFAULT_PROVIDER: "libvirt" },
+    });
+    expect(r.stdout + r.stderr).toContain("Vagrantfile validated successfully");
+    expect(r.status).toBe(0);
+  });
+});
