@@ -1,11 +1,11 @@
 // @privileged: a mount namespace hiding libc headers, libc6-dev and every compiler
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { compiledFiles, helpers } from "../bunffi/load.ts";
 import { getpid } from "../src/sys/process.ts";
-import { canUnshare, runChild } from "../harness/child.ts";
+import { ROOT, canUnshare, runChild } from "../harness/child.ts";
 
 describe("helper loader", () => {
   test("compiles a helper file once per thread, on first use", () => {
@@ -41,6 +41,9 @@ describe("helper loader", () => {
       const libDirs = ["/usr/lib", "/usr/local/lib", `/usr/lib/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`]
         .filter((d) => existsSync(`${d}/libc.so`) || existsSync(`${d}/libc.a`));
       const scratch = mkdtempSync(join(tmpdir(), "butter-nolibc-"));
+      // a second copy of the library in a path with a space: TinyCC's -L flags are quoted
+      const spaced = join(mkdtempSync(join(tmpdir(), "butter-spaced-")), "a b");
+      for (const d of ["src", "bunffi"]) cpSync(join(ROOT, d), join(spaced, d), { recursive: true });
       const setup = [
         existsSync("/usr/include") ? "mount -t tmpfs none /usr/include" : "",
         ...hide.map((p) => `mount --bind /dev/null ${p}`),
@@ -67,7 +70,10 @@ describe("helper loader", () => {
         // every family, so that every helper file is compiled here
         const e = new b.EventfdAsync(); setTimeout(() => e.write(3), 10); report(String(await e.get())); e.close();
         const t = new b.Timerfd(b.CLOCK_MONOTONIC, b.TFD_NONBLOCK).after(0); await Bun.sleep(2); report(String(t.read())); t.close();
-        report(b.getpid() === process.pid && b.gethostname().length > 0);
+        report(b.getpid() === process.pid && b.gethostname().length > 0 && b.sigpending().size >= 0);
+        new b.Inotify().close();
+        const spaced = await import(${JSON.stringify(`${spaced}/src/index.ts`)});
+        report(spaced.getpid() === process.pid);
         const { compiledFiles } = await import(${JSON.stringify(new URL("../bunffi/load.ts", import.meta.url).pathname)});
         report(compiledFiles.sort());
         `,
@@ -75,6 +81,7 @@ describe("helper loader", () => {
       );
       } finally {
         rmSync(scratch, { recursive: true, force: true });
+        rmSync(join(spaced, ".."), { recursive: true, force: true });
       }
       expect(r.stderr).toBe("");
       expect(r.reports[0]).toMatchObject({ headers: 0, libcDev: [] });
@@ -83,7 +90,8 @@ describe("helper loader", () => {
         "3",
         "1",
         true,
-        ["eventfd.c", "hostname.c", "io.c", "process.c", "reactor.c", "timerfd.c"],
+        true,
+        ["eventfd.c", "hostname.c", "inotify.c", "io.c", "process.c", "reactor.c", "signal.c", "timerfd.c"],
       ]);
     },
   );
