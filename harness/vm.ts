@@ -10,9 +10,10 @@
  * own failure) is a failure, and so is a guest still running at BUTTER_VM_TIMEOUT
  * seconds (default 600), which is killed.
  *
- * Environment: BUTTER_VM_ACCEL (kvm or tcg; default: kvm where it works), BUTTER_VM_TIMEOUT (seconds), BUTTER_VM_COMMAND (a shell command to run in
- * the guest instead of the privileged suite), BUTTER_VM_SMP (CPUs, default: the host's,
- * at most 4), BUTTER_VM_MEMORY (MiB, default 2048).
+ * Environment: BUTTER_VM_ACCEL (kvm or tcg; default: kvm where it works),
+ * BUTTER_VM_TIMEOUT (seconds), BUTTER_VM_COMMAND (a shell command to run in the guest
+ * instead of the privileged suite), BUTTER_VM_SMP (CPUs, default: the host's, at most
+ * 4), BUTTER_VM_MEMORY (MiB, default 2048).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from "node:fs";

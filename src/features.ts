@@ -39,6 +39,9 @@ export function kernelVersion(): [number, number, number] {
  * of privilege (CAP_SYS_ADMIN, or a user namespace and its sysctls), not of the kernel.
  */
 export function namespaces(): ReadonlySet<NamespaceType> {
-  namespaceSet ??= new Set(NAMESPACE_TYPES.filter((t) => readdirSync("/proc/self/ns").includes(t)));
+  if (namespaceSet === undefined) {
+    const entries = readdirSync("/proc/self/ns");
+    namespaceSet = new Set(NAMESPACE_TYPES.filter((t) => entries.includes(t)));
+  }
   return namespaceSet;
 }

@@ -13,6 +13,10 @@ describe("feature detection agrees with the running kernel", () => {
     expect(major).toBeGreaterThanOrEqual(5);
   });
 
+  test("namespaces() is read once: every call hands out the same set", () => {
+    expect(namespaces()).toBe(namespaces());
+  });
+
   // unshare(1)'s option for each type
   const option: Record<string, string[]> = {
     cgroup: ["--cgroup"], ipc: ["--ipc"], mnt: ["--mount"], net: ["--net"],

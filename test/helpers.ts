@@ -49,9 +49,9 @@ export function withFd(make: () => number, fn: (fd: number) => void, close: (fd:
 }
 
 /**
- * A fresh directory under /tmp for each test of the calling file (or describe block),
- * removed after it: `const tmp = tempDirs("inotify", "out")`, then `tmp.inotify`.
- * They live on a tmpfs (/dev/shm) where there is one: a burst of 100,000 file operations
+ * A fresh directory for each test of the calling file (or describe block), removed after
+ * it: `const tmp = tempDirs("inotify", "out")`, then `tmp.inotify`. They live on a tmpfs
+ * (/dev/shm) where there is one, else under /tmp: a burst of 100,000 file operations
  * on the disk's /tmp took anywhere from 1 to over 30 s here (ext4 with discard, after
  * the VM tests' I/O), and the tests are about events, not disks.
  */
