@@ -23,4 +23,25 @@ long syscall(long number, ...);
 
 struct timespec { time_t tv_sec; long tv_nsec; };
 
+/* Constants and calls more than one helper file needs: declared once, here. */
+#define O_NONBLOCK 04000
+#define O_CLOEXEC 02000000
+#define ENOENT 2
+#define EINTR 4
+#define EBUSY 16
+#define ETIMEDOUT 110
+#define SIG_BLOCK 0
+#define SIG_SETMASK 2
+
+int pipe2(int fds[2], int flags);
+
+/* glibc's sigset_t: 1024 bits, of which the kernel's first 64 mean anything. */
+typedef struct { unsigned long v[16]; } bt_sigset;
+int pthread_sigmask(int how, const bt_sigset *set, bt_sigset *old);
+/* The set of every signal: what a helper thread or a handler blocks so that it never
+ * takes a signal meant for someone else. */
+static inline void bt_sigfillset(bt_sigset *s) {
+  for (int i = 0; i < 16; i++) s->v[i] = ~0ul;
+}
+
 #endif

@@ -1,5 +1,5 @@
 /* inotify_init1(2), inotify_add_watch(2), inotify_rm_watch(2). Events are read with
- * io.c's bt_read and decoded in JS (src/sys/inotify.ts). */
+ * io.c's bt_read and decoded in JS (src/inotify/calls.ts). */
 #include "butter.h"
 
 int inotify_init1(int flags);

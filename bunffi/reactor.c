@@ -15,23 +15,15 @@
 typedef unsigned long pthread_t;
 int pthread_create(pthread_t *t, const void *attr, void *(*fn)(void *), void *arg);
 int pthread_detach(pthread_t t);
-int pthread_sigmask(int how, const void *set, void *old);
 int epoll_create1(int flags);
 int epoll_ctl(int ep, int op, int fd, void *event);
 int epoll_wait(int ep, void *events, int max, int timeout);
-int pipe2(int fds[2], int flags);
 
-#define O_CLOEXEC 02000000
-#define O_NONBLOCK 04000
 #define EPOLL_CTL_ADD 1
 #define EPOLL_CTL_DEL 2
 #define EPOLL_CTL_MOD 3
 #define EPOLLIN 0x001
 #define EPOLLONESHOT (1u << 30)
-#define EINTR 4
-#define ENOENT 2
-#define SIG_BLOCK 0
-#define SIG_SETMASK 2
 #define BATCH 64 /* 64 reports = 256 bytes: one write, atomic (under PIPE_BUF) */
 
 /* struct epoll_event is packed on x86-64 only (uapi eventpoll.h, EPOLL_PACKED). */
@@ -60,21 +52,22 @@ static void *reactor_loop(void *arg) {
   }
 }
 
-/* Starts the thread; returns the pipe's read end (non-blocking, for JS) or -errno.
+/* Starts the thread; returns the pipe's read end, for JS, or -errno. Both ends block:
+ * JS reads only after Bun's fd stream saw the end readable, and the thread's writes must
+ * never be dropped.
  * The thread is created with every signal blocked so that it never takes a signal meant
  * for the process (signalfd users rely on that), and detached: it ends with the process. */
 int bt_reactor_start(void) {
-  u64 all[16], old[16];
+  bt_sigset all, old;
   pthread_t t;
   int err;
-  for (int i = 0; i < 16; i++) all[i] = ~0ull;
+  bt_sigfillset(&all);
   g_ep = epoll_create1(O_CLOEXEC);
   if (g_ep < 0) return NEG_ERRNO;
-  /* only the read end is non-blocking: pipe2 sets both, so make the write end anew */
   if (pipe2(g_pipe, O_CLOEXEC) < 0) { err = NEG_ERRNO; close(g_ep); return err; }
-  pthread_sigmask(SIG_BLOCK, all, old);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
   err = pthread_create(&t, 0, reactor_loop, 0);
-  pthread_sigmask(SIG_SETMASK, old, 0);
+  pthread_sigmask(SIG_SETMASK, &old, 0);
   if (err) {
     close(g_pipe[0]); close(g_pipe[1]); close(g_ep);
     return -err;

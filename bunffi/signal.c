@@ -1,5 +1,5 @@
 /* Signal masks and signalfd: pthread_sigmask(3), sigpending(2), signalfd(2), and the
- * native half of processSigmask (src/sys/process-sigmask.ts).
+ * native half of processSigmask (src/signal/process-mask.ts).
  *
  * Sets cross as one u64 (bit n-1 = signal n): the kernel's sigset is 64 bits, glibc's
  * sigset_t is 1024 bits of which only the first 64 mean anything.
@@ -12,7 +12,6 @@
  * globals describes the change in flight. */
 #include "butter.h"
 
-typedef struct { unsigned long v[16]; } bt_sigset; /* glibc's sigset_t */
 /* glibc's struct sigaction (x86_64 and aarch64): handler, mask, flags, restorer */
 struct bt_sigaction {
   void *handler;
@@ -23,26 +22,19 @@ struct bt_sigaction {
 struct pollfd { int fd; short events; short revents; };
 
 int sigaction(int sig, const struct bt_sigaction *act, struct bt_sigaction *old);
-int pthread_sigmask(int how, const bt_sigset *set, bt_sigset *old);
 int sigpending(bt_sigset *set);
 int signalfd(int fd, const bt_sigset *mask, int flags);
 int tgkill(int pid, int tid, int sig);
 int poll(struct pollfd *fds, unsigned long n, int timeout);
-int pipe2(int fds[2], int flags);
 int gettid(void);
 int __libc_current_sigrtmin(void);
 int __libc_current_sigrtmax(void);
 
-#define SIG_SETMASK 2
 #define SA_SIGINFO 4
 #define SA_RESTART 0x10000000
 #define SIG_DFL ((void *)0)
 #define SIG_IGN ((void *)1)
 #define POLLIN 1
-#define O_CLOEXEC 02000000
-#define EINTR 4
-#define EBUSY 16
-#define ETIMEDOUT 110
 
 /* Where the signal frame's ucontext keeps the mask restored on return (the kernel's
  * struct ucontext: after uc_mcontext on x86_64, before it on arm64). */
@@ -144,7 +136,7 @@ int bt_broadcast_begin(int sig) {
   act.handler = (void *)on_edit;
   /* Everything blocked while the handler runs: between its report and the return that
    * installs the new mask, the thread must not take a signal it is about to block. */
-  for (int i = 0; i < 16; i++) act.mask.v[i] = ~0ul;
+  bt_sigfillset(&act.mask);
   act.flags = SA_SIGINFO | SA_RESTART;
   act.restorer = 0;
   if (sigaction(sig, &act, &previous) < 0) {
@@ -206,9 +198,7 @@ int bt_broadcast_end(int sig) {
  * holder's pipe, which the JS side reads before its signalfd. The pipe is non-blocking:
  * a handler must never wait on JS; a signal that does not fit is counted as lost. */
 
-#define F_SETFL 4
 #define F_SETPIPE_SZ 1031
-#define O_NONBLOCK 04000
 int fcntl(int fd, int cmd, ...);
 
 static volatile int route[65];  /* signal -> write end of its holder's pipe, 0: none */
@@ -235,7 +225,7 @@ int bt_catch_pipe(int *fds) {
 int bt_catch(int sig) {
   struct bt_sigaction act;
   act.handler = (void *)on_held;
-  for (int i = 0; i < 16; i++) act.mask.v[i] = ~0ul;
+  bt_sigfillset(&act.mask);
   act.flags = SA_SIGINFO | SA_RESTART;
   act.restorer = 0;
   RET(sigaction(sig, &act, &saved[sig]));

@@ -1,10 +1,10 @@
 /**
- * Prints the README's error table from the registry of wrapped calls (src/errors.ts):
+ * Prints the README's error table from the registry of wrapped calls (src/core/errors.ts):
  * for each call, every errno its man page documents and the class it becomes.
- * `bun harness/error-table.ts` prints it; test/readme.test.ts checks the README has it.
+ * `bun harness/error-table.ts` prints it; test/docs.test.ts checks the README has it.
  */
-import { calls, classFor } from "../src/errors.ts";
-import { ERRNO_NAMES } from "../src/errno.ts";
+import { calls, classFor } from "../src/core/errors.ts";
+import { ERRNO_NAMES } from "../src/core/errno.ts";
 import "../src/index.ts"; // registers every family's calls
 
 export function errorTable(): string {

@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
 import * as b from "../src/index.ts";
-import { calls, classFor } from "../src/errors.ts";
-import { ERRNO } from "../src/errno.ts";
+import { calls, classFor } from "../src/core/errors.ts";
+import { ERRNO } from "../src/core/errno.ts";
 import { matrix, scenarios, label, UNDOCUMENTED } from "../harness/errno-matrix.ts";
 import { unavailable } from "../harness/fiu/control.ts";
 import { runRow, isolateForRows } from "../harness/fiu/rows.ts";

@@ -5,7 +5,7 @@
  */
 import { dlopen } from "bun:ffi";
 import { wrapHelpers } from "../../bunffi/load.ts";
-import { ERRNO } from "../../src/errno.ts";
+import { ERRNO } from "../../src/core/errno.ts";
 
 const path = process.env.BUTTER_FIU_SHIM;
 const preloaded = path !== undefined && (process.env.LD_PRELOAD ?? "").split(/[: ]/).includes(path);

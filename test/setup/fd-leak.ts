@@ -3,7 +3,7 @@
 // helper thread) are the library's by design and are not counted.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, expect } from "vitest";
-import { reactorFds } from "../../src/reactor.ts";
+import { reactorFds } from "../../src/core/reactor.ts";
 import { openFds } from "../../harness/fds.ts";
 
 let before: Map<number, string>;

@@ -1,0 +1,66 @@
+/**
+ * The base of every fd-owning object: it owns one fd, closes it exactly once, and says
+ * clearly when it is used after close. A FinalizationRegistry closes the fd of an object
+ * that a program dropped without closing it.
+ */
+import { close } from "./io.ts";
+import { OSError, EBADF } from "./errors.ts";
+
+// Holds only the fd number: the object itself must be collectable.
+const forgotten = new FinalizationRegistry<number>((fd) => {
+  try {
+    close(fd);
+  } catch {
+    // Nobody is left to tell; the fd is released by the kernel either way.
+  }
+});
+
+export class FdObject implements Disposable {
+  #fd: number;
+
+  constructor(fd: number) {
+    this.#fd = fd;
+    forgotten.register(this, fd, this);
+  }
+
+  /** The fd number, or -1 once closed. */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  /** The fd number; throws OSError EBADF once closed. */
+  fileno(): number {
+    return this.openFd("fileno");
+  }
+
+  /**
+   * Closes the fd. Idempotent. A close(2) error (EIO, say) is thrown after the object
+   * is marked closed, since Linux releases the fd either way.
+   */
+  close(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.beforeClose(fd);
+    this.#fd = -1;
+    forgotten.unregister(this);
+    close(fd);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Hook for subclasses that must let go of the fd first (pending waits). */
+  protected beforeClose(_fd: number): void {}
+
+  /** The fd for an operation, or OSError EBADF naming the operation and the class. */
+  protected openFd(syscall: string): number {
+    const fd = this.#fd;
+    if (fd < 0) throw new OSError(EBADF, syscall, undefined, `this ${this.constructor.name} is closed`);
+    return fd;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What the running kernel offers, for callers that must choose before they call (a
+ * sandbox that needs a UTS or mount namespace, later: seccomp actions, fanotify report
+ * modes). Each answer comes from the kernel itself, never from a version table: a distro
+ * kernel may leave a feature out or backport one. Read once and cached; the kernel does
+ * not change under a running process.
+ *
+ * The privileged suite checks every answer against the kernel on two kernels (the host's
+ * and the VM guest's): see test/core/features.test.ts.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+/** The namespace types Linux has, by their /proc/self/ns name and unshare(1) option. */
+export const NAMESPACE_TYPES = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"] as const;
+export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
+
+let release: string | undefined;
+let namespaceSet: ReadonlySet<NamespaceType> | undefined;
+
+/** The running kernel's release string, as `uname -r` prints it (e.g. "6.1.0-56-amd64"). */
+export function kernelRelease(): string {
+  release ??= readFileSync("/proc/sys/kernel/osrelease", "latin1").trim();
+  return release;
+}
+
+/**
+ * The running kernel's version as [major, minor, patch], from its release string
+ * (a missing part is 0). For messages and reports: decide by feature, not by version.
+ */
+export function kernelVersion(): [number, number, number] {
+  // always matches; an absent part is "" and Number("") is 0
+  const [, major, minor, patch] = /^(\d*)\.?(\d*)\.?(\d*)/.exec(kernelRelease())!;
+  return [Number(major), Number(minor), Number(patch)];
+}
+
+/**
+ * The namespace types this kernel was built with: each has an entry in /proc/self/ns
+ * exactly when its CONFIG_*_NS is set. Whether this process may create one is a question
+ * of privilege (CAP_SYS_ADMIN, or a user namespace and its sysctls), not of the kernel.
+ */
+export function namespaces(): ReadonlySet<NamespaceType> {
+  if (namespaceSet === undefined) {
+    const entries = readdirSync("/proc/self/ns");
+    namespaceSet = new Set(NAMESPACE_TYPES.filter((t) => entries.includes(t)));
+  }
+  return namespaceSet;
+}

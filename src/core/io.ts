@@ -1,0 +1,73 @@
+/**
+ * The fd I/O every family shares: close(2), and the 8-byte counter
+ * read(2)/write(2) of eventfd and timerfd. EINTR is retried here, once for everyone.
+ */
+import { helpers } from "../../bunffi/load.ts";
+import { type CallSpec, defineCall, check, errorFor, EAGAIN, EINTR, InternalError } from "./errors.ts";
+import { ERRNO } from "./errno.ts";
+import * as v from "./validate.ts";
+
+const lib = helpers("io.c", {
+  bt_read: { args: ["i32", "ptr", "i32"], returns: "i32" },
+  bt_close: { args: ["i32"], returns: "i32" },
+  bt_read_u64: { args: ["i32", "ptr"], returns: "i32" },
+  bt_write_u64: { args: ["i32", "u64"], returns: "i32" },
+});
+
+// close(2) ERRORS
+export const CLOSE = defineCall("close", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]);
+
+/**
+ * close(2). Linux releases the fd even when close reports an error (EINTR, EIO), so
+ * this never retries: a retry could close an fd another thread just opened.
+ */
+export function close(fd: number): void {
+  check(lib().bt_close(v.fd(fd)), CLOSE);
+}
+
+const counter = new BigUint64Array(1);
+
+// A counter moves 8 bytes or nothing; anything else is surfaced, never taken for a value.
+function partial(n: number, call: CallSpec): InternalError {
+  return new InternalError(ERRNO.EIO!, call.syscall, undefined, `${call.syscall} moved ${n} of the 8 bytes of a counter`);
+}
+
+/**
+ * One read(2) of an 8-byte counter. Returns the value, or null when the fd is
+ * non-blocking and nothing is there (EAGAIN); throws the call's error otherwise.
+ */
+export function readCounter(fd: number, call: CallSpec): bigint | null {
+  const read = lib().bt_read_u64;
+  for (;;) {
+    const r = read(fd, counter);
+    if (r === 8) return counter[0]!;
+    if (r === -EAGAIN) return null;
+    if (r === -EINTR) continue;
+    if (r < 0) throw errorFor(r, call);
+    throw partial(r, call);
+  }
+}
+
+/** One write(2) of an 8-byte counter. Returns false on EAGAIN, throws on other errors. */
+export function writeCounter(fd: number, value: bigint, call: CallSpec): boolean {
+  const write = lib().bt_write_u64;
+  for (;;) {
+    const r = write(fd, value);
+    if (r === 8) return true;
+    if (r === -EAGAIN) return false;
+    if (r === -EINTR) continue;
+    if (r < 0) throw errorFor(r, call);
+    throw partial(r, call);
+  }
+}
+
+/** Generic read(2) into `buf`; returns the byte count, or null on EAGAIN. */
+export function readInto(fd: number, buf: Uint8Array, call: CallSpec): number | null {
+  const read = lib().bt_read;
+  for (;;) {
+    const r = read(fd, buf, buf.byteLength);
+    if (r >= 0) return r;
+    if (r === -EAGAIN) return null;
+    if (r !== -EINTR) throw errorFor(r, call);
+  }
+}

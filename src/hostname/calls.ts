@@ -1,0 +1,57 @@
+/**
+ * gethostname(2), sethostname(2), getdomainname(2), setdomainname(2). Names are at most
+ * 64 bytes (the kernel's __NEW_UTS_LEN) and are set in the caller's UTS namespace.
+ * The setters need CAP_SYS_ADMIN in that namespace.
+ */
+import { helpers } from "../../bunffi/load.ts";
+import { defineCall, check } from "../core/errors.ts";
+import * as v from "../core/validate.ts";
+
+const lib = helpers("hostname.c", {
+  bt_gethostname: { args: ["ptr", "i64"], returns: "i32" },
+  bt_sethostname: { args: ["ptr", "i64"], returns: "i32" },
+  bt_getdomainname: { args: ["ptr", "i64"], returns: "i32" },
+  bt_setdomainname: { args: ["ptr", "i64"], returns: "i32" },
+});
+
+/** The longest host or domain name the kernel keeps, in bytes. */
+export const HOST_NAME_MAX = 64;
+
+const GETHOSTNAME = defineCall("gethostname", ["EFAULT", "EINVAL", "ENAMETOOLONG"]);
+const SETHOSTNAME = defineCall("sethostname", ["EFAULT", "EINVAL", "EPERM"]);
+const GETDOMAINNAME = defineCall("getdomainname", ["EFAULT", "EINVAL", "ENAMETOOLONG"]);
+const SETDOMAINNAME = defineCall("setdomainname", ["EFAULT", "EINVAL", "EPERM"]);
+
+const buf = new Uint8Array(HOST_NAME_MAX + 1);
+const decoder = new TextDecoder();
+
+function get(fn: (b: Uint8Array, n: number) => number, call: typeof GETHOSTNAME): string {
+  check(fn(buf, buf.length), call);
+  const end = buf.indexOf(0);
+  return decoder.decode(buf.subarray(0, end < 0 ? buf.length : end));
+}
+
+function set(fn: (b: Uint8Array, n: number) => number, call: typeof SETHOSTNAME, name: unknown): void {
+  const bytes = v.cstring(name, "name", HOST_NAME_MAX);
+  check(fn(bytes, bytes.length - 1), call);
+}
+
+/** The host name of the caller's UTS namespace. */
+export function gethostname(): string {
+  return get(lib().bt_gethostname, GETHOSTNAME);
+}
+
+/** Sets the host name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN: PermissionError otherwise. */
+export function sethostname(name: string | Uint8Array): void {
+  set(lib().bt_sethostname, SETHOSTNAME, name);
+}
+
+/** The NIS domain name of the caller's UTS namespace ("(none)" when unset). */
+export function getdomainname(): string {
+  return get(lib().bt_getdomainname, GETDOMAINNAME);
+}
+
+/** Sets the NIS domain name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN. */
+export function setdomainname(name: string | Uint8Array): void {
+  set(lib().bt_setdomainname, SETDOMAINNAME, name);
+}

@@ -1,0 +1,245 @@
+/**
+ * inotify(7), 1:1: inotify_init1(2), inotify_add_watch(2), inotify_rm_watch(2), every
+ * IN_* constant of the kernel's uapi header, the decoder of `struct inotify_event`, and
+ * the limits under /proc/sys/fs/inotify.
+ */
+import { readFileSync } from "node:fs";
+import { helpers } from "../../bunffi/load.ts";
+import { defineCall, check, errorFor, InternalError, type CallSpec } from "../core/errors.ts";
+import { ERRNO } from "../core/errno.ts";
+import { fsdecode } from "../core/fsname.ts";
+import { readInto } from "../core/io.ts";
+import * as v from "../core/validate.ts";
+
+const lib = helpers("inotify.c", {
+  bt_inotify_init1: { args: ["i32"], returns: "i32" },
+  // (the mask crosses as i32: bun:ffi loses a u32 above 2^31 such as IN_ONESHOT)
+  bt_inotify_add_watch: { args: ["i32", "ptr", "i32"], returns: "i32" },
+  bt_inotify_rm_watch: { args: ["i32", "i32"], returns: "i32" },
+});
+
+// Events (the mask of a watch, and of an event).
+export const IN_ACCESS = 0x00000001;
+export const IN_MODIFY = 0x00000002;
+export const IN_ATTRIB = 0x00000004;
+export const IN_CLOSE_WRITE = 0x00000008;
+export const IN_CLOSE_NOWRITE = 0x00000010;
+export const IN_OPEN = 0x00000020;
+export const IN_MOVED_FROM = 0x00000040;
+export const IN_MOVED_TO = 0x00000080;
+export const IN_CREATE = 0x00000100;
+export const IN_DELETE = 0x00000200;
+export const IN_DELETE_SELF = 0x00000400;
+export const IN_MOVE_SELF = 0x00000800;
+// Only ever reported by the kernel.
+export const IN_UNMOUNT = 0x00002000;
+export const IN_Q_OVERFLOW = 0x00004000;
+export const IN_IGNORED = 0x00008000;
+export const IN_ISDIR = 0x40000000;
+// Combinations.
+export const IN_CLOSE = IN_CLOSE_WRITE | IN_CLOSE_NOWRITE;
+export const IN_MOVE = IN_MOVED_FROM | IN_MOVED_TO;
+export const IN_ALL_EVENTS =
+  IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN | IN_MOVED_FROM | IN_MOVED_TO |
+  IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF;
+// Watch options (inotify_add_watch only).
+export const IN_ONLYDIR = 0x01000000;
+export const IN_DONT_FOLLOW = 0x02000000;
+export const IN_EXCL_UNLINK = 0x04000000;
+export const IN_MASK_CREATE = 0x10000000;
+export const IN_MASK_ADD = 0x20000000;
+export const IN_ONESHOT = 0x80000000;
+// inotify_init1 flags.
+export const IN_CLOEXEC = 0o2000000;
+export const IN_NONBLOCK = 0o4000;
+
+const WATCH_BITS = IN_ALL_EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_CREATE | IN_MASK_ADD | IN_ONESHOT;
+
+/** Every event bit by name, in bit order: what `flagNames` spells. */
+export const IN_EVENT_NAMES: readonly (readonly [string, number])[] = Object.freeze(
+  (
+    [
+      ["IN_ACCESS", IN_ACCESS],
+      ["IN_MODIFY", IN_MODIFY],
+      ["IN_ATTRIB", IN_ATTRIB],
+      ["IN_CLOSE_WRITE", IN_CLOSE_WRITE],
+      ["IN_CLOSE_NOWRITE", IN_CLOSE_NOWRITE],
+      ["IN_OPEN", IN_OPEN],
+      ["IN_MOVED_FROM", IN_MOVED_FROM],
+      ["IN_MOVED_TO", IN_MOVED_TO],
+      ["IN_CREATE", IN_CREATE],
+      ["IN_DELETE", IN_DELETE],
+      ["IN_DELETE_SELF", IN_DELETE_SELF],
+      ["IN_MOVE_SELF", IN_MOVE_SELF],
+      ["IN_UNMOUNT", IN_UNMOUNT],
+      ["IN_Q_OVERFLOW", IN_Q_OVERFLOW],
+      ["IN_IGNORED", IN_IGNORED],
+      ["IN_ISDIR", IN_ISDIR],
+    ] as const
+  ).map((p) => Object.freeze(p)),
+);
+
+/** The names of the bits set in an event mask, e.g. ["IN_CREATE", "IN_ISDIR"]. */
+export function flagNames(mask: number): string[] {
+  const out: string[] = [];
+  for (const [name, bit] of IN_EVENT_NAMES) if ((mask & bit) >>> 0 !== 0) out.push(name);
+  return out;
+}
+
+export const INOTIFY_INIT1 = defineCall("inotify_init1", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"]);
+export const INOTIFY_ADD_WATCH = defineCall("inotify_add_watch", [
+  "EACCES", "EBADF", "EEXIST", "EFAULT", "EINVAL", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOSPC", "ENOTDIR",
+]);
+export const INOTIFY_RM_WATCH = defineCall("inotify_rm_watch", ["EBADF", "EINVAL"]);
+// read(2) on an inotify fd: inotify(7) adds EINVAL (buffer too small; butter's never is).
+export const INOTIFY_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO"], { family: "inotify" });
+
+/**
+ * The inotify limits (undefined where a file cannot be read). The fs.inotify values are
+ * the initial user namespace's; since Linux 5.11 each user namespace also has its own
+ * (/proc/sys/user/max_inotify_*), and the smallest along the way applies.
+ */
+export interface InotifyLimits {
+  /** fs.inotify.max_queued_events: events one instance queues before IN_Q_OVERFLOW */
+  maxQueuedEvents?: number;
+  /** fs.inotify.max_user_instances: instances per user (EMFILE from inotify_init1 beyond) */
+  maxUserInstances?: number;
+  /** fs.inotify.max_user_watches: watches per user (ENOSPC from inotify_add_watch beyond) */
+  maxUserWatches?: number;
+  /** user.max_inotify_instances: the same limit in this user namespace */
+  namespaceMaxInstances?: number;
+  /** user.max_inotify_watches: the same limit in this user namespace */
+  namespaceMaxWatches?: number;
+}
+
+function procInt(path: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(`/proc/sys/${path}`, "latin1"), 10);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the limits from /proc/sys/fs/inotify/ and /proc/sys/user/. */
+export function inotifyLimits(): InotifyLimits {
+  return {
+    maxQueuedEvents: procInt("fs/inotify/max_queued_events"),
+    maxUserInstances: procInt("fs/inotify/max_user_instances"),
+    maxUserWatches: procInt("fs/inotify/max_user_watches"),
+    namespaceMaxInstances: procInt("user/max_inotify_instances"),
+    namespaceMaxWatches: procInt("user/max_inotify_watches"),
+  };
+}
+
+/** inotify_init1(2): a new inotify fd; close-on-exec unless `flags` says otherwise. */
+export function inotifyInit1(flags: number = IN_CLOEXEC): number {
+  const r = lib().bt_inotify_init1(v.flags(flags, "flags", IN_CLOEXEC | IN_NONBLOCK));
+  if (r === -ERRNO.EMFILE!) {
+    const l = inotifyLimits();
+    throw errorFor(r, INOTIFY_INIT1, undefined,
+      `the per-user limit of inotify instances (fs.inotify.max_user_instances = ${l.maxUserInstances ?? "?"}, user.max_inotify_instances = ${l.namespaceMaxInstances ?? "?"} in this user namespace) or this process's limit of open fds was reached`);
+  }
+  return check(r, INOTIFY_INIT1);
+}
+
+/**
+ * inotify_add_watch(2): watches `path` (a string, or a Buffer for a name that is not
+ * UTF-8) for the events in `mask`; returns the watch descriptor. Watching an inode
+ * that is already watched returns its existing wd (and replaces its mask, unless
+ * IN_MASK_ADD; IN_MASK_CREATE makes that EEXIST instead).
+ */
+export function inotifyAddWatch(fd: number, path: string | Uint8Array, mask: number): number {
+  const bytes = v.cstring(path, "path");
+  // JS's | yields a signed int: IN_CREATE | IN_ONESHOT is negative, and means the same bits.
+  const m = v.int(mask, "mask", -0x80000000, 0xffffffff) >>> 0;
+  if ((m & ~WATCH_BITS) >>> 0 !== 0) throw new RangeError(`mask has bits a watch cannot ask for: 0x${((m & ~WATCH_BITS) >>> 0).toString(16)}`);
+  const r = lib().bt_inotify_add_watch(v.fd(fd), bytes, m | 0);
+  if (r >= 0) return r;
+  const shown = typeof path === "string" ? path : fsdecode(path);
+  if (r === -ERRNO.ENOSPC!) {
+    const l = inotifyLimits();
+    throw errorFor(r, INOTIFY_ADD_WATCH, shown,
+      `the per-user limit of inotify watches was reached: fs.inotify.max_user_watches = ${l.maxUserWatches ?? "?"}, user.max_inotify_watches = ${l.namespaceMaxWatches ?? "?"} in this user namespace`);
+  }
+  throw errorFor(r, INOTIFY_ADD_WATCH, shown);
+}
+
+/** inotify_rm_watch(2): removes a watch; the kernel then queues IN_IGNORED for it. */
+export function inotifyRmWatch(fd: number, wd: number): void {
+  check(lib().bt_inotify_rm_watch(v.fd(fd), v.int(wd, "wd", 0, 0x7fffffff)), INOTIFY_RM_WATCH);
+}
+
+/** One `struct inotify_event`, as the kernel wrote it. */
+export interface RawInotifyEvent {
+  readonly wd: number;
+  readonly mask: number;
+  readonly cookie: number;
+  /** the name inside a watched directory ("" for the watched object itself), see fsname.ts */
+  readonly name: string;
+}
+
+/** sizeof(struct inotify_event) without the name. */
+export const INOTIFY_EVENT_SIZE = 16;
+/** NAME_MAX: the longest name an event carries (padded, with its NUL, within `len`). */
+export const NAME_MAX = 255;
+/** The smallest read buffer that always holds one event (a smaller one gets EINVAL). */
+export const INOTIFY_MIN_BUFFER = INOTIFY_EVENT_SIZE + NAME_MAX + 1;
+
+function partial(got: number, need: number, call: CallSpec): InternalError {
+  return new InternalError(ERRNO.EIO!, call.syscall, undefined, `read returned a partial inotify event: ${got} of ${need} bytes`);
+}
+
+/**
+ * Decodes the `n` bytes of one read(2) into events, built by `make`. A truncated event
+ * (which the kernel never writes) is an InternalError, never a silently dropped tail.
+ */
+export function decodeInotifyEvents<T>(
+  buf: Uint8Array,
+  n: number,
+  make: (wd: number, mask: number, cookie: number, name: string) => T,
+): T[] {
+  // The kernel writes events 4-byte aligned (names are padded), so the header words are
+  // read through one Uint32Array: much cheaper per event than a DataView. A buffer that
+  // is not itself aligned is copied once.
+  if (buf.byteOffset % 4 !== 0) buf = buf.slice(0, n);
+  const words = new Uint32Array(buf.buffer, buf.byteOffset, n >> 2);
+  const out: T[] = [];
+  let off = 0;
+  while (off < n) {
+    if (n - off < INOTIFY_EVENT_SIZE) throw partial(n - off, INOTIFY_EVENT_SIZE, INOTIFY_READ);
+    const w = off >> 2;
+    const len = words[w + 3]!;
+    const start = off + INOTIFY_EVENT_SIZE;
+    const end = start + len;
+    if (end > n) throw partial(n - off, INOTIFY_EVENT_SIZE + len, INOTIFY_READ);
+    let stop = start;
+    while (stop < end && buf[stop] !== 0) stop++;
+    out.push(make(words[w]! | 0, words[w + 1]!, words[w + 2]!, stop === start ? "" : fsdecode(buf, start, stop)));
+    off = end;
+  }
+  return out;
+}
+
+// One read buffer per thread: big enough for thousands of events per read(2), and
+// never smaller than one event with the longest name.
+const readBuffer = new Uint8Array(64 * 1024);
+
+/**
+ * One read(2) of an inotify fd, decoded with `make`. Returns null when the fd is
+ * non-blocking and has nothing (EAGAIN); blocks otherwise. EINTR is retried.
+ */
+export function readInotify<T>(fd: number, make: (wd: number, mask: number, cookie: number, name: string) => T): T[] | null {
+  const n = readInto(fd, readBuffer, INOTIFY_READ);
+  if (n === null) return null;
+  return decodeInotifyEvents(readBuffer, n, make);
+}
+
+const raw = (wd: number, mask: number, cookie: number, name: string): RawInotifyEvent => ({ wd, mask, cookie, name });
+
+/**
+ * read(2) of an inotify fd, 1:1: the events of one read, as the kernel wrote them.
+ * Blocks on a blocking fd; returns [] on a non-blocking fd with nothing queued.
+ */
+export function inotifyRead(fd: number): RawInotifyEvent[] {
+  return readInotify(v.fd(fd), raw) ?? [];
+}

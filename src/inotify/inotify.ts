@@ -1,0 +1,124 @@
+/**
+ * `Inotify` (event-like) and `InotifyAsync` (queue): an inotify fd, its watches, and a
+ * registry wd -> path so that every event carries the full path it is about.
+ */
+import { EventSource } from "../core/events.ts";
+import { Queued } from "../core/queue.ts";
+import { WatchRegistry } from "./registry.ts";
+import { fsdecode, fsencode } from "../core/fsname.ts";
+import {
+  flagNames,
+  inotifyAddWatch,
+  inotifyInit1,
+  inotifyRmWatch,
+  readInotify,
+  INOTIFY_READ,
+  IN_ALL_EVENTS,
+  IN_CLOEXEC,
+  IN_ISDIR,
+  IN_NONBLOCK,
+  IN_ONESHOT,
+} from "./calls.ts";
+import * as v from "../core/validate.ts";
+
+/** One decoded inotify event. */
+export class InotifyEvent {
+  constructor(
+    /** the watch descriptor (-1 for IN_Q_OVERFLOW) */
+    readonly wd: number,
+    /** the event bits (IN_*), unsigned */
+    readonly mask: number,
+    /** joins the IN_MOVED_FROM and IN_MOVED_TO of one rename; 0 otherwise */
+    readonly cookie: number,
+    /** the name inside the watched directory, "" for the watched object itself */
+    readonly name: string,
+    /** the watch's path joined with `name` ("" for IN_Q_OVERFLOW) */
+    readonly path: string,
+  ) {}
+
+  /** The event is about a directory (IN_ISDIR). */
+  get isDir(): boolean {
+    return (this.mask & IN_ISDIR) !== 0;
+  }
+
+  /** The names of the mask's bits, e.g. ["IN_CREATE", "IN_ISDIR"]. */
+  get flags(): string[] {
+    return flagNames(this.mask);
+  }
+
+  /** `name` as the bytes the kernel gave (for node:fs when the name is not UTF-8). */
+  get nameBytes(): Buffer {
+    return fsencode(this.name);
+  }
+
+  /** `path` as bytes (for node:fs when a name in it is not UTF-8). */
+  get pathBytes(): Buffer {
+    return fsencode(this.path);
+  }
+}
+
+export class Inotify extends EventSource<InotifyEvent> {
+  protected readonly readCall = INOTIFY_READ;
+  #registry = new WatchRegistry();
+  #overflows = 0;
+
+  /** @param flags IN_NONBLOCK, or 0; IN_CLOEXEC is always added */
+  constructor(flags: number = 0) {
+    super(inotifyInit1(v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_CLOEXEC));
+  }
+
+  /**
+   * Watches `path` for the events in `mask` (default IN_ALL_EVENTS; the watch options
+   * IN_ONLYDIR, IN_DONT_FOLLOW, IN_EXCL_UNLINK, IN_MASK_ADD, IN_MASK_CREATE, IN_ONESHOT
+   * may be or-ed in). Returns the wd. Watching an inode that is already watched
+   * returns its wd, and its events then carry the newest path.
+   */
+  watch(path: string | Uint8Array, mask: number = IN_ALL_EVENTS): number {
+    const wd = inotifyAddWatch(this.openFd("inotify_add_watch"), path, mask);
+    this.#registry.added(wd, typeof path === "string" ? path : fsdecode(path), ((mask >>> 0) & IN_ONESHOT) !== 0);
+    return wd;
+  }
+
+  /**
+   * Removes a watch. Its IN_IGNORED event still arrives (and carries the path). Throws
+   * OSError EINVAL when the kernel already removed it (its object was deleted, say).
+   */
+  unwatch(wd: number): void {
+    inotifyRmWatch(this.openFd("inotify_rm_watch"), wd);
+    this.#registry.removed(wd);
+  }
+
+  /** The path the events of `wd` are reported under, or undefined when not watched. */
+  pathOf(wd: number): string | undefined {
+    return this.#registry.pathOf(wd);
+  }
+
+  /** The current watches, wd -> path (a copy). */
+  get watches(): Map<number, string> {
+    return this.#registry.snapshot();
+  }
+
+  /** How many IN_Q_OVERFLOW events were read: each means the kernel dropped events. */
+  get overflows(): number {
+    return this.#overflows;
+  }
+
+  protected readBatch(fd: number): InotifyEvent[] | null {
+    return readInotify(fd, this.#make);
+  }
+
+  #make = (wd: number, mask: number, cookie: number, name: string): InotifyEvent => {
+    if (wd < 0) {
+      this.#overflows++; // wd -1 is only ever IN_Q_OVERFLOW
+      return new InotifyEvent(wd, mask, cookie, name, "");
+    }
+    return new InotifyEvent(wd, mask, cookie, name, this.#registry.event(wd, mask, cookie, name));
+  };
+}
+
+/** An Inotify with a non-blocking fd and an async queue: `for await (const ev of ino)`. */
+export class InotifyAsync extends Queued<InotifyEvent, typeof Inotify>(Inotify) {
+  constructor(flags: number = 0) {
+    super(v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_NONBLOCK);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Rename pairing: joins the IN_MOVED_FROM and IN_MOVED_TO of one rename(2), by cookie,
+ * into one `InotifyMove`. A half whose partner never comes is reported as a move with
+ * only `from` (moved out of the watched directories) or only `to` (moved in).
+ *
+ * - An IN_MOVED_TO with no IN_MOVED_FROM before it is a move in, reported at once (the
+ *   kernel queues the FROM half first).
+ * - An IN_MOVED_FROM waits for its partner at most `timeout` ms (default 20), and other
+ *   events are not held back meanwhile: an unpaired FROM is reported after the events
+ *   that came while it waited.
+ */
+import { QueueClosed, type WaitOptions } from "../core/queue.ts";
+import type { InotifyAsync, InotifyEvent } from "./inotify.ts";
+import { IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO } from "./calls.ts";
+
+export class InotifyMove {
+  readonly kind = "move";
+  constructor(
+    readonly cookie: number,
+    /** the IN_MOVED_FROM half; undefined for a move into the watched directories */
+    readonly fromEvent: InotifyEvent | undefined,
+    /** the IN_MOVED_TO half; undefined for a move out of them */
+    readonly toEvent: InotifyEvent | undefined,
+  ) {}
+
+  /** The old path, undefined for a move in. */
+  get from(): string | undefined {
+    return this.fromEvent?.path;
+  }
+
+  /** The new path, undefined for a move out. */
+  get to(): string | undefined {
+    return this.toEvent?.path;
+  }
+
+  get isDir(): boolean {
+    return (((this.fromEvent ?? this.toEvent)!.mask) & IN_ISDIR) !== 0;
+  }
+}
+
+export const DEFAULT_MOVE_TIMEOUT = 20;
+
+/** The pairing itself, with the clock passed in (pure: `pairMoves` drives it). */
+export class MovePairer {
+  #pending = new Map<number, { ev: InotifyEvent; deadline: number }>();
+
+  constructor(readonly timeout: number = DEFAULT_MOVE_TIMEOUT) {}
+
+  /** What `ev`, arriving at `now`, releases: expired halves first, then `ev` or its move. */
+  push(ev: InotifyEvent, now: number): (InotifyEvent | InotifyMove)[] {
+    const out: (InotifyEvent | InotifyMove)[] = this.expire(now);
+    if (ev.mask & IN_MOVED_FROM) {
+      this.#pending.set(ev.cookie, { ev, deadline: now + this.timeout });
+    } else if (ev.mask & IN_MOVED_TO) {
+      const from = this.#pending.get(ev.cookie);
+      this.#pending.delete(ev.cookie);
+      out.push(new InotifyMove(ev.cookie, from?.ev, ev));
+    } else out.push(ev);
+    return out;
+  }
+
+  /** The FROM halves whose wait is over at `now`, as moves out. */
+  expire(now: number): InotifyMove[] {
+    const out: InotifyMove[] = [];
+    for (const [cookie, p] of this.#pending) {
+      if (p.deadline > now) break; // deadlines grow in insertion order
+      this.#pending.delete(cookie);
+      out.push(new InotifyMove(cookie, p.ev, undefined));
+    }
+    return out;
+  }
+
+  /** Every FROM half still waiting, as moves out (the source ended). */
+  flush(): InotifyMove[] {
+    return this.expire(Number.POSITIVE_INFINITY);
+  }
+
+  /** When the oldest waiting half expires, or undefined when none waits. */
+  get nextDeadline(): number | undefined {
+    return this.#pending.values().next().value?.deadline;
+  }
+}
+
+const expired = Symbol("move wait expired");
+
+/**
+ * The events of `source` with renames paired (see the module comment). Ends when the
+ * source is closed (after reporting the halves still waiting); throws `signal.reason`
+ * when `signal` aborts.
+ */
+export async function* pairMoves(
+  source: InotifyAsync,
+  opts: { timeout?: number } & WaitOptions = {},
+): AsyncGenerator<InotifyEvent | InotifyMove, void, undefined> {
+  const pairer = new MovePairer(opts.timeout ?? DEFAULT_MOVE_TIMEOUT);
+  for (;;) {
+    const deadline = pairer.nextDeadline;
+    let ev: InotifyEvent;
+    const ac = new AbortController();
+    const onAbort = () => ac.abort(opts.signal!.reason);
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = deadline === undefined ? undefined : setTimeout(() => ac.abort(expired), Math.max(0, deadline - performance.now()));
+    try {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      ev = await source.get({ signal: ac.signal });
+    } catch (err) {
+      if (err === expired) {
+        yield* pairer.expire(performance.now());
+        continue;
+      }
+      if (err instanceof QueueClosed) {
+        yield* pairer.flush();
+        return;
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+    }
+    yield* pairer.push(ev, performance.now());
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Recursive watching: `InotifyTree` watches a directory and every directory under it,
+ * adding watches as directories appear and dropping them as they go.
+ *
+ * - A new directory is watched first and listed after, so a file created in it before
+ *   its watch existed is still reported: by an IN_CREATE that the tree makes up from
+ *   the listing. A file created just as the watch is added can be reported twice
+ *   (listed, and by the kernel); never zero times.
+ * - A directory moved in is watched (with everything under it); its contents are not
+ *   reported one by one: its IN_MOVED_TO says it arrived.
+ * - A directory moved out (its IN_MOVE_SELF comes without a paired IN_MOVED_TO inside
+ *   the tree) is unwatched, with everything under it.
+ * - When the root itself is deleted (or unmounted), the tree closes: `for await` ends
+ *   after the root's IN_IGNORED. A subdirectory's IN_IGNORED is not reported.
+ * - IN_Q_OVERFLOW is reported (and counted in `inotify.overflows`): after it, the tree
+ *   may have missed directories; a program that must be exact rescans.
+ */
+import { lstatSync, readdirSync } from "node:fs";
+import { InotifyAsync, InotifyEvent } from "./inotify.ts";
+import { joinName, RecentMovesFrom } from "./registry.ts";
+import { drain, type WaitOptions } from "../core/queue.ts";
+import { fsdecode, fsencode } from "../core/fsname.ts";
+import { OSError } from "../core/errors.ts";
+import {
+  IN_ALL_EVENTS,
+  IN_CREATE,
+  IN_DELETE_SELF,
+  IN_IGNORED,
+  IN_ISDIR,
+  IN_MOVE_SELF,
+  IN_MOVED_FROM,
+  IN_MOVED_TO,
+  IN_ONLYDIR,
+  IN_Q_OVERFLOW,
+  IN_UNMOUNT,
+} from "./calls.ts";
+import * as v from "../core/validate.ts";
+
+// What the tree needs to see, whatever the caller asked for.
+const NEEDED = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_DELETE_SELF;
+// Reported whatever the mask: the kernel sends them unasked. (IN_IGNORED only for the
+// root, which ends the tree: a subdirectory's is bookkeeping.)
+const ALWAYS = IN_Q_OVERFLOW | IN_UNMOUNT;
+
+export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable, Disposable {
+  /** The InotifyAsync underneath (its `watches`, `overflows`, `fd`). */
+  readonly inotify: InotifyAsync;
+  readonly root: string;
+  #mask: number;
+  #rootWd: number;
+  #made: InotifyEvent[] = [];
+  #movedFrom = new RecentMovesFrom();
+  #pairedTo = new Set<string>();
+  #chain: Promise<unknown> = Promise.resolve();
+
+  /** @param mask the events to report (default IN_ALL_EVENTS) */
+  constructor(root: string | Uint8Array, mask: number = IN_ALL_EVENTS) {
+    this.root = typeof root === "string" ? root : fsdecode(root);
+    this.#mask = v.int(mask, "mask", -0x80000000, 0xffffffff) >>> 0;
+    this.inotify = new InotifyAsync();
+    try {
+      this.#rootWd = this.#add(this.root, false, true)!;
+    } catch (e) {
+      this.inotify.close();
+      throw e;
+    }
+  }
+
+  /** The next event, waiting for it without blocking the JS thread. */
+  get(opts?: WaitOptions): Promise<InotifyEvent> {
+    // One at a time: the events a listing makes up must come before later kernel events.
+    const next = this.#chain.then(() => this.#next(opts));
+    this.#chain = next.catch(() => {});
+    return next;
+  }
+
+  /** The next event if one is ready; throws QueueEmpty (or QueueClosed) otherwise. */
+  getNowait(): InotifyEvent {
+    for (;;) {
+      const made = this.#made.shift();
+      if (made) return made;
+      const ev = this.#process(this.inotify.getNowait());
+      if (ev) return ev;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<InotifyEvent, void, undefined> {
+    return drain(() => this.get());
+  }
+
+  /** Closes the inotify fd (every watch goes with it). Idempotent. */
+  close(): void {
+    this.inotify.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  async #next(opts?: WaitOptions): Promise<InotifyEvent> {
+    for (;;) {
+      const made = this.#made.shift();
+      if (made) return made;
+      const ev = this.#process(await this.inotify.get(opts));
+      if (ev) return ev;
+    }
+  }
+
+  // Watches dir, then lists it (in that order: see the module comment), recursively.
+  // Returns the wd, or undefined when the directory is already gone.
+  #add(dir: string, report: boolean, isRoot = false): number | undefined {
+    let wd: number;
+    try {
+      wd = this.inotify.watch(dir, this.#mask | NEEDED | IN_ONLYDIR);
+    } catch (e) {
+      if (!isRoot && e instanceof OSError && (e.code === "ENOENT" || e.code === "ENOTDIR")) return undefined;
+      throw e;
+    }
+    const bytes = fsencode(dir);
+    let names: Buffer[];
+    try {
+      // (Bun 1.4 returns plain Buffers without Dirent methods for withFileTypes together
+      // with encoding "buffer", so each entry is lstat-ed.)
+      names = readdirSync(bytes, { encoding: "buffer" });
+    } catch {
+      return wd; // removed meanwhile: its IN_DELETE_SELF / IN_IGNORED follow
+    }
+    for (const n of names) {
+      const name = fsdecode(n);
+      const path = joinName(dir, name);
+      const isDir = lstatSync(Buffer.concat([bytes, Buffer.from("/"), n]), { throwIfNoEntry: false })?.isDirectory() ?? false;
+      if (report && this.#mask & IN_CREATE) this.#made.push(new InotifyEvent(wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, name, path));
+      if (isDir) this.#add(path, report);
+    }
+    return wd;
+  }
+
+  // Keeps the watches in step with one kernel event; returns it if the caller wants it.
+  #process(ev: InotifyEvent): InotifyEvent | undefined {
+    const m = ev.mask;
+    if (m & IN_ISDIR) {
+      if (m & IN_CREATE) this.#add(ev.path, true);
+      else if (m & IN_MOVED_FROM) this.#movedFrom.remember(ev.cookie, ev.path);
+      else if (m & IN_MOVED_TO) {
+        const within = this.#movedFrom.take(ev.cookie) !== undefined;
+        if (within && this.#isWatched(ev.path)) this.#pairedTo.add(ev.path); // its watches were renamed
+        // moved in: watch it; moved within but never watched (it was renamed before its
+        // IN_CREATE was read, so watching the old name failed): watch it and list it
+        else this.#add(ev.path, within);
+      }
+    }
+    if (m & IN_MOVE_SELF && ev.wd !== this.#rootWd) {
+      if (!this.#pairedTo.delete(ev.path)) this.#drop(ev.path);
+    }
+    if (m & IN_IGNORED) {
+      if (ev.wd !== this.#rootWd) return undefined;
+      this.inotify.close(); // the rest of the queue is already read
+      return ev;
+    }
+    return (m & (this.#mask | ALWAYS)) !== 0 ? ev : undefined;
+  }
+
+  #isWatched(path: string): boolean {
+    for (const p of this.inotify.watches.values()) if (p === path) return true;
+    return false;
+  }
+
+  // Unwatches a directory that left the tree, and everything under it.
+  #drop(path: string): void {
+    const prefix = `${path}/`;
+    for (const [wd, p] of this.inotify.watches) {
+      if (p !== path && !p.startsWith(prefix)) continue;
+      try {
+        this.inotify.unwatch(wd);
+      } catch {
+        // already gone (deleted meanwhile): its IN_IGNORED is queued
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * `Signalfd` (event-like) and `SignalfdAsync` (queue): signals as events, each a
+ * Siginfo with every field of `struct signalfd_siginfo`.
+ *
+ * By default the signals are held process-wide (holds.ts): blocked in every
+ * thread, so that they wait in the kernel for this signalfd while JS runs, and caught,
+ * because Bun's event loop waits with an empty mask and so takes any signal while idle;
+ * the handler writes what it caught to a pipe. The object reads that pipe first (those
+ * signals came first), then its signalfd. `close()` gives back the masks and
+ * dispositions there were. With `{ hold: false }` it is a plain signalfd, for programs
+ * that manage masks (and Bun's loop) themselves.
+ */
+import { EventSource } from "../core/events.ts";
+import { Queued } from "../core/queue.ts";
+import { check, errorFor, EINTR } from "../core/errors.ts";
+import { close } from "../core/io.ts";
+import { holdSignals, lostSignals } from "./holds.ts";
+import {
+  lib,
+  readCaught,
+  readSignalfd,
+  signame,
+  sigrtmax,
+  sigset,
+  signalfd,
+  SFD_CLOEXEC,
+  SFD_NONBLOCK,
+  SIGNALFD,
+  SIGNALFD_POLL,
+  SIGNALFD_READ,
+  type Signal,
+  type Siginfo,
+} from "./calls.ts";
+import * as v from "../core/validate.ts";
+
+export interface SignalfdOptions {
+  /** SFD_NONBLOCK; close-on-exec is always set */
+  flags?: number;
+  /** hold the signals process-wide so that they arrive here (default true) */
+  hold?: boolean;
+}
+
+interface Opened {
+  /** the object's fd: the caught-signal pipe's read end when holding, else the signalfd */
+  fd: number;
+  sfd: number;
+  pipeWrite: number;
+  release?: () => void;
+}
+
+function open(set: Set<number>, flags: number, hold: boolean): Opened {
+  if (hold && set.has(sigrtmax())) throw new RangeError("SIGRTMAX is reserved: butter uses it to change the masks of every thread");
+  // signalfd(2) would silently leave these out: they can be neither caught nor blocked
+  for (const n of [9, 19]) if (set.has(n)) throw new RangeError(`${signame(n)} cannot be received through a signalfd`);
+  // Held: the signalfd is only ever read when poll(2) or a try says it has something.
+  const sfd = signalfd(-1, set, flags | SFD_CLOEXEC | (hold ? SFD_NONBLOCK : 0));
+  if (!hold) return { fd: sfd, sfd, pipeWrite: -1 };
+  const f = lib();
+  const pipe = new Int32Array(2);
+  try {
+    check(f.bt_catch_pipe(pipe), SIGNALFD);
+  } catch (e) {
+    close(sfd);
+    throw e;
+  }
+  try {
+    return { fd: pipe[0]!, sfd, pipeWrite: pipe[1]!, release: holdSignals(set, pipe[1]!) };
+  } catch (e) {
+    close(sfd);
+    close(pipe[0]!);
+    close(pipe[1]!);
+    throw e;
+  }
+}
+
+export class Signalfd extends EventSource<Siginfo> {
+  protected readonly readCall = SIGNALFD_READ;
+  /** The signals this object receives. */
+  readonly signals: ReadonlySet<number>;
+  protected sfd: number;
+  protected pipeWrite: number;
+  protected release: (() => void) | undefined;
+  protected nonblocking: boolean;
+  private lostBefore: Map<number, number>;
+
+  /**
+   * @param signals names ("SIGUSR1", "SIGRTMIN+1") or numbers
+   * @param opts `flags` (SFD_NONBLOCK), `hold` (default true: see the module comment)
+   */
+  constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
+    const set = sigset(signals);
+    const flags = v.flags(opts.flags ?? 0, "flags", SFD_NONBLOCK | SFD_CLOEXEC);
+    const o = open(set, flags, opts.hold ?? true);
+    super(o.fd);
+    this.signals = set;
+    this.sfd = o.sfd;
+    this.pipeWrite = o.pipeWrite;
+    this.release = o.release;
+    this.nonblocking = (flags & SFD_NONBLOCK) !== 0;
+    this.lostBefore = new Map([...set].map((n) => [n, lostSignals(n)]));
+  }
+
+  /**
+   * Signals that were caught for this object but did not fit in its pipe (8,192 waiting
+   * records: it was not read for that long), so never reached it. Kept by signal number,
+   * so when two objects hold one signal, a loss is seen by both.
+   */
+  get lost(): number {
+    let n = 0;
+    for (const [sig, before] of this.lostBefore) n += lostSignals(sig) - before;
+    return n;
+  }
+
+  protected readBatch(fd: number): Siginfo[] | null {
+    if (this.pipeWrite < 0) return readSignalfd(fd);
+    for (;;) {
+      const got = readCaught(fd) ?? readSignalfd(this.sfd);
+      if (got !== null || this.nonblocking) return got;
+      // Blocking: the signal may come either way (a Worker idle in its loop can take it
+      // into the pipe while this thread waits), so wait for both.
+      const r = lib().bt_wait_either(fd, this.sfd);
+      if (r < 0 && r !== -EINTR) throw errorFor(r, SIGNALFD_POLL);
+    }
+  }
+
+  /**
+   * Closes the fds and gives the signals back: each thread's old mask bit and the old
+   * disposition return, so a signal that arrives afterwards (or was still pending) does
+   * what it did before. Signals caught but not read are dropped with the fd.
+   */
+  protected override beforeClose(fd: number): void {
+    super.beforeClose(fd);
+    this.release?.();
+    this.release = undefined;
+    if (this.pipeWrite >= 0) {
+      close(this.sfd);
+      close(this.pipeWrite);
+    }
+  }
+}
+
+/** A Signalfd with a non-blocking fd and an async queue: `for await (const si of sfd)`. */
+export class SignalfdAsync extends Queued<Siginfo, typeof Signalfd>(Signalfd) {
+  constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
+    super(signals, { ...opts, flags: v.flags(opts.flags ?? 0, "flags", SFD_NONBLOCK | SFD_CLOEXEC) | SFD_NONBLOCK });
+  }
+}

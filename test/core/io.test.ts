@@ -1,0 +1,63 @@
+import { closeSync, writeSync } from "node:fs";
+import { afterEach, describe, expect, test } from "vitest";
+import { close, readCounter, readInto, writeCounter } from "../../src/core/io.ts";
+import { defineCall, InternalError, OSError } from "../../src/core/errors.ts";
+import { eventfd, EFD_NONBLOCK, EFD_CLOEXEC } from "../../src/eventfd/calls.ts";
+import { fifo, thrown } from "../helpers.ts";
+
+const READ = defineCall("read", ["EAGAIN", "EBADF"], { family: "io-test" });
+const WRITE = defineCall("write", ["EAGAIN", "EBADF"], { family: "io-test" });
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanup) c();
+  cleanup = [];
+});
+function pipe() {
+  const f = fifo();
+  cleanup.push(() => {
+    closeSync(f.fd);
+    f.dispose();
+  });
+  return f.fd;
+}
+
+describe("counter reads and writes", () => {
+  test("a short read is reported, never taken for a value", () => {
+    const fd = pipe();
+    writeSync(fd, Buffer.from([1, 2, 3]));
+    const e = thrown(() => readCounter(fd, READ));
+    expect(e).toBeInstanceOf(InternalError);
+    expect(e.message).toBe("EIO: input/output error, read (read moved 3 of the 8 bytes of a counter)");
+  });
+  test("EAGAIN is null on read and false on write", () => {
+    const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    cleanup.push(() => close(fd));
+    expect(readCounter(fd, READ)).toBeNull();
+    expect(writeCounter(fd, 0xfffffffffffffffen, WRITE)).toBe(true);
+    expect(writeCounter(fd, 1n, WRITE)).toBe(false);
+    expect(readCounter(fd, READ)).toBe(0xfffffffffffffffen);
+  });
+  test("other errors are the call's error", () => {
+    expect(thrown(() => readCounter(999_999, READ))).toBeInstanceOf(OSError);
+    expect(thrown(() => writeCounter(999_999, 1n, WRITE))).toMatchObject({ code: "EBADF", syscall: "write" });
+  });
+});
+
+describe("readInto", () => {
+  test("reads what is there, null when nothing is", () => {
+    const fd = pipe();
+    const buf = new Uint8Array(16);
+    expect(readInto(fd, buf, READ)).toBeNull();
+    writeSync(fd, Buffer.from("hello"));
+    expect(readInto(fd, buf, READ)).toBe(5);
+    expect(Buffer.from(buf.subarray(0, 5)).toString()).toBe("hello");
+    expect(thrown(() => readInto(999_999, buf, READ))).toMatchObject({ code: "EBADF" });
+  });
+});
+
+describe("close", () => {
+  test("EBADF on a closed fd, and the argument is checked", () => {
+    expect(thrown(() => close(999_999))).toMatchObject({ code: "EBADF", syscall: "close" });
+    expect(() => close(-1)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,77 @@
+// The VM harness's own contract: how QEMU's exit code becomes the suite's status, which
+// files form the privileged suite, and that the Vagrantfile is valid and runs the same
+// provisioning script and suite as the QEMU guest.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { guestStatus } from "../../harness/vm.ts";
+import { privilegedFiles, PRIVILEGED_MARK } from "../../harness/privileged.ts";
+import { ROOT } from "../../harness/child.ts";
+
+describe("QEMU's exit code", () => {
+  test("an odd code carries the guest's status (isa-debug-exit: status*2+1)", () => {
+    expect(guestStatus(1)).toEqual({ status: 0 });
+    expect(guestStatus(3)).toEqual({ status: 1 });
+    expect(guestStatus(255)).toEqual({ status: 127 });
+  });
+  test("an even code (a panic, a power-off without a report) and a kill are failures, never a pass", () => {
+    for (const code of [0, 2, null]) expect(guestStatus(code)).toHaveProperty("failure");
+  });
+});
+
+// The whole path, end to end, on the real guest: a failing command fails, a kernel panic
+// fails, a hung guest is killed and fails. (~25 s under TCG; CI builds the guest first.)
+const built = existsSync(`${ROOT}/vm/build/vmlinuz`) && existsSync(`${ROOT}/vm/build/initramfs.cpio`);
+const testVm = (env: Record<string, string>) =>
+  spawnSync(process.execPath, [`${ROOT}/harness/vm.ts`], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
+
+describe.skipIf(!built)("bun run test:vm, end to end (needs the guest: bash vm/build.sh)", () => {
+  test("the guest command's exit status is test:vm's", () => {
+    const r = testVm({ BUTTER_VM_COMMAND: "echo guest-says-hello; hostname; exit 3" });
+    expect(r.stdout).toContain("guest-says-hello");
+    expect(r.stdout).toContain("butter-vm");
+    expect(r.stdout).toContain("with status 3");
+    expect(r.status).toBe(3);
+  });
+  test("a kernel panic in the guest is a failure", () => {
+    const r = testVm({ BUTTER_VM_COMMAND: "echo c > /proc/sysrq-trigger; sleep 60" });
+    expect(r.stderr).toContain("without reporting a status");
+    expect(r.status).toBe(1);
+  });
+  test("a guest still running at BUTTER_VM_TIMEOUT is killed and fails", () => {
+    const r = testVm({ BUTTER_VM_COMMAND: "sleep 600", BUTTER_VM_TIMEOUT: "4" });
+    expect(r.stderr).toContain("still running after 4 s and was killed");
+    expect(r.status).toBe(1);
+  });
+});
+
+describe("the privileged suite", () => {
+  test("is the files marked on their first line, each saying what it needs", () => {
+    const files = privilegedFiles();
+    expect(files).toEqual(expect.arrayContaining(["test/hostname/calls.test.ts", "test/core/features.test.ts"]));
+    for (const f of files) {
+      const first = readFileSync(`${ROOT}/${f}`, "utf8").split("\n")[0]!;
+      expect(first.slice(PRIVILEGED_MARK.length).trim().length, f).toBeGreaterThan(10);
+    }
+  });
+});
+
+const vagrant = spawnSync("vagrant", ["--version"]).status === 0;
+
+describe("Vagrantfile", () => {
+  const text = readFileSync(`${ROOT}/Vagrantfile`, "utf8");
+  test("provisions with vm/provision.sh and runs the privileged suite, like the QEMU guest", () => {
+    expect(text).toContain("bash /butter/vm/provision.sh");
+    expect(text).toContain("harness/test.ts --privileged");
+    expect(readFileSync(`${ROOT}/vm/build.sh`, "utf8")).toContain("provision.sh --vm-host");
+  });
+  test.skipIf(!vagrant)("vagrant validate passes, provider settings included (needs vagrant and vagrant-libvirt: vm/provision.sh --vm-host)", () => {
+    const r = spawnSync("vagrant", ["validate"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, VAGRANT_CHECKPOINT_DISABLE: "1", VAGRANT_DEFAULT_PROVIDER: "libvirt" },
+    });
+    expect(r.stdout + r.stderr).toContain("Vagrantfile validated successfully");
+    expect(r.status).toBe(0);
+  });
+});
