@@ -1,0 +1,57 @@
+// The errno rows of the shared pieces: close(2) of every object, and the reactor's start (epoll_create1, pipe2, pthread_create) and registration (epoll_ctl).
+// Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
+// rules: harness/errno-rows.ts).
+import { rows, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
+
+export const scenarios: Record<string, Scenario> = {
+  close: {
+    fn: "close",
+    setup: (b) => new b.Eventfd(),
+    call: (_b, e) => e.close(),
+    // Linux released the fd even though close reported an error: the object is closed,
+    // and the fd-leak check of the row proves the fd is gone.
+    usable: (_b, e) => {
+      if (!e.closed) throw new Error("object not closed after a failed close");
+    },
+  },
+  // The reactor starts on a thread's first wait. Its start can fail at epoll_create1,
+  // pipe2 or pthread_create; afterwards the queue still hands out what is ready.
+  epoll_create1: {
+    fn: "epoll_create1",
+    setup: (b) => new b.EventfdAsync(),
+    call: (_b, e) => e.get(),
+    usable: (_b, e) => {
+      e.write(3);
+      if (e.getNowait() !== 3n) throw new Error("value lost");
+    },
+    teardown: (_b, e) => e.close(),
+  },
+  epoll_ctl: {
+    fn: "epoll_ctl",
+    setup: (b) => new b.EventfdAsync(),
+    call: (_b, e) => e.get(),
+    // the failed get() must not stay in line: the next get() receives the next value
+    usable: async (_b, e) => {
+      setTimeout(() => e.closed || e.write(4), 5);
+      const v = await e.get();
+      if (v !== 4n) throw new Error(`got ${v}`);
+    },
+    teardown: (_b, e) => e.close(),
+  },
+};
+
+export const matrix: Row[] = [
+  // The reactor's start first: once a thread's reactor runs, it is never started again.
+  ...rows("epoll_create1", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"]),
+  ...rows("epoll_create1", "OSError", ["EMFILE", "ENFILE"], { fn: "pipe2" }),
+  ...rows("epoll_create1", "OSError", ["EAGAIN"], { fn: "pthread_create" }),
+  ...rows("epoll_create1", "UnknownError", [UNDOCUMENTED]),
+  ...rows("epoll_ctl", "OSError", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOMEM", "ENOSPC", "EPERM"]),
+  // butter arms with EPOLL_CTL_MOD and reads its ENOENT as "not registered yet", then
+  // ADDs: ENOENT is an error only from the ADD, the second call.
+  ...rows("epoll_ctl", "OSError", ["ENOENT"], { nth: 2 }),
+  ...rows("epoll_ctl", "UnknownError", [UNDOCUMENTED]),
+
+  ...rows("close", "OSError", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]),
+  ...rows("close", "UnknownError", [UNDOCUMENTED]),
+];
