@@ -3,7 +3,7 @@
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { runChild } from "../../harness/child.ts";
-import { decodeRawSiginfos } from "../../src/signal/calls.ts";
+import { decodeRawSiginfos, decodeSiginfos } from "../../src/signal/calls.ts";
 import { close } from "../../src/core/io.ts";
 
 describe("names, numbers and sets", () => {
@@ -135,8 +135,8 @@ describe("decoding (siginfo_t from the handler, signalfd_siginfo from a read)", 
 
   test("a partial record is an InternalError, never a short list", () => {
     expect(() => decodeRawSiginfos(new Uint8Array(200), 200)).toThrow(b.InternalError);
-    expect(() => b.decodeSiginfos(new Uint8Array(129), 129)).toThrow(/partial signalfd_siginfo: 1 of 128 bytes/);
-    expect(b.decodeSiginfos(new Uint8Array(0), 0)).toEqual([]);
+    expect(() => decodeSiginfos(new Uint8Array(129), 129)).toThrow(/partial signalfd_siginfo: 1 of 128 bytes/);
+    expect(decodeSiginfos(new Uint8Array(0), 0)).toEqual([]);
   });
 });
 
