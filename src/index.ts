@@ -19,7 +19,7 @@ export { ERRNO, ERRNO_NAMES } from "./core/errno.ts";
 export { FdObject } from "./core/fd.ts";
 export { EventSource } from "./core/events.ts";
 export { QueueEmpty, QueueClosed } from "./core/queue.ts";
-export type { WaitOptions } from "./core/queue.ts";
+export type { AsyncQueue, WaitOptions } from "./core/queue.ts";
 export { NAMESPACE_TYPES, kernelRelease, kernelVersion, namespaces } from "./core/features.ts";
 export type { NamespaceType } from "./core/features.ts";
 export { fsdecode, fsencode } from "./core/fsname.ts";

@@ -1,5 +1,6 @@
 // Linux errno numbers (generic + x86_64/aarch64, which agree) with Node/libuv-style messages.
 // Generated once from glibc's strerror on Debian 12; the numbers are the kernel's uapi ABI.
+/** Errno number to its name (`2` to `"ENOENT"`), as Linux numbers them on x86-64 and aarch64. */
 export const ERRNO_NAMES: Readonly<Record<number, string>> = {
   1: "EPERM",
   2: "ENOENT",

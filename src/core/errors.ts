@@ -16,6 +16,7 @@
  */
 import { ERRNO, ERRNO_MESSAGES, ERRNO_NAMES } from "./errno.ts";
 
+/** The fields every butter error has, as Node's system errors have them. */
 export interface SystemErrorFields {
   /** 'EACCES' */
   readonly code: string;
@@ -51,17 +52,23 @@ abstract class ErrnoError extends Error implements SystemErrorFields {
     this.syscall = syscall;
     if (path !== undefined) this.path = path;
   }
+  /** The class's name: "OSError", "PermissionError", ... */
   override get name(): string {
     return this.constructor.name;
   }
 }
 
+/** The kernel refused a call: the default class of a documented errno. */
 export class OSError extends ErrnoError {}
 
+/** EPERM or EACCES, from any call (a seccomp filter or an LSM can make any call fail so). */
 export class PermissionError extends OSError {}
+/** An errno the call is not documented to return. */
 export class UnknownError extends OSError {}
+/** A timerfd with TFD_TIMER_CANCEL_ON_SET saw its clock set (ECANCELED). */
 export class ClockChangedError extends OSError {}
 
+/** A condition that means a bug in butter, such as EFAULT or a short transfer; please report it. Not an OSError. */
 export class InternalError extends ErrnoError {
   constructor(errno: number, syscall: string, path?: string, detail?: string) {
     super(errno, syscall, path, detail ?? "a bug in butter; please report it");

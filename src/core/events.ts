@@ -6,20 +6,26 @@
 import { FdObject } from "./fd.ts";
 import { errorFor, EAGAIN, type CallSpec } from "./errors.ts";
 
+/**
+ * The event-like half of every fd family: `readEvent()` and `readEvents()` over an fd
+ * whose read(2) yields events. Events one read returned beyond what was asked for are
+ * kept and handed out next: nothing the kernel gave is dropped.
+ */
 export abstract class EventSource<T> extends FdObject {
   #buffer: T[] = [];
   #head = 0;
 
-  /** The read(2) this family's events come from, for its errors. */
+  /** The read(2) this family's events come from, for its errors. @internal */
   protected abstract readonly readCall: CallSpec;
 
   /**
    * One read(2) of the fd, decoded. Returns null when the fd is non-blocking and has
    * nothing (EAGAIN); throws the family's error for anything else.
+   * @internal
    */
   protected abstract readBatch(fd: number): T[] | null;
 
-  /** Events already read from the kernel and not yet handed out. */
+  /** Events already read from the kernel and not yet handed out. @internal */
   protected get buffered(): number {
     return this.#buffer.length - this.#head;
   }
@@ -27,6 +33,7 @@ export abstract class EventSource<T> extends FdObject {
   /**
    * The next event: buffered first, else one read(2). Undefined when nothing is there
    * (non-blocking fd) or the object is closed with nothing buffered.
+   * @internal
    */
   protected take(): T | undefined {
     if (this.#head < this.#buffer.length) {
@@ -47,7 +54,7 @@ export abstract class EventSource<T> extends FdObject {
     return batch[0];
   }
 
-  /** Puts back an event that take() handed out, at the front (a peek, for `empty()`). */
+  /** Puts back an event that take() handed out, at the front (a peek, for `empty()`). @internal */
   protected pushFront(e: T): void {
     if (this.#head > 0) this.#buffer[--this.#head] = e;
     else this.#buffer.unshift(e);

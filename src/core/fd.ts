@@ -15,6 +15,11 @@ const forgotten = new FinalizationRegistry<number>((fd) => {
   }
 });
 
+/**
+ * The base of every object that owns an fd: `fd`, `fileno()`, `closed`, an idempotent
+ * `close()` and `using`. An object dropped without `close()` has its fd closed by the
+ * garbage collector; do not rely on that for timing.
+ */
 export class FdObject implements Disposable {
   #fd: number;
 
@@ -28,6 +33,7 @@ export class FdObject implements Disposable {
     return this.#fd;
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.#fd < 0;
   }
@@ -50,14 +56,15 @@ export class FdObject implements Disposable {
     close(fd);
   }
 
+  /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }
 
-  /** Hook for subclasses that must let go of the fd first (pending waits). */
+  /** Hook for subclasses that must let go of the fd first (pending waits). @internal */
   protected beforeClose(_fd: number): void {}
 
-  /** The fd for an operation, or OSError EBADF naming the operation and the class. */
+  /** The fd for an operation, or OSError EBADF naming the operation and the class. @internal */
   protected openFd(syscall: string): number {
     const fd = this.#fd;
     if (fd < 0) throw new OSError(EBADF, syscall, undefined, `this ${this.constructor.name} is closed`);

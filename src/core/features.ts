@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 
 /** The namespace types Linux has, by their /proc/self/ns name and unshare(1) option. */
 export const NAMESPACE_TYPES = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"] as const;
+/** One of {@link NAMESPACE_TYPES}. */
 export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
 
 let release: string | undefined;

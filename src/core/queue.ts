@@ -20,6 +20,7 @@ import { cancel, waitReadable } from "./reactor.ts";
 
 /** `getNowait()` found nothing ready. */
 export class QueueEmpty extends Error {
+  /** "QueueEmpty" */
   override name = "QueueEmpty";
   constructor() {
     super("no event is ready");
@@ -28,6 +29,7 @@ export class QueueEmpty extends Error {
 
 /** The queue was closed and holds no more events. */
 export class QueueClosed extends Error {
+  /** "QueueClosed" */
   override name = "QueueClosed";
   constructor() {
     super("the queue is closed");
@@ -51,7 +53,9 @@ export async function* drain<T>(get: () => Promise<T>): AsyncGenerator<T, void, 
   }
 }
 
+/** Options of a queue's `get()`. */
 export interface WaitOptions {
+  /** aborting it rejects the `get()` with `signal.reason`, consuming nothing */
   signal?: AbortSignal;
 }
 
@@ -62,11 +66,36 @@ interface Getter<T> {
   onAbort?: () => void;
 }
 
+/**
+ * What every `XxxAsync` class adds to its event-like class: a read-only async queue of
+ * the events its fd yields (the contract is in docs/design.md, "The async queue").
+ */
+export interface AsyncQueue<T> extends AsyncIterable<T>, AsyncDisposable {
+  /** Events already read from the kernel and not yet handed out. */
+  readonly size: number;
+  /** True when nothing is buffered and the kernel has nothing ready either (it peeks;
+   *  a peeked event stays first in line). */
+  empty(): boolean;
+  /** The next event if one is ready. @throws {@link QueueEmpty} when none is ready,
+   *  {@link QueueClosed} once closed and drained. */
+  getNowait(): T;
+  /** The next event, waiting for it without blocking the JS thread. Concurrent calls are
+   *  served in call order. Rejects with `signal.reason` when aborted (consuming nothing),
+   *  with {@link QueueClosed} once closed and drained, or with the error the kernel
+   *  reported for the read made for it. */
+  get(opts?: WaitOptions): Promise<T>;
+  /** `get()` in a loop; ends when the queue is closed. */
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined>;
+}
+
 // biome-ignore lint: mixin constructors must take any[]
 type Ctor<T> = abstract new (...args: any[]) => EventSource<T>;
+// biome-ignore lint: mixin constructors must take any[]
+type WithQueue<T> = abstract new (...args: any[]) => AsyncQueue<T>;
 
-export function Queued<T, B extends Ctor<T>>(Base: B) {
-  abstract class AsyncQueue extends Base implements AsyncIterable<T>, AsyncDisposable {
+/** Makes a family's `XxxAsync` class from its event-like class (internal). */
+export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
+  abstract class Queue extends Base implements AsyncQueue<T> {
     #getters: Getter<T>[] = [];
     #armed = false;
 
@@ -187,5 +216,5 @@ export function Queued<T, B extends Ctor<T>>(Base: B) {
       else g.resolve(e as T);
     }
   }
-  return AsyncQueue;
+  return Queue;
 }

@@ -9,8 +9,11 @@ const lib = helpers("eventfd.c", {
   bt_eventfd: { args: ["i32", "i32"], returns: "i32" },
 });
 
+/** eventfd(2) flag: each read takes 1 from the counter instead of all of it. */
 export const EFD_SEMAPHORE = 0o1;
+/** eventfd(2) flag: close-on-exec (butter's default). */
 export const EFD_CLOEXEC = 0o2000000;
+/** eventfd(2) flag: reads and writes say EAGAIN instead of blocking. */
 export const EFD_NONBLOCK = 0o4000;
 const EFD_ALL = EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK;
 /** The largest value the counter can hold (and the largest single write). */

@@ -19,38 +19,65 @@ const lib = helpers("inotify.c", {
 });
 
 // Events (the mask of a watch, and of an event).
+/** Event: the file was accessed (read(2), execve(2)). inotify(7). */
 export const IN_ACCESS = 0x00000001;
+/** Event: the file was modified (write(2), truncate(2)). inotify(7). */
 export const IN_MODIFY = 0x00000002;
+/** Event: metadata changed (permissions, timestamps, extended attributes, link count, owner). inotify(7). */
 export const IN_ATTRIB = 0x00000004;
+/** Event: a file opened for writing was closed. inotify(7). */
 export const IN_CLOSE_WRITE = 0x00000008;
+/** Event: a file or directory not opened for writing was closed. inotify(7). */
 export const IN_CLOSE_NOWRITE = 0x00000010;
+/** Event: a file or directory was opened. inotify(7). */
 export const IN_OPEN = 0x00000020;
+/** Event: a file was renamed out of the watched directory (paired with IN_MOVED_TO by `cookie`). inotify(7). */
 export const IN_MOVED_FROM = 0x00000040;
+/** Event: a file was renamed into the watched directory. inotify(7). */
 export const IN_MOVED_TO = 0x00000080;
+/** Event: a file or directory was created in the watched directory. inotify(7). */
 export const IN_CREATE = 0x00000100;
+/** Event: a file or directory was deleted from the watched directory. inotify(7). */
 export const IN_DELETE = 0x00000200;
+/** Event: the watched file or directory itself was deleted. inotify(7). */
 export const IN_DELETE_SELF = 0x00000400;
+/** Event: the watched file or directory itself was moved. inotify(7). */
 export const IN_MOVE_SELF = 0x00000800;
 // Only ever reported by the kernel.
+/** Reported only: the filesystem of the watched object was unmounted (an IN_IGNORED follows). inotify(7). */
 export const IN_UNMOUNT = 0x00002000;
+/** Reported only: the kernel's event queue overflowed and events were lost (`wd` is -1). inotify(7). */
 export const IN_Q_OVERFLOW = 0x00004000;
+/** Reported only: the watch was removed (by inotify_rm_watch(2), or because its object went away). inotify(7). */
 export const IN_IGNORED = 0x00008000;
+/** Reported only: the event's subject is a directory. inotify(7). */
 export const IN_ISDIR = 0x40000000;
 // Combinations.
+/** IN_CLOSE_WRITE | IN_CLOSE_NOWRITE. */
 export const IN_CLOSE = IN_CLOSE_WRITE | IN_CLOSE_NOWRITE;
+/** IN_MOVED_FROM | IN_MOVED_TO. */
 export const IN_MOVE = IN_MOVED_FROM | IN_MOVED_TO;
+/** Every event a watch can ask for (IN_ACCESS through IN_MOVE_SELF). */
 export const IN_ALL_EVENTS =
   IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN | IN_MOVED_FROM | IN_MOVED_TO |
   IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF;
 // Watch options (inotify_add_watch only).
+/** Watch option: fail with ENOTDIR unless the path is a directory. inotify(7). */
 export const IN_ONLYDIR = 0x01000000;
+/** Watch option: do not follow a symbolic link at the end of the path. inotify(7). */
 export const IN_DONT_FOLLOW = 0x02000000;
+/** Watch option: no events for children after they were unlinked from the directory. inotify(7). */
 export const IN_EXCL_UNLINK = 0x04000000;
+/** Watch option: fail with EEXIST if the path is already watched (Linux 4.18). inotify(7). */
 export const IN_MASK_CREATE = 0x10000000;
+/** Watch option: add to the mask of an existing watch instead of replacing it. inotify(7). */
 export const IN_MASK_ADD = 0x20000000;
+/** Watch option: remove the watch after its first event (negative in JS: butter takes the same 32 bits). inotify(7). */
 export const IN_ONESHOT = 0x80000000;
 // inotify_init1 flags.
+/** inotify_init1(2) flag: close-on-exec (butter's default). */
 export const IN_CLOEXEC = 0o2000000;
+/** inotify_init1(2) flag: reads say EAGAIN instead of blocking. */
 export const IN_NONBLOCK = 0o4000;
 
 const WATCH_BITS = IN_ALL_EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_CREATE | IN_MASK_ADD | IN_ONESHOT;
@@ -171,8 +198,11 @@ export function inotifyRmWatch(fd: number, wd: number): void {
 
 /** One `struct inotify_event`, as the kernel wrote it. */
 export interface RawInotifyEvent {
+  /** the watch descriptor inotify_add_watch(2) returned (-1 for IN_Q_OVERFLOW) */
   readonly wd: number;
+  /** the IN_* bits of the event */
   readonly mask: number;
+  /** joins the IN_MOVED_FROM and IN_MOVED_TO of one rename; 0 otherwise */
   readonly cookie: number;
   /** the name inside a watched directory ("" for the watched object itself), see fsname.ts */
   readonly name: string;

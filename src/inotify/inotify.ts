@@ -57,12 +57,17 @@ export class InotifyEvent {
   }
 }
 
+/**
+ * An inotify instance with a registry of its watches, so that every event carries its
+ * full path. Blocking unless made with IN_NONBLOCK; close-on-exec always. docs/inotify.md.
+ */
 export class Inotify extends EventSource<InotifyEvent> {
+  /** The read(2) this family's events come from. @internal */
   protected readonly readCall = INOTIFY_READ;
   #registry = new WatchRegistry();
   #overflows = 0;
 
-  /** @param flags IN_NONBLOCK, or 0; IN_CLOEXEC is always added */
+  /** @param flags - IN_NONBLOCK, or 0; IN_CLOEXEC is always added */
   constructor(flags: number = 0) {
     super(inotifyInit1(v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_CLOEXEC));
   }
@@ -93,7 +98,7 @@ export class Inotify extends EventSource<InotifyEvent> {
     return this.#registry.pathOf(wd);
   }
 
-  /** The current watches, wd -> path (a copy). */
+  /** The current watches, wd to path (a copy). */
   get watches(): Map<number, string> {
     return this.#registry.snapshot();
   }
@@ -103,6 +108,7 @@ export class Inotify extends EventSource<InotifyEvent> {
     return this.#overflows;
   }
 
+  /** One read(2), decoded. @internal */
   protected readBatch(fd: number): InotifyEvent[] | null {
     return readInotify(fd, this.#make);
   }

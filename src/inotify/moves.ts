@@ -13,9 +13,16 @@ import { QueueClosed, type WaitOptions } from "../core/queue.ts";
 import type { InotifyAsync, InotifyEvent } from "./inotify.ts";
 import { IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO } from "./calls.ts";
 
+/**
+ * A rename, its IN_MOVED_FROM and IN_MOVED_TO joined by their cookie: what
+ * {@link pairMoves} yields instead of the two halves. A move into the watched directories
+ * has no `fromEvent`; a move out of them has no `toEvent`.
+ */
 export class InotifyMove {
+  /** Tells a move from an {@link InotifyEvent} in a stream that mixes both. */
   readonly kind = "move";
   constructor(
+    /** the cookie the kernel gave both halves */
     readonly cookie: number,
     /** the IN_MOVED_FROM half; undefined for a move into the watched directories */
     readonly fromEvent: InotifyEvent | undefined,
@@ -33,18 +40,23 @@ export class InotifyMove {
     return this.toEvent?.path;
   }
 
+  /** True when a directory was moved. */
   get isDir(): boolean {
     return (((this.fromEvent ?? this.toEvent)!.mask) & IN_ISDIR) !== 0;
   }
 }
 
+/** How long (ms) {@link pairMoves} waits for the IN_MOVED_TO of an IN_MOVED_FROM before calling it a move out. */
 export const DEFAULT_MOVE_TIMEOUT = 20;
 
 /** The pairing itself, with the clock passed in (pure: `pairMoves` drives it). */
 export class MovePairer {
   #pending = new Map<number, { ev: InotifyEvent; deadline: number }>();
 
-  constructor(readonly timeout: number = DEFAULT_MOVE_TIMEOUT) {}
+  constructor(
+    /** ms a FROM waits for its TO */
+    readonly timeout: number = DEFAULT_MOVE_TIMEOUT,
+  ) {}
 
   /** What `ev`, arriving at `now`, releases: expired halves first, then `ev` or its move. */
   push(ev: InotifyEvent, now: number): (InotifyEvent | InotifyMove)[] {

@@ -42,9 +42,16 @@ const NEEDED = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_DELET
 // root, which ends the tree: a subdirectory's is bookkeeping.)
 const ALWAYS = IN_Q_OVERFLOW | IN_UNMOUNT;
 
+/**
+ * Watches a directory and every directory under it, as one async queue of
+ * {@link InotifyEvent}s with full paths: new directories are watched (and listed, so
+ * nothing created in them before their watch is missed), directories moved out are
+ * unwatched. Deleting the root ends `for await`. docs/inotify.md, "Trees".
+ */
 export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable, Disposable {
   /** The InotifyAsync underneath (its `watches`, `overflows`, `fd`). */
   readonly inotify: InotifyAsync;
+  /** The watched directory, as given. */
   readonly root: string;
   #mask: number;
   #rootWd: number;
@@ -53,7 +60,10 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
   #pairedTo = new Set<string>();
   #chain: Promise<unknown> = Promise.resolve();
 
-  /** @param mask the events to report (default IN_ALL_EVENTS) */
+  /**
+   * @param root - the directory to watch, with everything under it
+   * @param mask - the events to report (default IN_ALL_EVENTS)
+   */
   constructor(root: string | Uint8Array, mask: number = IN_ALL_EVENTS) {
     this.root = typeof root === "string" ? root : fsdecode(root);
     this.#mask = v.int(mask, "mask", -0x80000000, 0xffffffff) >>> 0;
@@ -84,6 +94,7 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
     }
   }
 
+  /** `get()` in a loop; ends when the tree is closed or its root is deleted. */
   [Symbol.asyncIterator](): AsyncGenerator<InotifyEvent, void, undefined> {
     return drain(() => this.get());
   }
@@ -93,10 +104,12 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
     this.inotify.close();
   }
 
+  /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }
 
+  /** `close()`, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

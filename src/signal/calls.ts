@@ -33,10 +33,15 @@ export const lib = helpers("signal.c", {
   bt_sigqueue: { args: ["i32", "i32", "i32"], returns: "i32" },
 });
 
+/** pthread_sigmask(3) / processSigmask: add the signals to the mask. */
 export const SIG_BLOCK = 0;
+/** pthread_sigmask(3) / processSigmask: remove the signals from the mask. */
 export const SIG_UNBLOCK = 1;
+/** pthread_sigmask(3) / processSigmask: the mask becomes exactly the signals. */
 export const SIG_SETMASK = 2;
+/** signalfd(2) flag: close-on-exec (butter's default). */
 export const SFD_CLOEXEC = 0o2000000;
+/** signalfd(2) flag: reads say EAGAIN instead of blocking. */
 export const SFD_NONBLOCK = 0o4000;
 
 /** The highest signal number Linux has (64): sets are 64 bits. */

@@ -33,6 +33,7 @@ import {
 } from "./calls.ts";
 import * as v from "../core/validate.ts";
 
+/** Options of {@link Signalfd} and {@link SignalfdAsync}. */
 export interface SignalfdOptions {
   /** SFD_NONBLOCK; close-on-exec is always set */
   flags?: number;
@@ -73,19 +74,26 @@ function open(set: Set<number>, flags: number, hold: boolean): Opened {
   }
 }
 
+/**
+ * Signals as events: each a {@link Siginfo}. By default the signals are held
+ * process-wide while the object is open (blocked in every thread, and caught while Bun's
+ * loop idles), so that they arrive here and nowhere else; `close()` gives back each
+ * thread's mask and the old disposition. docs/signals.md.
+ */
 export class Signalfd extends EventSource<Siginfo> {
+  /** The read(2) this family's events come from. @internal */
   protected readonly readCall = SIGNALFD_READ;
   /** The signals this object receives. */
   readonly signals: ReadonlySet<number>;
-  protected sfd: number;
-  protected pipeWrite: number;
-  protected release: (() => void) | undefined;
-  protected nonblocking: boolean;
-  private lostBefore: Map<number, number>;
+  #sfd: number;
+  #pipeWrite: number;
+  #release: (() => void) | undefined;
+  #nonblocking: boolean;
+  #lostBefore: Map<number, number>;
 
   /**
-   * @param signals names ("SIGUSR1", "SIGRTMIN+1") or numbers
-   * @param opts `flags` (SFD_NONBLOCK), `hold` (default true: see the module comment)
+   * @param signals - names ("SIGUSR1", "SIGRTMIN+1") or numbers
+   * @param opts - `flags` (SFD_NONBLOCK), `hold` (default true: see the module comment)
    */
   constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
     const set = sigset(signals);
@@ -93,11 +101,11 @@ export class Signalfd extends EventSource<Siginfo> {
     const o = open(set, flags, opts.hold ?? true);
     super(o.fd);
     this.signals = set;
-    this.sfd = o.sfd;
-    this.pipeWrite = o.pipeWrite;
-    this.release = o.release;
-    this.nonblocking = (flags & SFD_NONBLOCK) !== 0;
-    this.lostBefore = new Map([...set].map((n) => [n, lostSignals(n)]));
+    this.#sfd = o.sfd;
+    this.#pipeWrite = o.pipeWrite;
+    this.#release = o.release;
+    this.#nonblocking = (flags & SFD_NONBLOCK) !== 0;
+    this.#lostBefore = new Map([...set].map((n) => [n, lostSignals(n)]));
   }
 
   /**
@@ -107,18 +115,19 @@ export class Signalfd extends EventSource<Siginfo> {
    */
   get lost(): number {
     let n = 0;
-    for (const [sig, before] of this.lostBefore) n += lostSignals(sig) - before;
+    for (const [sig, before] of this.#lostBefore) n += lostSignals(sig) - before;
     return n;
   }
 
+  /** One read(2), decoded. @internal */
   protected readBatch(fd: number): Siginfo[] | null {
-    if (this.pipeWrite < 0) return readSignalfd(fd);
+    if (this.#pipeWrite < 0) return readSignalfd(fd);
     for (;;) {
-      const got = readCaught(fd) ?? readSignalfd(this.sfd);
-      if (got !== null || this.nonblocking) return got;
+      const got = readCaught(fd) ?? readSignalfd(this.#sfd);
+      if (got !== null || this.#nonblocking) return got;
       // Blocking: the signal may come either way (a Worker idle in its loop can take it
       // into the pipe while this thread waits), so wait for both.
-      const r = lib().bt_wait_either(fd, this.sfd);
+      const r = lib().bt_wait_either(fd, this.#sfd);
       if (r < 0 && r !== -EINTR) throw errorFor(r, SIGNALFD_POLL);
     }
   }
@@ -130,11 +139,11 @@ export class Signalfd extends EventSource<Siginfo> {
    */
   protected override beforeClose(fd: number): void {
     super.beforeClose(fd);
-    this.release?.();
-    this.release = undefined;
-    if (this.pipeWrite >= 0) {
-      close(this.sfd);
-      close(this.pipeWrite);
+    this.#release?.();
+    this.#release = undefined;
+    if (this.#pipeWrite >= 0) {
+      close(this.#sfd);
+      close(this.#pipeWrite);
     }
   }
 }

@@ -14,14 +14,23 @@ const lib = helpers("timerfd.c", {
   bt_clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
 });
 
+/** The settable wall clock. clock_gettime(2). */
 export const CLOCK_REALTIME = 0;
+/** A clock that never jumps and does not count suspend: butter's default. clock_gettime(2). */
 export const CLOCK_MONOTONIC = 1;
+/** Like CLOCK_MONOTONIC, but counts time the system was suspended. clock_gettime(2). */
 export const CLOCK_BOOTTIME = 7;
+/** CLOCK_REALTIME that wakes a suspended system (needs CAP_WAKE_ALARM). timerfd_create(2). */
 export const CLOCK_REALTIME_ALARM = 8;
+/** CLOCK_BOOTTIME that wakes a suspended system (needs CAP_WAKE_ALARM). timerfd_create(2). */
 export const CLOCK_BOOTTIME_ALARM = 9;
+/** timerfd_create(2) flag: close-on-exec (butter's default). */
 export const TFD_CLOEXEC = 0o2000000;
+/** timerfd_create(2) flag: reads say EAGAIN instead of blocking. */
 export const TFD_NONBLOCK = 0o4000;
+/** timerfd_settime(2) flag: `value` is an absolute time on the timer's clock. */
 export const TFD_TIMER_ABSTIME = 1;
+/** timerfd_settime(2) flag, with TFD_TIMER_ABSTIME on a CLOCK_REALTIME timer: a read fails with ECANCELED (ClockChangedError) when the clock is set. */
 export const TFD_TIMER_CANCEL_ON_SET = 2;
 
 /**

@@ -39,6 +39,7 @@ export function toNanoseconds(d: Duration, what: string): bigint {
   return ns;
 }
 
+/** Options of {@link Timerfd.at}. */
 export interface AtOptions {
   /** period after the deadline; default: one-shot */
   interval?: Duration;
@@ -50,14 +51,21 @@ export interface AtOptions {
   cancelOnSet?: boolean;
 }
 
+/**
+ * A timerfd: a timer whose expirations are read from an fd. `read()` gives the number
+ * of expirations since the last read (a bigint: late ticks are counted, not lost).
+ * Durations are milliseconds (a number, fractions allowed) or nanoseconds (a bigint).
+ * docs/timerfd.md.
+ */
 export class Timerfd extends CounterSource {
+  /** The read(2) this family's events come from. @internal */
   protected readonly readCall = TIMERFD_READ;
   /** The clock this timer runs on. */
   readonly clockid: number;
 
   /**
-   * @param clockid CLOCK_MONOTONIC (default), CLOCK_REALTIME, CLOCK_BOOTTIME, or an _ALARM clock
-   * @param flags TFD_NONBLOCK; TFD_CLOEXEC is always added
+   * @param clockid - CLOCK_MONOTONIC (default), CLOCK_REALTIME, CLOCK_BOOTTIME, or an _ALARM clock
+   * @param flags - TFD_NONBLOCK; TFD_CLOEXEC is always added
    */
   constructor(clockid: number = CLOCK_MONOTONIC, flags: number = 0) {
     super(timerfdCreate(clockid, v.flags(flags, "flags", TFD_NONBLOCK | TFD_CLOEXEC) | TFD_CLOEXEC));

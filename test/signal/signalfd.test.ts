@@ -208,12 +208,15 @@ describe("options and bad input", () => {
     // Filling the pipe takes 8,192 signals caught while idle and never read; Bun's loop
     // takes one per idle wait, so the test fills it directly with records of its own.
     const r = runChild(`
-      const { writeSync } = await import("node:fs");
+      const { writeSync, openSync, closeSync, constants } = await import("node:fs");
       const sfd = new b.SignalfdAsync(["SIGUSR2"]);
+      // a write end of the object's own pipe (opening a pipe through /proc gives one)
+      const pipeWrite = openSync("/proc/self/fd/" + sfd.fd, constants.O_WRONLY | constants.O_NONBLOCK);
       const rec = new Uint8Array(128);
       new DataView(rec.buffer).setInt32(0, 12, true); // a SIGUSR2 record, SI_USER
       let filled = 0;
-      try { for (;;) { writeSync(sfd.pipeWrite, rec); filled++; } } catch (e) { if (e.code !== "EAGAIN") throw e; }
+      try { for (;;) { writeSync(pipeWrite, rec); filled++; } } catch (e) { if (e.code !== "EAGAIN") throw e; }
+      closeSync(pipeWrite);
       process.kill(process.pid, "SIGUSR2");
       await Bun.sleep(100); // the loop idles: the handler runs, and finds the pipe full
       const lost = sfd.lost;
