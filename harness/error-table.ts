@@ -1,7 +1,7 @@
 /**
- * Prints the README's error table from the registry of wrapped calls (src/core/errors.ts):
+ * Prints the error table of docs/errors.md from the registry of wrapped calls (src/core/errors.ts):
  * for each call, every errno its man page documents and the class it becomes.
- * `bun harness/error-table.ts` prints it; test/docs.test.ts checks the README has it.
+ * `bun harness/error-table.ts` prints it; test/docs.test.ts checks docs/errors.md has it.
  */
 import { calls, classFor } from "../src/core/errors.ts";
 import { ERRNO_NAMES } from "../src/core/errno.ts";

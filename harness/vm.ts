@@ -1,6 +1,6 @@
 /**
  * `bun run test:vm`: runs the privileged suite as real root in a disposable QEMU guest on
- * Debian's 6.1 kernel (see vm/README.md). It builds the guest when its inputs changed
+ * Debian's 6.1 kernel (see docs/vm.md). It builds the guest when its inputs changed
  * (vm/build.sh), builds the fault-injection shim here (the guest has no compiler), boots
  * the guest with this checkout shared over 9p, streams the guest's console (the suite
  * prints there exactly as on the host), and exits with the suite's status.

@@ -1,45 +1,48 @@
-// The public surface: what `import ... from "butter"` offers, family by family, and what
-// it must not offer (the exact list of names and signatures is docs/api/butter.api.md,
-// checked by test/api.test.ts).
-import { readFileSync } from "node:fs";
+// The public surface: what `import ... from "butter"` offers, folder by folder, and what
+// it must not offer (the names with their signatures are docs/api/butter.api.md, checked
+// by test/api.test.ts).
+import { readdirSync, readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import * as butter from "../src/index.ts";
+import { importsOf } from "../harness/layers.ts";
 
-const families: Record<string, string[]> = {
-  errors: ["OSError", "PermissionError", "UnknownError", "InternalError", "ClockChangedError", "ERRNO", "ERRNO_NAMES"],
-  shared: ["FdObject", "EventSource", "QueueEmpty", "QueueClosed", "fsdecode", "fsencode"],
-  features: ["NAMESPACE_TYPES", "kernelRelease", "kernelVersion", "namespaces"],
-  eventfd: ["eventfd", "eventfdRead", "eventfdWrite", "EFD_CLOEXEC", "EFD_NONBLOCK", "EFD_SEMAPHORE", "EVENTFD_MAX", "Eventfd", "EventfdAsync"],
-  timerfd: [
-    "timerfdCreate", "timerfdSettime", "timerfdGettime", "clockGettime", "CLOCK_MONOTONIC", "CLOCK_REALTIME", "CLOCK_BOOTTIME",
-    "CLOCK_REALTIME_ALARM", "CLOCK_BOOTTIME_ALARM", "TFD_CLOEXEC", "TFD_NONBLOCK", "TFD_TIMER_ABSTIME", "TFD_TIMER_CANCEL_ON_SET",
-    "Timerfd", "TimerfdAsync",
-  ],
-  process: ["getpid", "getppid", "gettid"],
-  hostname: ["gethostname", "sethostname", "getdomainname", "setdomainname", "HOST_NAME_MAX"],
-  inotify: [
-    "inotifyInit1", "inotifyAddWatch", "inotifyRmWatch", "inotifyRead", "inotifyLimits",
-    "IN_ACCESS", "IN_MODIFY", "IN_ATTRIB", "IN_CLOSE_WRITE", "IN_CLOSE_NOWRITE", "IN_OPEN", "IN_MOVED_FROM", "IN_MOVED_TO",
-    "IN_CREATE", "IN_DELETE", "IN_DELETE_SELF", "IN_MOVE_SELF", "IN_UNMOUNT", "IN_Q_OVERFLOW", "IN_IGNORED", "IN_ISDIR",
-    "IN_CLOSE", "IN_MOVE", "IN_ALL_EVENTS", "IN_ONLYDIR", "IN_DONT_FOLLOW", "IN_EXCL_UNLINK", "IN_MASK_CREATE", "IN_MASK_ADD",
-    "IN_ONESHOT", "IN_CLOEXEC", "IN_NONBLOCK",
-    "Inotify", "InotifyAsync", "InotifyEvent", "InotifyMove", "MovePairer", "pairMoves", "DEFAULT_MOVE_TIMEOUT", "InotifyTree",
-  ],
-  signals: [
-    "SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK", "SFD_CLOEXEC", "SFD_NONBLOCK",
-    "sigrtmin", "sigrtmax", "signum", "signame", "sigset", "maskOf", "setOf",
-    "pthreadSigmask", "sigpending", "tgkill", "sigqueue", "signalfd", "signalfdRead", "processSigmask",
-    "Signalfd", "SignalfdAsync", "heldSignals",
-  ],
-};
+// The names src/index.ts exports from each folder of src/ (core, then each family), read
+// from its export statements: a new family is covered by being listed there.
+const indexText = readFileSync(new URL("../src/index.ts", import.meta.url), "utf8");
+const families = new Map<string, string[]>();
+const fromCalls = new Map<string, string[]>();
+for (const imp of importsOf(indexText)) {
+  if (imp.kind !== "export") continue;
+  const [, folder, file] = /^\.\/([^/]+)\/(.+)$/.exec(imp.spec)!;
+  families.set(folder!, [...(families.get(folder!) ?? []), ...imp.names]);
+  if (file === "calls.ts") fromCalls.set(folder!, [...(fromCalls.get(folder!) ?? []), ...imp.names]);
+}
+const typeOnly = new Set(
+  [...indexText.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim()).filter(Boolean)),
+);
 
-test.each(Object.entries(families))("%s: every 1:1 call, class and constant is exported and defined", (_family, names) => {
-  for (const name of names) expect((butter as Record<string, unknown>)[name], name).toBeDefined();
+test("every folder of src/ is exported from, and every family exports its 1:1 calls and objects", () => {
+  const folders = readdirSync(new URL("../src/", import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory());
+  expect([...families.keys()].sort()).toEqual(folders.map((d) => d.name).sort());
+  for (const folder of families.keys()) {
+    if (folder === "core") continue;
+    // the 1:1 layer: functions named after C calls, from the family's calls.ts
+    const calls = (fromCalls.get(folder) ?? []).filter((n) => typeof (butter as Record<string, unknown>)[n] === "function");
+    expect(calls.length, `${folder}/calls.ts exports its 1:1 calls`).toBeGreaterThan(0);
+  }
 });
 
-test("the surface is exactly the families' names: nothing exported that no family lists", () => {
-  const listed = new Set(Object.values(families).flat());
+test.each([...families])("%s: every exported value is defined", (_folder, names) => {
+  for (const name of names) {
+    if (typeOnly.has(name)) expect(butter, `${name} is a type`).not.toHaveProperty(name);
+    else expect((butter as Record<string, unknown>)[name], name).toBeDefined();
+  }
+});
+
+test("the surface is exactly what src/index.ts lists", () => {
+  const listed = new Set([...families.values()].flat());
   expect(Object.keys(butter).filter((n) => !listed.has(n))).toEqual([]);
+  expect(Object.keys(butter).length).toBe([...listed].filter((n) => !typeOnly.has(n)).length);
 });
 
 test("internals are not exported", () => {
@@ -55,8 +58,7 @@ test("internals are not exported", () => {
 });
 
 test("src/index.ts lists every name by hand (no export *)", () => {
-  const text = readFileSync(new URL("../src/index.ts", import.meta.url), "utf8");
-  expect(text).not.toMatch(/^\s*export\s*\*/m);
+  expect(indexText).not.toMatch(/^\s*export\s*\*/m);
 });
 
 test("objects of every family share the fd base", () => {

@@ -80,7 +80,7 @@ type ErrorClass = new (errno: number, syscall: string, path?: string, detail?: s
 /**
  * What butter knows about one wrapped call: its C name, the errnos its man page's
  * ERRORS section lists, and any errno that becomes a class of its own. The errno
- * matrix and the README's error table are built from these.
+ * matrix and the error table of docs/errors.md are built from these.
  */
 export interface CallSpec {
   /** unique key: the syscall name, or 'family/syscall' where one syscall means
@@ -119,7 +119,7 @@ export function defineCall(
   return spec;
 }
 
-/** The class an errno from `call` becomes; the table in the README is this function. */
+/** The class an errno from `call` becomes; the table in docs/errors.md is this function. */
 export function classFor(errno: number, call: CallSpec): ErrorClass {
   const special = call.special.get(errno);
   if (special) return special;

@@ -6,7 +6,7 @@
  * the number of each ready fd into a pipe; this thread reads the pipe with Bun's own
  * fd stream (`Bun.file(fd).stream()`), so the wake-up arrives through Bun's event loop.
  *
- * Why not the alternatives (measured, README "The reactor"):
+ * Why not the alternatives (measured, docs/reactor.md):
  * - `Bun.file(targetFd).stream()` on the fd itself wakes fastest, but Bun then reads the
  *   fd and reads ahead: data sits in Bun's buffer where our own reads cannot see it
  *   (reordering), and cancelling the stream drops it.

@@ -2,7 +2,7 @@
  * Process-wide holds on signals, counted: what a Signalfd takes so that its signals
  * really arrive, and gives back when the last holder of a signal lets go.
  *
- * A hold on a signal is two things (README "Signals", bunffi/signal.c):
+ * A hold on a signal is two things (docs/signal.md, bunffi/signal.c):
  * - the signal is blocked in every thread (process-mask.ts), so it stays pending
  *   for signalfd while JS runs instead of interrupting some thread;
  * - it is caught by butter's parking handler, because Bun's event loop waits with an

@@ -21,8 +21,8 @@
  * blocking. All or nothing: when a thread cannot be reached, the threads already changed
  * are put back before the error is thrown. Each thread is interrupted once (SA_RESTART);
  * the handler runs with every signal blocked, so no thread takes a signal between the
- * report and the new mask. Cost: one signal and one round trip per thread, about 10 us
- * each (README "Signals").
+ * report and the new mask. Cost: one signal and one round trip per thread, about 0.1 ms
+ * each on a 2-core VM (bench/signals.ts; docs/benchmarks.md, docs/signal.md).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { defineCall, check, errorFor, OSError } from "../core/errors.ts";

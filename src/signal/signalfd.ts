@@ -78,7 +78,7 @@ function open(set: Set<number>, flags: number, hold: boolean): Opened {
  * Signals as events: each a {@link Siginfo}. By default the signals are held
  * process-wide while the object is open (blocked in every thread, and caught while Bun's
  * loop idles), so that they arrive here and nowhere else; `close()` gives back each
- * thread's mask and the old disposition. docs/signals.md.
+ * thread's mask and the old disposition. docs/signal.md.
  */
 export class Signalfd extends EventSource<Siginfo> {
   /** The read(2) this family's events come from. @internal */

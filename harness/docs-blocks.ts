@@ -1,13 +1,16 @@
 /**
- * Fills the README's generated blocks: the error table (from the code) and, given
- * `--bench FILE` (the output of `bun run bench`), the benchmark figures.
- *   bun harness/readme.ts [--bench FILE]
+ * Fills the docs' generated blocks: the error table of docs/errors.md (from the code)
+ * and, given `--bench FILE` (the output of `bun run bench`), the figures of
+ * docs/benchmarks.md. test/docs.test.ts checks that they are in step.
+ *   bun harness/docs-blocks.ts [--bench FILE]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { errorTable } from "./error-table.ts";
 
-export const README = fileURLToPath(new URL("../README.md", import.meta.url));
+const doc = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+export const ERRORS_DOC = doc("errors.md");
+export const BENCH_DOC = doc("benchmarks.md");
 
 /** `text` with the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced. */
 export function fill(text: string, name: string, body: string): string {
@@ -15,7 +18,7 @@ export function fill(text: string, name: string, body: string): string {
   const end = `<!-- ${name}:end -->`;
   const i = text.indexOf(start);
   const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README has no ${name} block`);
+  if (i < 0 || j < i) throw new Error(`no ${name} block`);
   return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
 }
 
@@ -28,8 +31,10 @@ export function block(text: string, name: string): string {
 }
 
 if (import.meta.main) {
-  let text = fill(readFileSync(README, "utf8"), "error-table", errorTable());
+  writeFileSync(ERRORS_DOC, fill(readFileSync(ERRORS_DOC, "utf8"), "error-table", errorTable()));
   const b = process.argv.indexOf("--bench");
-  if (b > 0) text = fill(text, "bench", "```\n" + readFileSync(process.argv[b + 1]!, "utf8").trim() + "\n```");
-  writeFileSync(README, text);
+  if (b > 0) {
+    const figures = "```\n" + readFileSync(process.argv[b + 1]!, "utf8").trim() + "\n```";
+    writeFileSync(BENCH_DOC, fill(readFileSync(BENCH_DOC, "utf8"), "bench", figures));
+  }
 }
