@@ -18,7 +18,10 @@ export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
 let release: string | undefined;
 let namespaceSet: ReadonlySet<NamespaceType> | undefined;
 
-/** The running kernel's release string, as `uname -r` prints it (e.g. "6.1.0-56-amd64"). */
+/**
+ * The running kernel's release string, as `uname -r` prints it (e.g. "6.1.0-56-amd64").
+ * @throws Error when /proc is not mounted (the read of /proc/sys/kernel/osrelease fails).
+ */
 export function kernelRelease(): string {
   release ??= readFileSync("/proc/sys/kernel/osrelease", "latin1").trim();
   return release;

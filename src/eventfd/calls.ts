@@ -25,7 +25,10 @@ export const EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENO
 export const EVENTFD_READ = defineCall("read", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO"], { family: "eventfd" });
 export const EVENTFD_WRITE = defineCall("write", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO"], { family: "eventfd" });
 
-/** eventfd(2): a new eventfd; close-on-exec unless `flags` says otherwise. */
+/**
+ * eventfd(2): a new eventfd; close-on-exec unless `flags` says otherwise.
+ * @throws {@link OSError} with an errno eventfd(2) lists (EMFILE, ENFILE, ENOMEM, ...); RangeError or TypeError for a bad `initval` or `flags`.
+ */
 export function eventfd(initval: number = 0, flags: number = EFD_CLOEXEC): number {
   return check(
     lib().bt_eventfd(v.int(initval, "initval", 0, 0xffffffff) | 0, v.flags(flags, "flags", EFD_ALL)),
@@ -36,6 +39,7 @@ export function eventfd(initval: number = 0, flags: number = EFD_CLOEXEC): numbe
 /**
  * read(2) of the counter: its value (reset to 0), or 1 in EFD_SEMAPHORE mode. Blocks on
  * a blocking fd; throws OSError EAGAIN on a non-blocking fd whose counter is 0.
+ * @throws {@link OSError} EAGAIN on a non-blocking fd whose counter is 0, or another errno read(2) lists; {@link InternalError} for a read of other than 8 bytes.
  */
 export function eventfdRead(fd: number): bigint {
   const value = readCounter(v.fd(fd), EVENTFD_READ);
@@ -46,6 +50,7 @@ export function eventfdRead(fd: number): bigint {
 /**
  * write(2) that adds `value` (0 to EVENTFD_MAX) to the counter. Blocks while the sum
  * would overflow; on a non-blocking fd throws OSError EAGAIN instead.
+ * @throws {@link OSError} EAGAIN on a non-blocking fd when the counter would pass EVENTFD_MAX, or another errno write(2) lists; RangeError for a value outside 0 to 2^64-2.
  */
 export function eventfdWrite(fd: number, value: bigint | number): void {
   if (!writeCounter(v.fd(fd), v.bigint(value, "value", 0n, EVENTFD_MAX), EVENTFD_WRITE)) {

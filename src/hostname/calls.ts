@@ -36,22 +36,34 @@ function set(fn: (b: Uint8Array, n: number) => number, call: typeof SETHOSTNAME,
   check(fn(bytes, bytes.length - 1), call);
 }
 
-/** The host name of the caller's UTS namespace. */
+/**
+ * The host name of the caller's UTS namespace.
+ * @throws {@link OSError} with an errno gethostname(2) lists.
+ */
 export function gethostname(): string {
   return get(lib().bt_gethostname, GETHOSTNAME);
 }
 
-/** Sets the host name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN: PermissionError otherwise. */
+/**
+ * Sets the host name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN: PermissionError otherwise.
+ * @throws {@link PermissionError} EPERM without CAP_SYS_ADMIN in the UTS namespace; RangeError for a name over HOST_NAME_MAX bytes or with a NUL byte.
+ */
 export function sethostname(name: string | Uint8Array): void {
   set(lib().bt_sethostname, SETHOSTNAME, name);
 }
 
-/** The NIS domain name of the caller's UTS namespace ("(none)" when unset). */
+/**
+ * The NIS domain name of the caller's UTS namespace ("(none)" when unset).
+ * @throws {@link OSError} with an errno getdomainname(2) lists.
+ */
 export function getdomainname(): string {
   return get(lib().bt_getdomainname, GETDOMAINNAME);
 }
 
-/** Sets the NIS domain name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN. */
+/**
+ * Sets the NIS domain name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN.
+ * @throws {@link PermissionError} EPERM without CAP_SYS_ADMIN in the UTS namespace; RangeError for a name over HOST_NAME_MAX bytes or with a NUL byte.
+ */
 export function setdomainname(name: string | Uint8Array): void {
   set(lib().bt_setdomainname, SETDOMAINNAME, name);
 }

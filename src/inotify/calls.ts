@@ -158,7 +158,10 @@ export function inotifyLimits(): InotifyLimits {
   };
 }
 
-/** inotify_init1(2): a new inotify fd; close-on-exec unless `flags` says otherwise. */
+/**
+ * inotify_init1(2): a new inotify fd; close-on-exec unless `flags` says otherwise.
+ * @throws {@link OSError} with an errno inotify_init1(2) lists (EMFILE names the limit that was reached); RangeError for unknown flags.
+ */
 export function inotifyInit1(flags: number = IN_CLOEXEC): number {
   const r = lib().bt_inotify_init1(v.flags(flags, "flags", IN_CLOEXEC | IN_NONBLOCK));
   if (r === -ERRNO.EMFILE!) {
@@ -174,6 +177,7 @@ export function inotifyInit1(flags: number = IN_CLOEXEC): number {
  * UTF-8) for the events in `mask`; returns the watch descriptor. Watching an inode
  * that is already watched returns its existing wd (and replaces its mask, unless
  * IN_MASK_ADD; IN_MASK_CREATE makes that EEXIST instead).
+ * @throws {@link OSError} with an errno inotify_add_watch(2) lists (ENOSPC names the watch limit), {@link PermissionError} EACCES; TypeError or RangeError for a bad path (a NUL byte) or mask.
  */
 export function inotifyAddWatch(fd: number, path: string | Uint8Array, mask: number): number {
   const bytes = v.cstring(path, "path");
@@ -191,7 +195,10 @@ export function inotifyAddWatch(fd: number, path: string | Uint8Array, mask: num
   throw errorFor(r, INOTIFY_ADD_WATCH, shown);
 }
 
-/** inotify_rm_watch(2): removes a watch; the kernel then queues IN_IGNORED for it. */
+/**
+ * inotify_rm_watch(2): removes a watch; the kernel then queues IN_IGNORED for it.
+ * @throws {@link OSError} EINVAL when `wd` is not a watch of `fd` (the kernel may already have removed it), EBADF for a bad fd.
+ */
 export function inotifyRmWatch(fd: number, wd: number): void {
   check(lib().bt_inotify_rm_watch(v.fd(fd), v.int(wd, "wd", 0, 0x7fffffff)), INOTIFY_RM_WATCH);
 }
@@ -269,6 +276,7 @@ const raw = (wd: number, mask: number, cookie: number, name: string): RawInotify
 /**
  * read(2) of an inotify fd, 1:1: the events of one read, as the kernel wrote them.
  * Blocks on a blocking fd; returns [] on a non-blocking fd with nothing queued.
+ * @throws {@link OSError} with an errno read(2) lists (a blocking fd waits instead of EAGAIN); {@link InternalError} for a partial event.
  */
 export function inotifyRead(fd: number): RawInotifyEvent[] {
   return readInotify(v.fd(fd), raw) ?? [];

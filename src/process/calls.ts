@@ -13,17 +13,17 @@ const GETPID = defineCall("getpid", []);
 const GETPPID = defineCall("getppid", []);
 const GETTID = defineCall("gettid", []);
 
-/** The process id, as the kernel sees it now (in the caller's pid namespace). */
+/** getpid(2), the raw syscall (never a libc cache): the process id in the caller's pid namespace. Always succeeds. */
 export function getpid(): number {
   return check(lib().bt_getpid(), GETPID);
 }
 
-/** The parent's process id (0 when the parent is outside the caller's pid namespace). */
+/** getppid(2): the parent's process id (0 when the parent is outside the caller's pid namespace). Always succeeds. */
 export function getppid(): number {
   return check(lib().bt_getppid(), GETPPID);
 }
 
-/** The calling thread's id: equal to getpid() on the main JS thread, different in a Worker. */
+/** gettid(2): the calling thread's id; equal to getpid() on the main JS thread, different in a Worker. Always succeeds. */
 export function gettid(): number {
   return check(lib().bt_gettid(), GETTID);
 }

@@ -74,6 +74,7 @@ export type Signal = string | number;
 /**
  * The number of a signal, checked: a name this system has, or a number from 1 to 64
  * that is not one of glibc's internal signals (32, 33: RangeError).
+ * @throws RangeError for a name or number that is not a signal, or glibc's own 32 and 33; TypeError for another type.
  */
 export function signum(sig: Signal): number {
   let n: number;
@@ -95,7 +96,10 @@ export function signum(sig: Signal): number {
   return n;
 }
 
-/** The name of a signal number: "SIGUSR1", "SIGRTMIN+3", "SIGRTMAX". */
+/**
+ * The name of a signal number: "SIGUSR1", "SIGRTMIN+3", "SIGRTMAX".
+ * @throws RangeError for a number that is not a signal.
+ */
 export function signame(n: number): string {
   const num = signum(n);
   const std = nameOf.get(num);
@@ -103,7 +107,10 @@ export function signame(n: number): string {
   return num === sigrtmax() ? "SIGRTMAX" : num === sigrtmin() ? "SIGRTMIN" : `SIGRTMIN+${num - sigrtmin()}`;
 }
 
-/** A signal set from names and numbers, each checked (see signum). */
+/**
+ * A signal set from names and numbers, each checked (see signum).
+ * @throws RangeError or TypeError as {@link signum} does.
+ */
 export function sigset(signals: Iterable<Signal>): Set<number> {
   if (typeof signals === "string" || signals == null || typeof (signals as Iterable<Signal>)[Symbol.iterator] !== "function") {
     throw new TypeError("signals must be an iterable of signal names or numbers (an array, a Set)");
@@ -149,6 +156,7 @@ export const word = (x = 0n): BigUint64Array => BigUint64Array.of(x);
  * pthread_sigmask(3), 1:1: changes the calling thread's mask only (SIG_BLOCK,
  * SIG_UNBLOCK, SIG_SETMASK) and returns the old one. With `signals` null, only reads it.
  * In Bun this is rarely what a program wants: see processSigmask.
+ * @throws {@link OSError} EINVAL for a bad `how`; RangeError or TypeError for a bad signal.
  */
 export function pthreadSigmask(how: number, signals: Iterable<Signal> | null): Set<number> {
   const h = v.int(how, "how", 0, 2);
@@ -158,7 +166,10 @@ export function pthreadSigmask(how: number, signals: Iterable<Signal> | null): S
   return setOf(old[0]!);
 }
 
-/** sigpending(2): the signals pending for this thread or the process, held by a mask. */
+/**
+ * sigpending(2): the signals pending for this thread or the process, held by a mask.
+ * @throws {@link InternalError} EFAULT (a bug in butter).
+ */
 export function sigpending(): Set<number> {
   const out = word();
   check(lib().bt_sigpending(out), SIGPENDING);
@@ -169,6 +180,7 @@ export function sigpending(): Set<number> {
  * tgkill(2), 1:1: sends `sig` to thread `tid` of thread group (process) `tgid`. A
  * signal sent this way is pending for that thread only (which is what lets a thread read
  * its own signal through a signalfd).
+ * @throws {@link OSError} ESRCH when no such thread exists, EAGAIN when the real-time signal queue is full; {@link PermissionError} EPERM.
  */
 export function tgkill(tgid: number, tid: number, sig: Signal): void {
   check(lib().bt_tgkill(v.int(tgid, "tgid", 1, 0x7fffffff), v.int(tid, "tid", 1, 0x7fffffff), signum(sig)), TGKILL);
@@ -178,6 +190,7 @@ export function tgkill(tgid: number, tid: number, sig: Signal): void {
  * sigqueue(3), 1:1: sends `sig` with an integer `value` to process `pid`. Real-time
  * signals queue (each is delivered, in order, with its value); EAGAIN when the
  * receiver's queue is full (RLIMIT_SIGPENDING).
+ * @throws {@link OSError} ESRCH when no such process exists, EAGAIN when the receiver's queue of real-time signals is full; {@link PermissionError} EPERM.
  */
 export function sigqueue(pid: number, sig: Signal, value = 0): void {
   check(lib().bt_sigqueue(v.int(pid, "pid", 1, 0x7fffffff), signum(sig), v.int(value, "value", -0x80000000, 0x7fffffff)), SIGQUEUE);
@@ -187,6 +200,7 @@ export function sigqueue(pid: number, sig: Signal, value = 0): void {
  * signalfd(2), 1:1: a new fd (`fd` -1) or a changed set for an existing one. Flags
  * SFD_NONBLOCK, SFD_CLOEXEC (not added here: this is the raw call). The signals must be
  * blocked (in every thread, in Bun: processSigmask) to arrive here.
+ * @throws {@link OSError} with an errno signalfd(2) lists; RangeError or TypeError for a bad signal or flags.
  */
 export function signalfd(fd: number, signals: Iterable<Signal>, flags: number): number {
   const f = v.int(fd, "fd", -1, 0x7fffffff);
@@ -362,7 +376,10 @@ export function readSignalfd(fd: number): Siginfo[] | null {
   return n === null ? null : decodeSiginfos(readBuffer, n);
 }
 
-/** read(2) of a signalfd, 1:1, decoded: [] on a non-blocking fd with nothing pending. */
+/**
+ * read(2) of a signalfd, 1:1, decoded: [] on a non-blocking fd with nothing pending.
+ * @throws {@link OSError} with an errno read(2) lists (a blocking fd waits instead of EAGAIN); {@link InternalError} for a partial record.
+ */
 export function signalfdRead(fd: number): Siginfo[] {
   return readSignalfd(v.fd(fd)) ?? [];
 }

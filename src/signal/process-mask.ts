@@ -153,6 +153,7 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
  * The process-wide form of pthread_sigmask: SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK the
  * set in every thread of the process, and in the threads they create later. Returns the
  * calling thread's old set. SIGRTMAX is butter's and cannot be blocked here.
+ * @throws {@link OSError} EBUSY when a thread that blocks SIGRTMAX would have to block more, or when SIGRTMAX has another handler; ETIMEDOUT when a thread did not answer in 2 s (every thread already changed is put back first); RangeError for SIGRTMAX or a bad signal.
  */
 export function processSigmask(how: number, signals: Iterable<Signal>): Set<number> {
   const h = v.int(how, "how", 0, 2);

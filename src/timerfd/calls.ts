@@ -69,7 +69,10 @@ function fromSpec(a: BigInt64Array, at: number): Itimerspec {
   return { interval: a[at]! * BILLION + a[at + 1]!, value: a[at + 2]! * BILLION + a[at + 3]! };
 }
 
-/** timerfd_create(2): a new timer on `clockid`; close-on-exec unless `flags` says otherwise. */
+/**
+ * timerfd_create(2): a new timer on `clockid`; close-on-exec unless `flags` says otherwise.
+ * @throws {@link OSError} with an errno timerfd_create(2) lists, {@link PermissionError} EPERM for an _ALARM clock without CAP_WAKE_ALARM; RangeError for unknown flags.
+ */
 export function timerfdCreate(clockid: number = CLOCK_MONOTONIC, flags: number = TFD_CLOEXEC): number {
   return check(
     lib().bt_timerfd_create(v.int(clockid, "clockid", 0, 0x7fffffff), v.flags(flags, "flags", TFD_CLOEXEC | TFD_NONBLOCK)),
@@ -77,7 +80,10 @@ export function timerfdCreate(clockid: number = CLOCK_MONOTONIC, flags: number =
   );
 }
 
-/** timerfd_settime(2): arms (or, with value 0, disarms) the timer; returns the old setting. */
+/**
+ * timerfd_settime(2): arms (or, with value 0, disarms) the timer; returns the old setting.
+ * @throws {@link OSError} with an errno timerfd_settime(2) lists, {@link ClockChangedError} ECANCELED; RangeError for a time over 2^63-1 ns or unknown flags.
+ */
 export function timerfdSettime(fd: number, flags: number, newValue: Itimerspec): Itimerspec {
   v.fd(fd);
   v.flags(flags, "flags", TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET);
@@ -92,13 +98,19 @@ export function timerfdSettime(fd: number, flags: number, newValue: Itimerspec):
   return fromSpec(io, 4);
 }
 
-/** timerfd_gettime(2): time left to the next expiry (relative, even for an absolute timer) and the interval. */
+/**
+ * timerfd_gettime(2): time left to the next expiry (relative, even for an absolute timer) and the interval.
+ * @throws {@link OSError} EBADF or EINVAL when `fd` is not a timerfd.
+ */
 export function timerfdGettime(fd: number): Itimerspec {
   check(lib().bt_timerfd_gettime(v.fd(fd), io), TIMERFD_GETTIME);
   return fromSpec(io, 0);
 }
 
-/** clock_gettime(2) in nanoseconds. */
+/**
+ * clock_gettime(2) in nanoseconds.
+ * @throws {@link OSError} EINVAL for a clock the kernel does not have.
+ */
 export function clockGettime(clockid: number = CLOCK_MONOTONIC): bigint {
   check(lib().bt_clock_gettime(v.int(clockid, "clockid", -0x80000000, 0x7fffffff), io), CLOCK_GETTIME);
   return io[0]! * BILLION + io[1]!;
