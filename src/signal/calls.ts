@@ -120,6 +120,35 @@ export function sigset(signals: Iterable<Signal>): Set<number> {
   return out;
 }
 
+/**
+ * Signals that no butter API blocks, holds or catches, and why (measured: a fresh Bun
+ * process catches 4-8, 11, 30, 31 and 33). Blocking a fault signal does not stop a real
+ * fault (the kernel kills the thread), and catching one would swallow it; Bun's engine
+ * suspends threads with SIGPWR for its garbage collector and profiler, so a thread that
+ * blocks it hangs them; glibc's 32 and 33 are refused by signum() already.
+ */
+const RUNTIME_SIGNALS: ReadonlyMap<number, string> = new Map([
+  [4, "a fault signal (illegal instruction): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
+  [5, "Bun's crash handler catches it (trace/breakpoint trap)"],
+  [6, "Bun's crash handler catches it (abort(3) raises it)"],
+  [7, "a fault signal (bus error): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
+  [8, "a fault signal (arithmetic): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
+  [11, "a fault signal (segmentation fault): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
+  [30, "Bun's engine (JavaScriptCore) suspends threads with it for the garbage collector and profiler: blocked, they hang"],
+  [31, "a fault signal (bad system call, seccomp's SECCOMP_RET_TRAP): it is synchronous, and Bun's crash handler needs it"],
+]);
+
+/**
+ * Throws RangeError when `signals` has one that the runtime needs for itself (see
+ * RUNTIME_SIGNALS), naming the reason. `what` says which API refuses.
+ */
+export function refuseRuntimeSignals(signals: Iterable<number>, what: string): void {
+  for (const n of signals) {
+    const why = RUNTIME_SIGNALS.get(n);
+    if (why !== undefined) throw new RangeError(`${what} refuses ${signame(n)}: ${why}`);
+  }
+}
+
 /** Signal n's bit in the kernel's 64-bit mask (bit n-1); n unchecked. */
 export const sigbit = (n: number): bigint => 1n << BigInt(n - 1);
 
@@ -156,11 +185,15 @@ export const word = (x = 0n): BigUint64Array => BigUint64Array.of(x);
  * pthread_sigmask(3), 1:1: changes the calling thread's mask only (SIG_BLOCK,
  * SIG_UNBLOCK, SIG_SETMASK) and returns the old one. With `signals` null, only reads it.
  * In Bun this is rarely what a program wants: see processSigmask.
- * @throws {@link OSError} EINVAL for a bad `how`; RangeError or TypeError for a bad signal.
+ * @throws {@link OSError} EINVAL for a bad `how`; RangeError or TypeError for a bad signal,
+ * and RangeError for blocking a signal the runtime needs (the fault signals, SIGTRAP,
+ * SIGABRT, SIGSYS and SIGPWR).
  */
 export function pthreadSigmask(how: number, signals: Iterable<Signal> | null): Set<number> {
   const h = v.int(how, "how", 0, 2);
-  const set = signals === null ? null : word(maskOf(signals));
+  const wanted = signals === null ? null : sigset(signals);
+  if (wanted !== null && h !== SIG_UNBLOCK) refuseRuntimeSignals(wanted, "pthreadSigmask");
+  const set = wanted === null ? null : word(maskOf(wanted));
   const old = word();
   check(lib().bt_pthread_sigmask(h, set, old), PTHREAD_SIGMASK);
   return setOf(old[0]!);

@@ -28,7 +28,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { defineCall, check, errorFor, OSError } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { getpid, gettid } from "../process/calls.ts";
-import { lib, maskOf, setOf, sigbit, sigrtmax, word, SIG_BLOCK, SIG_UNBLOCK, PTHREAD_SIGMASK, type Signal } from "./calls.ts";
+import { lib, maskOf, refuseRuntimeSignals, setOf, sigbit, sigrtmax, sigset, word, SIG_BLOCK, SIG_UNBLOCK, PTHREAD_SIGMASK, type Signal } from "./calls.ts";
 import * as v from "../core/validate.ts";
 
 // Union of pipe2(2) and sigaction(2) failures while installing the handler. EBUSY is
@@ -153,11 +153,13 @@ export function editProcessMask(edit: (tid: number) => MaskEdit): Map<number, bi
  * The process-wide form of pthread_sigmask: SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK the
  * set in every thread of the process, and in the threads they create later. Returns the
  * calling thread's old set. SIGRTMAX is butter's and cannot be blocked here.
- * @throws {@link OSError} EBUSY when a thread that blocks SIGRTMAX would have to block more, or when SIGRTMAX has another handler; ETIMEDOUT when a thread did not answer in 2 s (every thread already changed is put back first); RangeError for SIGRTMAX or a bad signal.
+ * @throws {@link OSError} EBUSY when a thread that blocks SIGRTMAX would have to block more, or when SIGRTMAX has another handler; ETIMEDOUT when a thread did not answer in 2 s (every thread already changed is put back first); RangeError for SIGRTMAX, a signal the runtime needs (see pthreadSigmask), or a bad signal.
  */
 export function processSigmask(how: number, signals: Iterable<Signal>): Set<number> {
   const h = v.int(how, "how", 0, 2);
-  const m = maskOf(signals);
+  const set = sigset(signals);
+  if (h !== SIG_UNBLOCK) refuseRuntimeSignals(set, "processSigmask");
+  const m = maskOf(set);
   const reserved = sigbit(sigrtmax());
   if (h !== SIG_UNBLOCK && m & reserved) throw new RangeError("SIGRTMAX is reserved: processSigmask uses it to reach every thread");
   const e: MaskEdit = h === SIG_BLOCK ? [0n, m] : h === SIG_UNBLOCK ? [m, 0n] : [ALL & ~reserved, m];

@@ -18,6 +18,7 @@ import { holdSignals, lostSignals } from "./holds.ts";
 import {
   lib,
   readCaught,
+  refuseRuntimeSignals,
   readSignalfd,
   signame,
   sigrtmax,
@@ -50,6 +51,7 @@ interface Opened {
 }
 
 function open(set: Set<number>, flags: number, hold: boolean): Opened {
+  refuseRuntimeSignals(set, "Signalfd");
   if (hold && set.has(sigrtmax())) throw new RangeError("SIGRTMAX is reserved: butter uses it to change the masks of every thread");
   // signalfd(2) would silently leave these out: they can be neither caught nor blocked
   for (const n of [9, 19]) if (set.has(n)) throw new RangeError(`${signame(n)} cannot be received through a signalfd`);
@@ -150,7 +152,21 @@ export class Signalfd extends EventSource<Siginfo> {
 
 /** A Signalfd with a non-blocking fd and an async queue: `for await (const si of sfd)`. */
 export class SignalfdAsync extends Queued<Siginfo, typeof Signalfd>(Signalfd) {
+  /**
+   * @param signals - names ("SIGUSR1", "SIGRTMIN+1") or numbers
+   * @param opts - `flags` (SFD_NONBLOCK is always added); `hold` must stay true
+   * @throws TypeError for `hold: false`: Bun's event loop waits with an empty signal mask,
+   * so a signal that is not held is delivered to an idle thread (and its default action
+   * ends the process) instead of waiting for the signalfd.
+   */
   constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
+    if (opts?.hold === false) {
+      throw new TypeError(
+        "SignalfdAsync cannot take { hold: false }: Bun's event loop waits with an empty signal mask, so a signal that is not " +
+          "held reaches an idle thread (whose default action ends the process) instead of the signalfd. Hold the signals " +
+          "(the default), or use Signalfd with { hold: false } and block them yourself.",
+      );
+    }
     super(signals, { ...opts, flags: v.flags(opts.flags ?? 0, "flags", SFD_NONBLOCK | SFD_CLOEXEC) | SFD_NONBLOCK });
   }
 }

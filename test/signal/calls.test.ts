@@ -212,3 +212,52 @@ describe("holds and the 1:1 signalfd, in this process (SIGURG)", () => {
     }
   });
 });
+
+// Signals the runtime needs for itself: refused, with the reason, before anything changes.
+describe("signals the runtime needs are refused by every API that blocks, holds or catches", () => {
+  const blocked = () => b.pthreadSigmask(b.SIG_BLOCK, null);
+
+  test.each([
+    ["SIGPWR", /JavaScriptCore\) suspends threads/],
+    ["SIGSEGV", /fault signal/],
+    ["SIGBUS", /fault signal/],
+    ["SIGILL", /fault signal/],
+    ["SIGFPE", /fault signal/],
+    ["SIGSYS", /synchronous/],
+    ["SIGABRT", /crash handler/],
+    ["SIGTRAP", /crash handler/],
+  ])("%s", (sig, why) => {
+    const before = blocked();
+    const held = b.heldSignals().size;
+    expect(() => b.processSigmask(b.SIG_BLOCK, [sig])).toThrow(RangeError);
+    expect(() => b.processSigmask(b.SIG_SETMASK, [sig, "SIGURG"])).toThrow(why);
+    expect(() => b.pthreadSigmask(b.SIG_BLOCK, [sig])).toThrow(new RegExp(`pthreadSigmask refuses ${sig}`));
+    expect(() => new b.Signalfd([sig])).toThrow(new RegExp(`Signalfd refuses ${sig}`));
+    expect(() => new b.SignalfdAsync(["SIGURG", sig])).toThrow(RangeError);
+    expect(() => new b.Signalfd([sig], { hold: false })).toThrow(RangeError);
+    // nothing was done: no mask changed, nothing held
+    expect(blocked()).toEqual(before);
+    expect(b.heldSignals().size).toBe(held);
+    // unblocking one is always allowed (it is the safe direction)
+    b.pthreadSigmask(b.SIG_UNBLOCK, [sig]);
+  });
+
+  test("glibc's own 32 and 33 are refused too", () => {
+    expect(() => b.processSigmask(b.SIG_BLOCK, [32])).toThrow(/reserved by the C library/);
+    expect(() => new b.Signalfd([33])).toThrow(RangeError);
+  });
+});
+
+test("SignalfdAsync refuses { hold: false } and says why, before any fd is made", async () => {
+  const { openFds } = await import("../../harness/fds.ts");
+  const before = openFds().size;
+  expect(() => new b.SignalfdAsync(["SIGURG"], { hold: false })).toThrow(TypeError);
+  expect(() => new b.SignalfdAsync(["SIGURG"], { hold: false })).toThrow(/empty signal mask/);
+  expect(openFds().size).toBe(before);
+  // a signal that would arrive while get() waited: with the refusal there is no such object
+  const r = runChild(`
+    try { new b.SignalfdAsync(["SIGUSR1"], { hold: false }); report("made"); } catch (e) { report(e.constructor.name); }
+    process.kill(process.pid, "SIGUSR1"); // nothing holds it: the default action ends the child, as without butter
+  `);
+  expect(r.reports).toEqual(["TypeError"]);
+});
