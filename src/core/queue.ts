@@ -17,6 +17,7 @@
  */
 import type { EventSource } from "./events.ts";
 import { cancel, waitReadable } from "./reactor.ts";
+import * as v from "./validate.ts";
 
 /** `getNowait()` found nothing ready. */
 export class QueueEmpty extends Error {
@@ -125,7 +126,7 @@ export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
 
     /** The next event, waiting for it without blocking the JS thread. */
     get(opts?: WaitOptions): Promise<T> {
-      const signal = opts?.signal;
+      const signal = v.waitOptions(opts).signal;
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (this.#getters.length === 0) {
         let e: T | undefined;

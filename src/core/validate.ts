@@ -74,3 +74,36 @@ export function cstring(value: unknown, what: string, maxLen = Infinity): Uint8A
   out.set(bytes);
   return out;
 }
+
+/**
+ * An options object: undefined gives `{}`; anything that is not a plain object (null, a
+ * number, an array) is butter's TypeError, not an engine message about reading a
+ * property of null.
+ */
+export function options<T extends object>(value: T | undefined, what = "options"): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError(`${what} must be an object or undefined, got ${typeName(value)}`);
+  }
+  return value;
+}
+
+/** A wait's options: `signal`, when given, must be an AbortSignal. */
+export function waitOptions(value: { signal?: AbortSignal } | undefined): { signal?: AbortSignal } {
+  const o = options(value, "wait options");
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, got ${typeName(o.signal)}`);
+  }
+  return o;
+}
+
+/**
+ * A duration in milliseconds for a JS timer: finite, not negative, and at most what
+ * setTimeout takes (2^31-1 ms, about 24.8 days); beyond that Node and Bun warn and fire
+ * at once, so it is a RangeError here.
+ */
+export function milliseconds(value: unknown, what: string): number {
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number of milliseconds, got ${typeName(value)}`);
+  if (!(value >= 0 && value <= 0x7fffffff)) throw new RangeError(`${what} must be from 0 to 2147483647 ms, got ${value}`);
+  return value;
+}

@@ -1,10 +1,13 @@
 /**
  * gethostname(2), sethostname(2), getdomainname(2), setdomainname(2). Names are at most
  * 64 bytes (the kernel's __NEW_UTS_LEN) and are set in the caller's UTS namespace.
- * The setters need CAP_SYS_ADMIN in that namespace.
+ * The setters need CAP_SYS_ADMIN in that namespace. Names are bytes, as paths are: one
+ * that is not UTF-8 is decoded losslessly (fsdecode), so `sethostname(gethostname())`
+ * sets the very same bytes.
  */
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check } from "../core/errors.ts";
+import { fsdecode } from "../core/fsname.ts";
 import * as v from "../core/validate.ts";
 
 const lib = helpers("hostname.c", {
@@ -23,12 +26,11 @@ const GETDOMAINNAME = defineCall("getdomainname", ["EFAULT", "EINVAL", "ENAMETOO
 const SETDOMAINNAME = defineCall("setdomainname", ["EFAULT", "EINVAL", "EPERM"]);
 
 const buf = new Uint8Array(HOST_NAME_MAX + 1);
-const decoder = new TextDecoder();
 
 function get(fn: (b: Uint8Array, n: number) => number, call: typeof GETHOSTNAME): string {
   check(fn(buf, buf.length), call);
   const end = buf.indexOf(0);
-  return decoder.decode(buf.subarray(0, end < 0 ? buf.length : end));
+  return fsdecode(buf, 0, end < 0 ? buf.length : end);
 }
 
 function set(fn: (b: Uint8Array, n: number) => number, call: typeof SETHOSTNAME, name: unknown): void {
@@ -46,7 +48,7 @@ export function gethostname(): string {
 
 /**
  * Sets the host name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN: PermissionError otherwise.
- * @throws {@link PermissionError} EPERM without CAP_SYS_ADMIN in the UTS namespace; RangeError for a name over HOST_NAME_MAX bytes or with a NUL byte.
+ * @throws {@link PermissionError} EPERM without CAP_SYS_ADMIN in the UTS namespace; RangeError for a name over HOST_NAME_MAX bytes, TypeError for one with a NUL byte.
  */
 export function sethostname(name: string | Uint8Array): void {
   set(lib().bt_sethostname, SETHOSTNAME, name);
@@ -62,7 +64,7 @@ export function getdomainname(): string {
 
 /**
  * Sets the NIS domain name (0 to 64 bytes, no NUL). Needs CAP_SYS_ADMIN.
- * @throws {@link PermissionError} EPERM without CAP_SYS_ADMIN in the UTS namespace; RangeError for a name over HOST_NAME_MAX bytes or with a NUL byte.
+ * @throws {@link PermissionError} EPERM without CAP_SYS_ADMIN in the UTS namespace; RangeError for a name over HOST_NAME_MAX bytes, TypeError for one with a NUL byte.
  */
 export function setdomainname(name: string | Uint8Array): void {
   set(lib().bt_setdomainname, SETDOMAINNAME, name);

@@ -79,8 +79,9 @@ export class Inotify extends EventSource<InotifyEvent> {
    * returns its wd, and its events then carry the newest path.
    */
   watch(path: string | Uint8Array, mask: number = IN_ALL_EVENTS): number {
-    const wd = inotifyAddWatch(this.openFd("inotify_add_watch"), path, mask);
-    this.#registry.added(wd, typeof path === "string" ? path : fsdecode(path), ((mask >>> 0) & IN_ONESHOT) !== 0);
+    const m = v.int(mask, "mask", -0x80000000, 0xffffffff) >>> 0;
+    const wd = inotifyAddWatch(this.openFd("inotify_add_watch"), path, m);
+    this.#registry.added(wd, typeof path === "string" ? path : fsdecode(path), (m & IN_ONESHOT) !== 0);
     return wd;
   }
 
@@ -89,13 +90,14 @@ export class Inotify extends EventSource<InotifyEvent> {
    * OSError EINVAL when the kernel already removed it (its object was deleted, say).
    */
   unwatch(wd: number): void {
-    inotifyRmWatch(this.openFd("inotify_rm_watch"), wd);
-    this.#registry.removed(wd);
+    const w = v.int(wd, "wd", 0, 0x7fffffff);
+    inotifyRmWatch(this.openFd("inotify_rm_watch"), w);
+    this.#registry.removed(w);
   }
 
   /** The path the events of `wd` are reported under, or undefined when not watched. */
   pathOf(wd: number): string | undefined {
-    return this.#registry.pathOf(wd);
+    return this.#registry.pathOf(v.int(wd, "wd", -1, 0x7fffffff));
   }
 
   /** The current watches, wd to path (a copy). */

@@ -12,6 +12,7 @@
 import { QueueClosed, type WaitOptions } from "../core/queue.ts";
 import type { InotifyAsync, InotifyEvent } from "./inotify.ts";
 import { IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO } from "./calls.ts";
+import * as v from "../core/validate.ts";
 
 /**
  * A rename, its IN_MOVED_FROM and IN_MOVED_TO joined by their cookie: what
@@ -53,10 +54,12 @@ export const DEFAULT_MOVE_TIMEOUT = 20;
 export class MovePairer {
   #pending = new Map<number, { ev: InotifyEvent; deadline: number }>();
 
-  constructor(
-    /** ms a FROM waits for its TO */
-    readonly timeout: number = DEFAULT_MOVE_TIMEOUT,
-  ) {}
+  /** ms a FROM waits for its TO (0 to 2^31-1, what a JS timer takes) */
+  readonly timeout: number;
+
+  constructor(timeout: number = DEFAULT_MOVE_TIMEOUT) {
+    this.timeout = v.milliseconds(timeout, "timeout");
+  }
 
   /** What `ev`, arriving at `now`, releases: expired halves first, then `ev` or its move. */
   push(ev: InotifyEvent, now: number): (InotifyEvent | InotifyMove)[] {
@@ -100,11 +103,21 @@ const expired = Symbol("move wait expired");
  * source is closed (after reporting the halves still waiting); throws `signal.reason`
  * when `signal` aborts.
  */
-export async function* pairMoves(
+export function pairMoves(
   source: InotifyAsync,
-  opts: { timeout?: number } & WaitOptions = {},
+  options: { timeout?: number } & WaitOptions = {},
 ): AsyncGenerator<InotifyEvent | InotifyMove, void, undefined> {
-  const pairer = new MovePairer(opts.timeout ?? DEFAULT_MOVE_TIMEOUT);
+  // checked at the call, not at the first next(): a generator's body runs late
+  const opts = v.waitOptions(options) as { timeout?: number } & WaitOptions;
+  if (typeof (source as { get?: unknown })?.get !== "function") throw new TypeError("source must be an InotifyAsync");
+  return pairing(source, new MovePairer(opts.timeout ?? DEFAULT_MOVE_TIMEOUT), opts);
+}
+
+async function* pairing(
+  source: InotifyAsync,
+  pairer: MovePairer,
+  opts: WaitOptions,
+): AsyncGenerator<InotifyEvent | InotifyMove, void, undefined> {
   for (;;) {
     const deadline = pairer.nextDeadline;
     let ev: InotifyEvent;

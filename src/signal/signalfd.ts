@@ -95,11 +95,13 @@ export class Signalfd extends EventSource<Siginfo> {
 
   /**
    * @param signals - names ("SIGUSR1", "SIGRTMIN+1") or numbers
-   * @param opts - `flags` (SFD_NONBLOCK), `hold` (default true: see the module comment)
+   * @param options - `flags` (SFD_NONBLOCK), `hold` (default true: see the module comment)
    */
-  constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
+  constructor(signals: Iterable<Signal>, options: SignalfdOptions = {}) {
+    const opts = v.options(options);
     const set = sigset(signals);
-    const flags = v.flags(opts.flags ?? 0, "flags", SFD_NONBLOCK | SFD_CLOEXEC);
+    const flags = v.flags(opts.flags === undefined ? 0 : opts.flags, "flags", SFD_NONBLOCK | SFD_CLOEXEC);
+    if (opts.hold !== undefined && typeof opts.hold !== "boolean") throw new TypeError("hold must be a boolean");
     const o = open(set, flags, opts.hold ?? true);
     super(o.fd);
     this.signals = set;
@@ -154,19 +156,20 @@ export class Signalfd extends EventSource<Siginfo> {
 export class SignalfdAsync extends Queued<Siginfo, typeof Signalfd>(Signalfd) {
   /**
    * @param signals - names ("SIGUSR1", "SIGRTMIN+1") or numbers
-   * @param opts - `flags` (SFD_NONBLOCK is always added); `hold` must stay true
+   * @param options - `flags` (SFD_NONBLOCK is always added); `hold` must stay true
    * @throws TypeError for `hold: false`: Bun's event loop waits with an empty signal mask,
    * so a signal that is not held is delivered to an idle thread (and its default action
    * ends the process) instead of waiting for the signalfd.
    */
-  constructor(signals: Iterable<Signal>, opts: SignalfdOptions = {}) {
-    if (opts?.hold === false) {
+  constructor(signals: Iterable<Signal>, options: SignalfdOptions = {}) {
+    const opts = v.options(options);
+    if (opts.hold === false) {
       throw new TypeError(
         "SignalfdAsync cannot take { hold: false }: Bun's event loop waits with an empty signal mask, so a signal that is not " +
           "held reaches an idle thread (whose default action ends the process) instead of the signalfd. Hold the signals " +
           "(the default), or use Signalfd with { hold: false } and block them yourself.",
       );
     }
-    super(signals, { ...opts, flags: v.flags(opts.flags ?? 0, "flags", SFD_NONBLOCK | SFD_CLOEXEC) | SFD_NONBLOCK });
+    super(signals, { ...opts, flags: v.flags(opts.flags === undefined ? 0 : opts.flags, "flags", SFD_NONBLOCK | SFD_CLOEXEC) | SFD_NONBLOCK });
   }
 }

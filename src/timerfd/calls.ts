@@ -85,8 +85,8 @@ export function timerfdCreate(clockid: number = CLOCK_MONOTONIC, flags: number =
  * @throws {@link OSError} with an errno timerfd_settime(2) lists, {@link ClockChangedError} ECANCELED; RangeError for a time over 2^63-1 ns or unknown flags.
  */
 export function timerfdSettime(fd: number, flags: number, newValue: Itimerspec): Itimerspec {
-  v.fd(fd);
-  v.flags(flags, "flags", TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET);
+  const f = v.fd(fd);
+  const fl = v.flags(flags, "flags", TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET);
   if (typeof newValue !== "object" || newValue === null) throw new TypeError("newValue must be { interval, value }");
   const interval = v.bigint(newValue.interval, "newValue.interval", 0n, MAX_NS);
   const value = v.bigint(newValue.value, "newValue.value", 0n, MAX_NS);
@@ -94,7 +94,7 @@ export function timerfdSettime(fd: number, flags: number, newValue: Itimerspec):
   io[1] = interval % BILLION;
   io[2] = value / BILLION;
   io[3] = value % BILLION;
-  check(lib().bt_timerfd_settime(fd, flags, io), TIMERFD_SETTIME);
+  check(lib().bt_timerfd_settime(f, fl, io), TIMERFD_SETTIME);
   return fromSpec(io, 4);
 }
 

@@ -69,7 +69,8 @@ export class Timerfd extends CounterSource {
    */
   constructor(clockid: number = CLOCK_MONOTONIC, flags: number = 0) {
     super(timerfdCreate(clockid, v.flags(flags, "flags", TFD_NONBLOCK | TFD_CLOEXEC) | TFD_CLOEXEC));
-    this.clockid = clockid;
+    // (as a number: a clock given as a bigint is the same clock)
+    this.clockid = v.int(clockid, "clockid", 0, 0x7fffffff);
   }
 
   /** Fires once, `delay` from now. A delay of 0 fires at once (the kernel reads 0 as "disarm"). */
@@ -91,7 +92,8 @@ export class Timerfd extends CounterSource {
    * (number) as `clockGettime(clockid)` counts them, or a Date for a realtime clock.
    * A deadline already past fires at once.
    */
-  at(deadline: Duration | Date, opts: AtOptions = {}): this {
+  at(deadline: Duration | Date, options: AtOptions = {}): this {
+    const opts = v.options(options);
     const realtime = this.clockid === CLOCK_REALTIME || this.clockid === CLOCK_REALTIME_ALARM;
     let ns: bigint;
     if (deadline instanceof Date) {

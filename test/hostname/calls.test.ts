@@ -54,6 +54,26 @@ describe.skipIf(!uts)("in a new UTS namespace (needs CAP_SYS_ADMIN for unshare -
     ]);
   });
 
+  test("a name that is not UTF-8 round-trips byte for byte (sethostname(gethostname()) changes nothing)", () => {
+    const r = runChild(
+      `
+      const raw = new Uint8Array([0x62, 0x75, 0xff, 0xfe, 0x74, 0xc3]); // "bu", two bytes no UTF-8 has, "t", a cut sequence
+      b.sethostname(raw);
+      const got = b.gethostname();
+      b.sethostname(got); // the string read back sets the very same bytes
+      const proc = require("fs").readFileSync("/proc/sys/kernel/hostname");
+      b.setdomainname(raw);
+      const dom = b.getdomainname();
+      report({ same: Buffer.compare(proc.subarray(0, proc.length - 1), Buffer.from(raw)) === 0,
+               bytes: [...b.fsencode(got)], lossless: !got.includes("\uFFFD"), dom: [...b.fsencode(dom)] });
+      `,
+      { unshare: ["--uts"] },
+    );
+    expect(r.stderr).toBe("");
+    const raw = [0x62, 0x75, 0xff, 0xfe, 0x74, 0xc3];
+    expect(r.reports).toEqual([{ same: true, bytes: raw, lossless: true, dom: raw }]);
+  });
+
   test("without CAP_SYS_ADMIN: PermissionError EPERM", () => {
     const r = runChild(
       `

@@ -96,3 +96,23 @@ describe("pairMoves over an InotifyAsync", () => {
     await expect(pairMoves(ino2, { signal: AbortSignal.abort(new Error("already")) }).next()).rejects.toThrow("already");
   });
 });
+
+describe("pairMoves and MovePairer check their arguments at the call", () => {
+  test.each([
+    [2 ** 31, RangeError], [Infinity, RangeError], [Number.NaN, RangeError], [-5, RangeError], ["abc", TypeError], [10n, TypeError],
+  ])("timeout %s: %s, before anything is read", async (timeout, cls) => {
+    await using q = new InotifyAsync();
+    expect(() => pairMoves(q, { timeout: timeout as number })).toThrow(cls);
+    expect(() => new MovePairer(timeout as number)).toThrow(cls);
+  });
+
+  test("options given as null, or a source that is not a queue: butter's TypeError", async () => {
+    await using q = new InotifyAsync();
+    expect(() => pairMoves(q, null as never)).toThrow(/options must be an object/);
+    expect(() => pairMoves({} as never)).toThrow(/source must be an InotifyAsync/);
+    expect(() => pairMoves(q, { signal: {} as never })).toThrow(/signal must be an AbortSignal/);
+    // the largest timeout a timer takes is fine, and so is 0
+    expect(new MovePairer(2 ** 31 - 1).timeout).toBe(2 ** 31 - 1);
+    expect(new MovePairer(0).timeout).toBe(0);
+  });
+});

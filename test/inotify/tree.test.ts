@@ -2,7 +2,9 @@ import { describe, expect, test } from "vitest";
 import * as fs from "node:fs";
 import { InotifyTree } from "../../src/inotify/tree.ts";
 import type { InotifyEvent } from "../../src/inotify/inotify.ts";
-import { IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, IN_MOVE } from "../../src/inotify/calls.ts";
+import { IN_ALL_EVENTS, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, IN_MOVE } from "../../src/inotify/calls.ts";
+import { OSError } from "../../src/core/errors.ts";
+import { spawnSync } from "node:child_process";
 import { QueueEmpty } from "../../src/core/queue.ts";
 import { tempDirs } from "../helpers.ts";
 
@@ -108,5 +110,65 @@ describe("InotifyTree", () => {
     fs.mkdirSync(`${tmp.tree}/p`);
     fs.writeFileSync(`${tmp.tree}/p/q`, "");
     expect([show(await a), show(await b)]).toEqual(["IN_CREATE|IN_ISDIR R/p", "IN_CREATE R/p/q"]);
+  });
+
+  test("an abort rejects at once, also while the get() waits behind another one, and consumes nothing", async () => {
+    await using t = new InotifyTree(tmp.tree, IN_CREATE);
+    const first = t.get();
+    const ac = new AbortController();
+    const second = t.get({ signal: ac.signal });
+    ac.abort(new Error("stop"));
+    const outcome = await Promise.race([second.then(() => "resolved", (e) => (e as Error).message), Bun.sleep(500).then(() => "still waiting")]);
+    expect(outcome).toBe("stop");
+    fs.writeFileSync(`${tmp.tree}/one`, "");
+    fs.writeFileSync(`${tmp.tree}/two`, "");
+    expect(show(await first)).toBe("IN_CREATE R/one");
+    expect(show(await t.get())).toBe("IN_CREATE R/two"); // the aborted get() took nothing
+    await expect(t.get({ signal: ac.signal })).rejects.toThrow("stop"); // already aborted
+    expect(() => t.get({ signal: "no" as never })).toThrow(TypeError);
+    expect(() => t.get(null as never)).toThrow(TypeError);
+  });
+
+  test("a fresh tree reports nothing of its own listing, and a new directory's listing is not reported", async () => {
+    fs.mkdirSync(`${tmp.tree}/a/b`, { recursive: true });
+    fs.mkdirSync(`${tmp.tree}/c`);
+    fs.writeFileSync(`${tmp.tree}/a/f`, "");
+    using t = new InotifyTree(tmp.tree, IN_ALL_EVENTS);
+    await Bun.sleep(20);
+    expect(drain(t)).toEqual([]);
+    fs.mkdirSync(`${tmp.tree}/n`);
+    expect(drain(t)).toEqual(["IN_CREATE|IN_ISDIR R/n"]);
+    // the full mask is back once listed: reading a directory is reported again
+    fs.readdirSync(`${tmp.tree}/a`);
+    expect(drain(t)).toEqual(expect.arrayContaining(["IN_OPEN|IN_ISDIR R/a", "IN_CLOSE_NOWRITE|IN_ISDIR R/a"]));
+  });
+
+  test("a file created right after its directory was moved into the tree is reported", () => {
+    fs.mkdirSync(`${tmp.out}/x`, { recursive: true });
+    using t = new InotifyTree(tmp.tree, IN_CREATE | IN_MOVE);
+    fs.renameSync(`${tmp.out}/x`, `${tmp.tree}/x`);
+    fs.writeFileSync(`${tmp.tree}/x/late`, ""); // before the tree read the IN_MOVED_TO
+    const got = drain(t);
+    expect(got[0]).toBe("IN_MOVED_TO|IN_ISDIR R/x");
+    expect(got).toContain("IN_CREATE R/x/late");
+    fs.writeFileSync(`${tmp.tree}/x/later`, "");
+    expect(drain(t)).toEqual(["IN_CREATE R/x/later"]);
+  });
+
+  test("a tree deeper than PATH_MAX: an OSError ENAMETOOLONG naming the path, and no fd left", () => {
+    const part = "d".repeat(200);
+    // (made by the shell one level at a time: each mkdir is relative, so none passes PATH_MAX)
+    const made = spawnSync("bash", ["-c", `cd "$1" && for i in $(seq 1 25); do mkdir ${part} && cd -P ${part} || exit 1; done`, "bash", tmp.tree]);
+    expect(made.status).toBe(0);
+    let err: unknown;
+    try {
+      new InotifyTree(tmp.tree);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OSError);
+    expect(err).toMatchObject({ code: "ENAMETOOLONG" });
+    expect((err as OSError).path!.length).toBeGreaterThan(4000);
+    spawnSync("rm", ["-rf", `${tmp.tree}/${part}`]);
   });
 });
