@@ -1,12 +1,25 @@
 /**
- * Compiles butter's C helpers with bun:ffi's built-in TinyCC, lazily and once per JS
- * thread (module state is per thread: the main thread and each Worker get their own copy),
- * and hands out typed symbols. Nothing here needs a system compiler or libc headers: the
- * helpers declare what they use in butter.h. (No node:url here: loading it costs more
- * at import than all of butter's own modules.)
+ * Compiles butter's C helpers with bun:ffi's built-in TinyCC, lazily, and hands out
+ * typed symbols. Nothing here needs a system compiler or libc headers: the helpers
+ * declare what they use in butter.h. (No node:url here: loading it costs more at import
+ * than all of butter's own modules.)
+ *
+ * Two kinds of helper file:
+ * - per thread (the default): compiled once per JS thread, since module state is per
+ *   thread (the main thread and each Worker get their own copy). For stateless helpers,
+ *   and for state that really is per thread (a thread's reactor).
+ * - shared (`{ shared: true }`): compiled once per PROCESS. The first thread to need it
+ *   compiles it and publishes its symbols' addresses in a memfd named
+ *   `butter:<file>:<hash of its source>`; every other thread finds that memfd in
+ *   /proc/self/fd and calls the same code, so the file's statics are the process's
+ *   state. A flock on the source file makes the first compile happen once. For state
+ *   the kernel keeps per process (signal dispositions, every thread's mask).
+ * TinyCC's code is never freed: Bun keeps it after the compiling Worker ends and after
+ * its library object is collected (tested in test/bunffi/loader.test.ts), which is what
+ * lets every thread call a copy another thread compiled.
  */
-import { readFileSync } from "node:fs";
-import { cc, type FFIFunction, type ConvertFns } from "bun:ffi";
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeSync } from "node:fs";
+import { cc, CFunction, dlopen, type FFIFunction, type ConvertFns } from "bun:ffi";
 
 // biome-ignore lint: any function
 type AnyFn = (...args: any[]) => any;
@@ -21,16 +34,23 @@ export function wrapHelpers(wrap: (fn: AnyFn) => AnyFn): void {
   wrapCall = wrap;
 }
 
-/** Returns a getter that compiles `bunffi/<file>` on first use and caches its symbols. */
+/**
+ * Returns a getter that compiles `bunffi/<file>` on first use and caches its symbols:
+ * once per JS thread, or with `shared` once per process (see the module comment).
+ */
 export function helpers<const S extends Record<string, FFIFunction>>(
   file: string,
   symbols: S,
+  opts: { shared?: boolean } = {},
 ): () => ConvertFns<S> {
   let compiled: ConvertFns<S> | undefined;
   return () => {
     if (compiled === undefined) {
       const source = decodeURIComponent(new URL(file, import.meta.url).pathname);
-      let fns = cc({ source, flags: libcFlags(), symbols }).symbols as Record<string, AnyFn>;
+      let fns = (opts.shared ? sharedSymbols(file, source, symbols) : cc({ source, flags: libcFlags(), symbols }).symbols) as Record<
+        string,
+        AnyFn
+      >;
       if (wrapCall !== undefined) {
         const wrap = wrapCall;
         fns = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, wrap(fn)]));
@@ -66,4 +86,93 @@ function libcFlags(): string[] {
     flags = libc === undefined || /"/.test(link + libc) ? [] : [`-L"${link}"`, `-L"${libc}"`];
   }
   return flags;
+}
+
+// ---- shared helpers: one compiled copy per process ----
+
+// flock(2) and memfd_create(2) from the C library the process runs on (the loader is not
+// a helper: its own calls are not part of the errno matrix).
+let libc: { flock(fd: number, op: number): number; memfd_create(name: Uint8Array, flags: number): number } | undefined;
+function c() {
+  libc ??= dlopen("libc.so.6", {
+    flock: { args: ["i32", "i32"], returns: "i32" },
+    memfd_create: { args: ["ptr", "u32"], returns: "i32" },
+  }).symbols as unknown as NonNullable<typeof libc>;
+  return libc!;
+}
+const LOCK_EX = 2;
+const LOCK_UN = 8;
+const MFD_CLOEXEC = 1;
+
+/** The fds of the registries of shared helpers (one memfd per shared file), for leak checks. */
+export function sharedFds(): number[] {
+  return [...registries.values()];
+}
+const registries = new Map<string, number>();
+
+function findRegistry(name: string): number | undefined {
+  const target = `/memfd:${name} (deleted)`;
+  for (const entry of readdirSync("/proc/self/fd")) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${entry}`) === target) return Number(entry);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return undefined;
+}
+
+const names = new Map<string, string>();
+function registryName(file: string, source: string): string {
+  let name = names.get(file);
+  if (name === undefined) {
+    name = `butter:${file}:${Bun.hash(readFileSync(source)).toString(16)}`;
+    names.set(file, name);
+  }
+  return name;
+}
+
+/**
+ * Whether some thread of this process has compiled the shared helper `file` already
+ * (without compiling it): state it keeps exists only then.
+ */
+export function sharedCompiled(file: string): boolean {
+  if (registries.has(file)) return true;
+  const source = decodeURIComponent(new URL(file, import.meta.url).pathname);
+  return findRegistry(registryName(file, source)) !== undefined;
+}
+
+function sharedSymbols(file: string, source: string, symbols: Record<string, FFIFunction>): Record<string, AnyFn> {
+  const name = registryName(file, source);
+  let fd = findRegistry(name);
+  if (fd === undefined) {
+    const lock = openSync(source, "r");
+    try {
+      if (c().flock(lock, LOCK_EX) < 0) throw new Error(`butter: cannot lock ${source} to compile it once per process`);
+      fd = findRegistry(name);
+      if (fd === undefined) {
+        const lib = cc({ source, flags: libcFlags(), symbols });
+        const table: Record<string, number> = {};
+        for (const [sym, fn] of Object.entries(lib.symbols)) table[sym] = (fn as unknown as { ptr: number }).ptr;
+        const made = c().memfd_create(Buffer.from(`${name}\0`), MFD_CLOEXEC);
+        if (made < 0) throw new Error(`butter: memfd_create failed: cannot publish ${file} to the process's other threads`);
+        writeSync(made, JSON.stringify(table));
+        fd = made;
+      }
+    } finally {
+      c().flock(lock, LOCK_UN);
+      closeSync(lock);
+    }
+  }
+  registries.set(file, fd);
+  const buf = Buffer.alloc(64 * 1024);
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  const table = JSON.parse(buf.subarray(0, n).toString()) as Record<string, number>;
+  const out: Record<string, AnyFn> = {};
+  for (const [sym, def] of Object.entries(symbols)) {
+    const ptr = table[sym];
+    if (ptr === undefined) throw new Error(`butter: ${file}'s published symbols lack ${sym}`);
+    out[sym] = CFunction({ ...def, ptr } as FFIFunction & { ptr: number }) as unknown as AnyFn;
+  }
+  return out;
 }

@@ -9,15 +9,24 @@
  *
  * Registrations are EPOLLONESHOT: an fd reports once, then JS re-arms it only after a
  * read said EAGAIN, so a busy fd never floods the pipe and the pipe (64 KiB, 16384
- * reports) cannot fill while JS lives. The write end blocks, so no report is dropped. */
+ * reports) cannot fill while JS lives. The write end blocks, so no report is dropped.
+ *
+ * The thread and its four fds belong to the JS thread that started them: a pthread key
+ * destructor stops them when that thread ends, so a Worker leaves nothing behind. */
 #include "butter.h"
 
 typedef unsigned long pthread_t;
+typedef unsigned int pthread_key_t;
 int pthread_create(pthread_t *t, const void *attr, void *(*fn)(void *), void *arg);
 int pthread_detach(pthread_t t);
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
+int pthread_key_delete(pthread_key_t key);
+int pthread_setspecific(pthread_key_t key, const void *value);
 int epoll_create1(int flags);
 int epoll_ctl(int ep, int op, int fd, void *event);
 int epoll_wait(int ep, void *events, int max, int timeout);
+int eventfd(unsigned int initval, int flags);
+int __libc_current_sigrtmax(void);
 
 #define EPOLL_CTL_ADD 1
 #define EPOLL_CTL_DEL 2
@@ -25,6 +34,7 @@ int epoll_wait(int ep, void *events, int max, int timeout);
 #define EPOLLIN 0x001
 #define EPOLLONESHOT (1u << 30)
 #define BATCH 64 /* 64 reports = 256 bytes: one write, atomic (under PIPE_BUF) */
+#define STOP ((u64)-1) /* the epoll data of the stop eventfd: no fd has that number */
 
 /* struct epoll_event is packed on x86-64 only (uapi eventpoll.h, EPOLL_PACKED). */
 #ifdef __x86_64__
@@ -33,51 +43,94 @@ struct __attribute__((packed)) ep_event { unsigned int events; u64 data; };
 struct ep_event { unsigned int events; u64 data; };
 #endif
 
-static int g_ep = -1, g_pipe[2] = { -1, -1 };
+/* This file is compiled once per JS thread, so these are that thread's reactor. */
+static int g_ep = -1, g_pipe[2] = { -1, -1 }, g_stop = -1;
+static pthread_key_t g_key;
+
+/* Which call failed at start, for the JS side to name it. */
+enum { AT_EPOLL_CREATE1 = 1, AT_PIPE2, AT_EVENTFD, AT_EPOLL_CTL, AT_PTHREAD_KEY_CREATE, AT_PTHREAD_CREATE };
 
 static void *reactor_loop(void *arg) {
   struct ep_event ev[BATCH];
   int fds[BATCH];
   (void)arg;
   for (;;) {
-    int n = epoll_wait(g_ep, ev, BATCH, -1);
+    int n = epoll_wait(g_ep, ev, BATCH, -1), m = 0, stop = 0;
     if (n < 0) {
       if (*__errno_location() == EINTR) continue;
-      return 0;
+      break;
     }
-    for (int i = 0; i < n; i++) fds[i] = (int)ev[i].data;
-    /* A blocking write of <= PIPE_BUF bytes to a pipe is all-or-nothing; EINTR cannot
-     * happen with every signal blocked. Any other failure means the reader is gone. */
-    if (n > 0 && write(g_pipe[1], fds, (size_t)n * 4) < 0) return 0;
+    for (int i = 0; i < n; i++) {
+      if (ev[i].data == STOP) stop = 1;
+      else fds[m++] = (int)ev[i].data;
+    }
+    if (stop) break;
+    /* A blocking write of <= PIPE_BUF bytes to a pipe is all-or-nothing, and restarted
+     * after butter's SIGRTMAX (SA_RESTART). Any failure means the reader is gone (its
+     * thread ended: the read end was closed to unblock this write). */
+    if (m > 0 && write(g_pipe[1], fds, (size_t)m * 4) < 0) break;
   }
+  /* The JS thread that owned this reactor has ended: give back the rest. */
+  close(g_ep);
+  close(g_pipe[1]);
+  close(g_stop);
+  return 0;
 }
 
-/* Starts the thread; returns the pipe's read end, for JS, or -errno. Both ends block:
- * JS reads only after Bun's fd stream saw the end readable, and the thread's writes must
- * never be dropped.
- * The thread is created with every signal blocked so that it never takes a signal meant
- * for the process (signalfd users rely on that), and detached: it ends with the process. */
-int bt_reactor_start(void) {
+/* The JS thread that started the reactor has ended (its Worker ended, by terminate(),
+ * process.exit() in it or a normal end): stop the thread. Closing the read end first
+ * unblocks a write the thread may be stuck in (nobody reads any more); the thread then
+ * closes its own fds. The key is deleted so that Workers do not use up the process's keys. */
+static void owner_ended(void *value) {
+  (void)value;
+  u64 one = 1;
+  close(g_pipe[0]);
+  write(g_stop, &one, 8);
+  pthread_key_delete(g_key);
+}
+
+/* Starts the thread; returns the pipe's read end, for JS, or -errno with *at the call
+ * that failed. Both ends block: JS reads only after Bun's fd stream saw the end
+ * readable, and the thread's writes must never be dropped.
+ * The thread is created with every signal blocked except SIGRTMAX, so that it never
+ * takes a signal meant for the process (signalfd users rely on that) and processSigmask
+ * can still reach it; it is detached, and ends with its JS thread (owner_ended). */
+int bt_reactor_start(int *at) {
   bt_sigset all, old;
   pthread_t t;
-  int err;
-  bt_sigfillset(&all);
+  int err, rtmax = __libc_current_sigrtmax();
   g_ep = epoll_create1(O_CLOEXEC);
-  if (g_ep < 0) return NEG_ERRNO;
-  if (pipe2(g_pipe, O_CLOEXEC) < 0) { err = NEG_ERRNO; close(g_ep); return err; }
+  if (g_ep < 0) { *at = AT_EPOLL_CREATE1; return NEG_ERRNO; }
+  if (pipe2(g_pipe, O_CLOEXEC) < 0) { *at = AT_PIPE2; err = NEG_ERRNO; goto close_ep; }
+  g_stop = eventfd(0, O_CLOEXEC | O_NONBLOCK);
+  if (g_stop < 0) { *at = AT_EVENTFD; err = NEG_ERRNO; goto close_pipe; }
+  struct ep_event e = { EPOLLIN, STOP };
+  if (epoll_ctl(g_ep, EPOLL_CTL_ADD, g_stop, &e) < 0) { *at = AT_EPOLL_CTL; err = NEG_ERRNO; goto close_stop; }
+  if ((err = pthread_key_create(&g_key, owner_ended))) { *at = AT_PTHREAD_KEY_CREATE; err = -err; goto close_stop; }
+  bt_sigfillset(&all);
+  all.v[0] &= ~(1ul << (rtmax - 1));
   pthread_sigmask(SIG_BLOCK, &all, &old);
   err = pthread_create(&t, 0, reactor_loop, 0);
   pthread_sigmask(SIG_SETMASK, &old, 0);
-  if (err) {
-    close(g_pipe[0]); close(g_pipe[1]); close(g_ep);
-    return -err;
-  }
+  if (err) { *at = AT_PTHREAD_CREATE; err = -err; pthread_key_delete(g_key); goto close_stop; }
   pthread_detach(t);
+  pthread_setspecific(g_key, (void *)1); /* non-null: owner_ended runs when this thread ends */
   return g_pipe[0];
+close_stop:
+  close(g_stop);
+  g_stop = -1;
+close_pipe:
+  close(g_pipe[0]);
+  close(g_pipe[1]);
+  g_pipe[0] = g_pipe[1] = -1;
+close_ep:
+  close(g_ep);
+  g_ep = -1;
+  return err;
 }
 
-/* The reactor's own fds, for leak accounting: [epoll fd, pipe read end, pipe write end]. */
-void bt_reactor_fds(int *out) { out[0] = g_ep; out[1] = g_pipe[0]; out[2] = g_pipe[1]; }
+/* The reactor's own fds, for leak accounting: [epoll fd, pipe read end, pipe write end, stop eventfd]. */
+void bt_reactor_fds(int *out) { out[0] = g_ep; out[1] = g_pipe[0]; out[2] = g_pipe[1]; out[3] = g_stop; }
 
 /* Asks for one readiness report of fd. Returns 0 or -errno (EPERM: fd cannot be polled). */
 int bt_reactor_arm(int fd) {

@@ -55,6 +55,13 @@ export interface Row {
   message?: RegExp;
   /** why this row cannot be forced (the row is listed, and reported as not forced) */
   cannot?: string;
+  /**
+   * The failure is in something butter makes once and keeps: per JS thread ("thread":
+   * the reactor; such rows run first in their thread, the core family's file going
+   * first) or per process ("process": the signal machinery's handler and pipes; such
+   * a row runs in a fresh child process). Long runs of rows (the soak) leave them out.
+   */
+  once?: "thread" | "process";
 }
 
 /** An errno no wrapped call documents: every call must report it as UnknownError. */
@@ -67,6 +74,6 @@ export const rows = (call: string, expect: Expect, errnos: string[], extra: Part
 /** A row's label, as the tests and the table print it. */
 export function label(r: Row): string {
   const what = (r.short !== undefined ? `short ${r.fn ?? ""}${r.short} bytes` : r.errno) + (r.nth ? ` (call ${r.nth})` : "");
-  const via = r.fn ? ` (${r.fn})` : r.scenario ? ` (${r.scenario.split(":")[1]}())` : "";
-  return `${r.call} ${what}${via} -> ${r.expect}`;
+  const via = [r.scenario ? `in ${r.scenario}` : "", r.fn ? `via ${r.fn}` : ""].filter(Boolean).join(", ");
+  return `${r.call} ${what}${via ? ` (${via})` : ""} -> ${r.expect}`;
 }

@@ -8,6 +8,7 @@
  * Plans: "the Nth call to F (inside a helper) fails with errno E", or "returns at most K
  * bytes" (a short read or write). Built by harness/fiu/build.ts with -DFIU_ENABLE. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fiu-control.h>
@@ -187,6 +188,31 @@ WRAP(int, tgkill, (pid_t tgid, pid_t tid, int sig), (tgid, tid, sig))
 WRAP(int, sigqueue, (pid_t pid, int sig, const union sigval value), (pid, sig, value))
 WRAP(int, poll, (struct pollfd *fds, nfds_t n, int timeout), (fds, n, timeout))
 
+/* opendir(3) returns NULL and sets errno. */
+DIR *opendir(const char *path) {
+  REAL(opendir);
+  int d = decide("butter/opendir");
+  if (d > 0) {
+    errno = d;
+    return NULL;
+  }
+  return real_opendir(path);
+}
+
+/* open(2) is variadic: the mode is there only with O_CREAT or O_TMPFILE. */
+int open(const char *path, int flags, ...) {
+  REAL(open);
+  mode_t mode = 0;
+  if (flags & (O_CREAT | O_TMPFILE)) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = va_arg(ap, mode_t);
+    va_end(ap);
+  }
+  FAIL_IF_PLANNED(decide("butter/open"));
+  return real_open(path, flags, mode);
+}
+
 /* read/write can also be short: the real call is made, and reports at most the plan's
  * bytes (the kernel refuses a counter read under 8 bytes, so asking for less would test
  * EINVAL, not a short transfer). */
@@ -229,6 +255,12 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *old) {
   int d = decide("butter/pthread_sigmask");
   if (d > 0) return d;
   return real_pthread_sigmask(how, set, old);
+}
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *)) {
+  REAL(pthread_key_create);
+  int d = decide("butter/pthread_key_create");
+  if (d > 0) return d;
+  return real_pthread_key_create(key, destructor);
 }
 int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
   REAL(pthread_create);

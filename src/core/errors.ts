@@ -142,6 +142,16 @@ export function check(ret: number, call: CallSpec, path?: string): number {
   return ret;
 }
 
+/**
+ * A read(2) or write(2) that moved only part of a record, or found end of file: the fd is
+ * not of the kind the call was made for (a counter read of a pipe, say), since the kernel
+ * moves these records whole. OSError EIO, naming the fd and what was moved.
+ */
+export function shortTransfer(call: CallSpec, fd: number, got: number, need: number, what: string): OSError {
+  const moved = got === 0 ? "end of file" : `${got} of the ${need} bytes`;
+  return new OSError(ERRNO.EIO!, call.syscall, undefined, `fd ${fd} gave ${moved} of ${what}: is it the right kind of fd?`);
+}
+
 export const EAGAIN = ERRNO.EAGAIN!;
 export const EINTR = ERRNO.EINTR!;
 export const EBADF = ERRNO.EBADF!;

@@ -6,10 +6,12 @@
 import { close } from "./io.ts";
 import { OSError, EBADF } from "./errors.ts";
 
-// Holds only the fd number: the object itself must be collectable.
-const forgotten = new FinalizationRegistry<number>((fd) => {
+// Holds only the fd number, or the object's own release: never the object itself, which
+// must stay collectable.
+const forgotten = new FinalizationRegistry<number | (() => void)>((held) => {
   try {
-    close(fd);
+    if (typeof held === "number") close(held);
+    else held();
   } catch {
     // Nobody is left to tell; the fd is released by the kernel either way.
   }
@@ -23,9 +25,15 @@ const forgotten = new FinalizationRegistry<number>((fd) => {
 export class FdObject implements Disposable {
   #fd: number;
 
-  constructor(fd: number) {
+  /**
+   * @param fd - the fd this object owns
+   * @param release - for an object that holds more than its fd (a held Signalfd: two
+   * more fds and a process-wide hold): what the garbage collector runs instead of
+   * closing `fd`, giving everything back. It must not refer to the object.
+   */
+  constructor(fd: number, release?: () => void) {
     this.#fd = fd;
-    forgotten.register(this, fd, this);
+    forgotten.register(this, release ?? fd, this);
   }
 
   /** The fd number, or -1 once closed. */

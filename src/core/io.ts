@@ -3,8 +3,7 @@
  * read(2)/write(2) of eventfd and timerfd. EINTR is retried here, once for everyone.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { type CallSpec, defineCall, check, errorFor, EAGAIN, EINTR, InternalError } from "./errors.ts";
-import { ERRNO } from "./errno.ts";
+import { type CallSpec, defineCall, check, errorFor, shortTransfer, EAGAIN, EINTR } from "./errors.ts";
 import * as v from "./validate.ts";
 
 const lib = helpers("io.c", {
@@ -16,6 +15,11 @@ const lib = helpers("io.c", {
 
 // close(2) ERRORS
 export const CLOSE = defineCall("close", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]);
+// pipe2(2) ERRORS: the pipes the helpers make (the reactor's, a held Signalfd's).
+export const PIPE2 = defineCall("pipe2", ["EFAULT", "EINVAL", "EMFILE", "ENFILE"]);
+// pthread_key_create(3) ERRORS: the keys whose destructors give back what a JS thread
+// held when it ends (the reactor's thread, a Worker's signal holds).
+export const PTHREAD_KEY_CREATE = defineCall("pthread_key_create", ["EAGAIN", "ENOMEM"]);
 
 /**
  * close(2). Linux releases the fd even when close reports an error (EINTR, EIO), so
@@ -28,9 +32,7 @@ export function close(fd: number): void {
 const counter = new BigUint64Array(1);
 
 // A counter moves 8 bytes or nothing; anything else is surfaced, never taken for a value.
-function partial(n: number, call: CallSpec): InternalError {
-  return new InternalError(ERRNO.EIO!, call.syscall, undefined, `${call.syscall} moved ${n} of the 8 bytes of a counter`);
-}
+const partial = (fd: number, n: number, call: CallSpec) => shortTransfer(call, fd, n, 8, "a counter");
 
 /**
  * One read(2) of an 8-byte counter. Returns the value, or null when the fd is
@@ -44,7 +46,7 @@ export function readCounter(fd: number, call: CallSpec): bigint | null {
     if (r === -EAGAIN) return null;
     if (r === -EINTR) continue;
     if (r < 0) throw errorFor(r, call);
-    throw partial(r, call);
+    throw partial(fd, r, call);
   }
 }
 
@@ -57,7 +59,7 @@ export function writeCounter(fd: number, value: bigint, call: CallSpec): boolean
     if (r === -EAGAIN) return false;
     if (r === -EINTR) continue;
     if (r < 0) throw errorFor(r, call);
-    throw partial(r, call);
+    throw partial(fd, r, call);
   }
 }
 

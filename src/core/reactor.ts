@@ -20,17 +20,22 @@
  * because a waiter reads before it believes.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, OSError } from "./errors.ts";
+import { defineCall, check, OSError, type CallSpec } from "./errors.ts";
+import { PIPE2, PTHREAD_KEY_CREATE } from "./io.ts";
 
 const lib = helpers("reactor.c", {
-  bt_reactor_start: { args: [], returns: "i32" },
+  bt_reactor_start: { args: ["ptr"], returns: "i32" },
   bt_reactor_fds: { args: ["ptr"], returns: "void" },
   bt_reactor_arm: { args: ["i32"], returns: "i32" },
   bt_reactor_disarm: { args: ["i32"], returns: "i32" },
 });
 
-// The union of epoll_create1(2), pipe2(2) and pthread_create(3) failures at start-up.
-const START = defineCall("epoll_create1", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM", "EAGAIN"]);
+// The reactor's start (bunffi/reactor.c reports which call failed): its epoll set, its
+// report pipe, the eventfd that stops it, the key whose destructor stops it when this
+// thread ends, and its thread.
+const EPOLL_CREATE1 = defineCall("epoll_create1", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"]);
+const START_EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { family: "reactor" });
+const PTHREAD_CREATE = defineCall("pthread_create", ["EAGAIN", "EINVAL", "EPERM"]);
 // epoll_ctl(2): EPERM here means "this fd cannot be polled" (a regular file), not a
 // missing privilege, so it stays a plain OSError.
 const CTL = defineCall("epoll_ctl", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOENT", "ENOMEM", "ENOSPC", "EPERM"], {
@@ -96,8 +101,17 @@ function scheduleClose(): void {
   });
 }
 
+// Which call failed at start, by bunffi/reactor.c's AT_* code.
+function startCall(at: number): CallSpec {
+  return [EPOLL_CREATE1, EPOLL_CREATE1, PIPE2, START_EVENTFD, CTL, PTHREAD_KEY_CREATE, PTHREAD_CREATE][at] ?? EPOLL_CREATE1;
+}
+
 function open(): void {
-  if (reportFd < 0) reportFd = check(lib().bt_reactor_start(), START);
+  if (reportFd < 0) {
+    const at = new Int32Array(1);
+    const r = lib().bt_reactor_start(at);
+    reportFd = check(r, startCall(at[0]!));
+  }
   const r: Reader = Bun.file(reportFd).stream().getReader();
   reader = r;
   pump(r).catch(() => {
@@ -130,10 +144,10 @@ export function cancel(fd: number): void {
   if (waiters.size === 0) scheduleClose();
 }
 
-/** The reactor's own fds ([] before first use); they live as long as its thread. */
+/** This thread's reactor's own fds ([] before first use); they live as long as this JS thread. */
 export function reactorFds(): number[] {
   if (reportFd < 0) return [];
-  const out = new Int32Array(3);
+  const out = new Int32Array(4);
   lib().bt_reactor_fds(out);
   return [...out];
 }

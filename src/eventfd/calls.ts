@@ -39,7 +39,7 @@ export function eventfd(initval: number = 0, flags: number = EFD_CLOEXEC): numbe
 /**
  * read(2) of the counter: its value (reset to 0), or 1 in EFD_SEMAPHORE mode. Blocks on
  * a blocking fd; throws OSError EAGAIN on a non-blocking fd whose counter is 0.
- * @throws {@link OSError} EAGAIN on a non-blocking fd whose counter is 0, or another errno read(2) lists; {@link InternalError} for a read of other than 8 bytes.
+ * @throws {@link OSError} EAGAIN on a non-blocking fd whose counter is 0, or another errno read(2) lists; OSError EIO naming the fd for a read of other than 8 bytes (the fd is not an eventfd). One read(2) of `fd` as given, as C makes it.
  */
 export function eventfdRead(fd: number): bigint {
   const value = readCounter(v.fd(fd), EVENTFD_READ);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, InternalError, type CallSpec } from "../core/errors.ts";
+import { defineCall, check, errorFor, shortTransfer } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { readInto } from "../core/io.ts";
@@ -222,19 +222,19 @@ export const NAME_MAX = 255;
 /** The smallest read buffer that always holds one event (a smaller one gets EINVAL). */
 export const INOTIFY_MIN_BUFFER = INOTIFY_EVENT_SIZE + NAME_MAX + 1;
 
-function partial(got: number, need: number, call: CallSpec): InternalError {
-  return new InternalError(ERRNO.EIO!, call.syscall, undefined, `read returned a partial inotify event: ${got} of ${need} bytes`);
-}
 
 /**
- * Decodes the `n` bytes of one read(2) into events, built by `make`. A truncated event
- * (which the kernel never writes) is an InternalError, never a silently dropped tail.
+ * Decodes the `n` bytes of one read(2) of `fd` into events, built by `make`. A truncated
+ * event (which the kernel never writes) or end of file is an OSError EIO naming the fd,
+ * never a silently dropped tail.
  */
 export function decodeInotifyEvents<T>(
   buf: Uint8Array,
   n: number,
   make: (wd: number, mask: number, cookie: number, name: string) => T,
+  fd = -1,
 ): T[] {
+  if (n === 0) throw shortTransfer(INOTIFY_READ, fd, 0, INOTIFY_EVENT_SIZE, "an inotify event");
   // The kernel writes events 4-byte aligned (names are padded), so the header words are
   // read through one Uint32Array: much cheaper per event than a DataView. A buffer that
   // is not itself aligned is copied once.
@@ -243,12 +243,12 @@ export function decodeInotifyEvents<T>(
   const out: T[] = [];
   let off = 0;
   while (off < n) {
-    if (n - off < INOTIFY_EVENT_SIZE) throw partial(n - off, INOTIFY_EVENT_SIZE, INOTIFY_READ);
+    if (n - off < INOTIFY_EVENT_SIZE) throw shortTransfer(INOTIFY_READ, fd, n - off, INOTIFY_EVENT_SIZE, "an inotify event");
     const w = off >> 2;
     const len = words[w + 3]!;
     const start = off + INOTIFY_EVENT_SIZE;
     const end = start + len;
-    if (end > n) throw partial(n - off, INOTIFY_EVENT_SIZE + len, INOTIFY_READ);
+    if (end > n) throw shortTransfer(INOTIFY_READ, fd, n - off, INOTIFY_EVENT_SIZE + len, "an inotify event");
     let stop = start;
     while (stop < end && buf[stop] !== 0) stop++;
     out.push(make(words[w]! | 0, words[w + 1]!, words[w + 2]!, stop === start ? "" : fsdecode(buf, start, stop)));
@@ -268,15 +268,18 @@ const readBuffer = new Uint8Array(64 * 1024);
 export function readInotify<T>(fd: number, make: (wd: number, mask: number, cookie: number, name: string) => T): T[] | null {
   const n = readInto(fd, readBuffer, INOTIFY_READ);
   if (n === null) return null;
-  return decodeInotifyEvents(readBuffer, n, make);
+  return decodeInotifyEvents(readBuffer, n, make, fd);
 }
 
 const raw = (wd: number, mask: number, cookie: number, name: string): RawInotifyEvent => ({ wd, mask, cookie, name });
 
 /**
- * read(2) of an inotify fd, 1:1: the events of one read, as the kernel wrote them.
- * Blocks on a blocking fd; returns [] on a non-blocking fd with nothing queued.
- * @throws {@link OSError} with an errno read(2) lists (a blocking fd waits instead of EAGAIN); {@link InternalError} for a partial event.
+ * read(2) of an inotify fd, 1:1: one read of `fd` as given, as C makes it, and the
+ * events the kernel wrote. Blocks on a blocking fd; returns [] on a non-blocking fd with
+ * nothing queued.
+ * @throws {@link OSError} with an errno read(2) lists (a blocking fd waits instead of
+ * EAGAIN), and OSError EIO naming the fd for a partial event or end of file (the fd is
+ * not an inotify fd).
  */
 export function inotifyRead(fd: number): RawInotifyEvent[] {
   return readInotify(v.fd(fd), raw) ?? [];

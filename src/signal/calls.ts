@@ -6,32 +6,46 @@
  * names ("SIGUSR1", "SIGRTMIN+1", "SIGRTMAX-2") and numbers is accepted.
  */
 import { constants } from "node:os";
-import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, InternalError } from "../core/errors.ts";
+import { helpers, sharedCompiled } from "../../bunffi/load.ts";
+import { defineCall, check, errorFor, shortTransfer, type CallSpec } from "../core/errors.ts";
+import { PIPE2, PTHREAD_KEY_CREATE } from "../core/io.ts";
 import { ERRNO } from "../core/errno.ts";
 import { readInto } from "../core/io.ts";
 import * as v from "../core/validate.ts";
 
-/** signal.c's symbols (shared with process-mask.ts: one compilation per thread). */
-export const lib = helpers("signal.c", {
-  bt_pthread_sigmask: { args: ["i32", "ptr", "ptr"], returns: "i32" },
-  bt_sigmask_edit: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
-  bt_sigpending: { args: ["ptr"], returns: "i32" },
-  bt_signalfd: { args: ["i32", "ptr", "i32"], returns: "i32" },
-  bt_tgkill: { args: ["i32", "i32", "i32"], returns: "i32" },
-  bt_wait_either: { args: ["i32", "i32"], returns: "i32" },
-  bt_sigrtmin: { args: [], returns: "i32" },
-  bt_sigrtmax: { args: [], returns: "i32" },
-  bt_broadcast_begin: { args: ["i32"], returns: "i32" },
-  bt_broadcast_thread: { args: ["i32", "i32", "i32", "ptr", "ptr", "ptr", "i32"], returns: "i32" },
-  bt_broadcast_end: { args: ["i32"], returns: "i32" },
-  bt_catch_pipe: { args: ["ptr"], returns: "i32" },
-  bt_catch: { args: ["i32"], returns: "i32" },
-  bt_uncatch: { args: ["i32"], returns: "i32" },
-  bt_route: { args: ["i32", "i32"], returns: "void" },
-  bt_lost: { args: ["i32"], returns: "i64" },
-  bt_sigqueue: { args: ["i32", "i32", "i32"], returns: "i32" },
-});
+/**
+ * signal.c's symbols. Compiled once per process (`shared`): its statics are the holds
+ * and the mask-editing machinery, which are the process's, as the kernel's dispositions
+ * and masks are.
+ */
+export const lib = helpers(
+  "signal.c",
+  {
+    bt_pthread_sigmask: { args: ["i32", "ptr", "ptr"], returns: "i32" },
+    bt_sigpending: { args: ["ptr"], returns: "i32" },
+    bt_signalfd: { args: ["i32", "ptr", "i32"], returns: "i32" },
+    bt_tgkill: { args: ["i32", "i32", "i32"], returns: "i32" },
+    bt_sigqueue: { args: ["i32", "i32", "i32"], returns: "i32" },
+    bt_wait_either: { args: ["i32", "i32"], returns: "i32" },
+    bt_sigrtmin: { args: [], returns: "i32" },
+    bt_sigrtmax: { args: [], returns: "i32" },
+    bt_process_mask: { args: ["ptr", "ptr", "ptr", "i32", "ptr"], returns: "i32" },
+    bt_catch_pipe: { args: ["ptr"], returns: "i32" },
+    bt_hold: { args: ["ptr", "i32", "i32", "i32", "i32", "ptr"], returns: "i32" },
+    bt_release: { args: ["i32", "i32", "i32", "ptr"], returns: "i32" },
+    bt_reassert: { args: [], returns: "i32" },
+    bt_held: { args: ["ptr"], returns: "void" },
+    bt_lost: { args: ["i32"], returns: "i64" },
+    bt_machinery_fds: { args: ["ptr"], returns: "void" },
+  },
+  { shared: true },
+);
+
+/**
+ * Whether some JS thread of this process has loaded signal.c already (without loading
+ * it): the process-wide holds and machinery exist only then.
+ */
+export const helpersLoaded = (): boolean => sharedCompiled("signal.c");
 
 /** pthread_sigmask(3) / processSigmask: add the signals to the mask. */
 export const SIG_BLOCK = 0;
@@ -178,6 +192,41 @@ export const SIGQUEUE = defineCall("sigqueue", ["EAGAIN", "EINVAL", "EPERM", "ES
 // The wait of a blocking read on a held Signalfd, on its pipe and its signalfd at once.
 export const SIGNALFD_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "signalfd" });
 
+// The machinery of processSigmask and of holds (bunffi/signal.c): each failure names the
+// call that failed. sigaction(2) installs the handlers; each other thread is reached with
+// tgkill(2) and its answer awaited with poll(2); the threads are listed with opendir(3)
+// on /proc/self/task and each one's mask read with open(2) of its status file.
+export const SIGACTION = defineCall("sigaction", ["EFAULT", "EINVAL"]);
+export const MASK_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "processSigmask" });
+export const OPENDIR = defineCall("opendir", ["EACCES", "EMFILE", "ENFILE", "ENOENT", "ENOMEM", "ENOTDIR"], { family: "processSigmask" });
+export const OPEN_STATUS = defineCall("open", ["EACCES", "EMFILE", "ENFILE", "ENOMEM"], { family: "processSigmask" });
+// butter's own: EBUSY, SIGRTMAX has another handler, or a thread that blocks SIGRTMAX
+// would have to block more; ETIMEDOUT, a thread did not answer in time; EAGAIN, threads
+// are born faster than they can be reached; ENOMEM, no memory for the list of threads or
+// too many holds at once.
+export const PROCESS_SIGMASK = defineCall("processSigmask", ["EAGAIN", "EBUSY", "ENOMEM", "ETIMEDOUT"]);
+
+// Which call failed, as bunffi/signal.c reports it in where[0] (and the thread in where[1]).
+const AT: readonly (CallSpec | undefined)[] = [
+  undefined, PIPE2, SIGACTION, TGKILL, MASK_POLL, PTHREAD_SIGMASK, OPENDIR, PROCESS_SIGMASK, PROCESS_SIGMASK, PROCESS_SIGMASK, OPEN_STATUS, PTHREAD_KEY_CREATE,
+];
+
+/** The error for a -errno from the mask machinery, naming the call and the thread. */
+export function machineryError(r: number, where: Int32Array): Error {
+  const call = AT[where[0]!] ?? PROCESS_SIGMASK;
+  const tid = where[1]!;
+  const detail = r === -ERRNO.EBUSY!
+    ? tid
+      ? `thread ${tid} blocks SIGRTMAX, which butter uses to reach every thread, and would have to block more`
+      : "SIGRTMAX has a handler that is not butter's: butter uses it to reach every thread"
+    : r === -ERRNO.ETIMEDOUT! ? `thread ${tid} did not answer in ${THREAD_TIMEOUT_MS} ms`
+    : tid ? `thread ${tid}` : undefined;
+  return errorFor(r, call, undefined, detail);
+}
+
+/** How long one thread may take to answer a mask change, in ms. */
+export const THREAD_TIMEOUT_MS = 2000;
+
 /** One 64-bit mask as the C helpers take it (a pointer to a u64). */
 export const word = (x = 0n): BigUint64Array => BigUint64Array.of(x);
 
@@ -291,20 +340,18 @@ export interface Siginfo {
 /** sizeof(struct signalfd_siginfo). */
 export const SIGINFO_SIZE = 128;
 
-/** The `n` bytes read as whole 128-byte records; a partial record is an InternalError. */
-function records(buf: Uint8Array, n: number, what: string): DataView {
-  if (n % SIGINFO_SIZE !== 0) {
-    throw new InternalError(ERRNO.EIO!, "read", undefined, `read returned a partial ${what}: ${n % SIGINFO_SIZE} of ${SIGINFO_SIZE} bytes`);
-  }
+/** The `n` bytes read from `fd` as whole 128-byte records; a partial record is an OSError EIO. */
+function records(buf: Uint8Array, n: number, what: string, fd: number): DataView {
+  if (n % SIGINFO_SIZE !== 0) throw shortTransfer(SIGNALFD_READ, fd, n % SIGINFO_SIZE, SIGINFO_SIZE, `a ${what}`);
   return new DataView(buf.buffer, buf.byteOffset, n);
 }
 
 /**
  * Decodes the `n` bytes of one read(2) of a signalfd; a partial record is an
- * InternalError. (Little-endian: the byte order of both architectures butter supports.)
+ * OSError EIO. (Little-endian: the byte order of both architectures butter supports.)
  */
-export function decodeSiginfos(buf: Uint8Array, n: number): Siginfo[] {
-  const d = records(buf, n, "signalfd_siginfo");
+export function decodeSiginfos(buf: Uint8Array, n: number, fd = -1): Siginfo[] {
+  const d = records(buf, n, "signalfd_siginfo", fd);
   const out: Siginfo[] = [];
   for (let o = 0; o < n; o += SIGINFO_SIZE) {
     out.push({
@@ -345,8 +392,8 @@ const FAULTS = new Set([4, 5, 7, 8, 11]); // SIGILL SIGTRAP SIGBUS SIGFPE SIGSEG
  * Siginfo a signalfd read gives, choosing the fields by the union's layout as the
  * kernel's signalfd does (by signal and si_code).
  */
-export function decodeRawSiginfos(buf: Uint8Array, n: number): Siginfo[] {
-  const d = records(buf, n, "siginfo_t");
+export function decodeRawSiginfos(buf: Uint8Array, n: number, fd = -1): Siginfo[] {
+  const d = records(buf, n, "siginfo_t", fd);
   const out: Siginfo[] = [];
   for (let o = 0; o < n; o += SIGINFO_SIZE) {
     const signo = d.getInt32(o, true);
@@ -400,18 +447,20 @@ const readBuffer = new Uint8Array(64 * SIGINFO_SIZE);
 /** One read(2) of a pipe of caught signals (siginfo_t records); null when it is empty. */
 export function readCaught(fd: number): Siginfo[] | null {
   const n = readInto(fd, readBuffer, SIGNALFD_READ);
-  return n === null ? null : decodeRawSiginfos(readBuffer, n);
+  if (n === 0) throw shortTransfer(SIGNALFD_READ, fd, 0, SIGINFO_SIZE, "a siginfo_t");
+  return n === null ? null : decodeRawSiginfos(readBuffer, n, fd);
 }
 
 /** One read(2) of a signalfd, decoded; null on EAGAIN (non-blocking fd, nothing pending). */
 export function readSignalfd(fd: number): Siginfo[] | null {
   const n = readInto(fd, readBuffer, SIGNALFD_READ);
-  return n === null ? null : decodeSiginfos(readBuffer, n);
+  if (n === 0) throw shortTransfer(SIGNALFD_READ, fd, 0, SIGINFO_SIZE, "a signalfd_siginfo");
+  return n === null ? null : decodeSiginfos(readBuffer, n, fd);
 }
 
 /**
  * read(2) of a signalfd, 1:1, decoded: [] on a non-blocking fd with nothing pending.
- * @throws {@link OSError} with an errno read(2) lists (a blocking fd waits instead of EAGAIN); {@link InternalError} for a partial record.
+ * @throws {@link OSError} with an errno read(2) lists (a blocking fd waits instead of EAGAIN); and OSError EIO naming the fd for a partial record or end of file (the fd is not a signalfd). The read is one read(2) of `fd` as given, as C makes it.
  */
 export function signalfdRead(fd: number): Siginfo[] {
   return readSignalfd(v.fd(fd)) ?? [];

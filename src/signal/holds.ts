@@ -1,95 +1,60 @@
 /**
  * Process-wide holds on signals, counted: what a Signalfd takes so that its signals
- * really arrive, and gives back when the last holder of a signal lets go.
+ * really arrive, and gives back when the last holder of a signal lets go. The holds live
+ * in bunffi/signal.c, compiled once per process, so a hold taken on one JS thread (a
+ * Worker) and one taken on another are counted together, whichever closes first.
  *
- * A hold on a signal is two things (docs/signal.md, bunffi/signal.c):
- * - the signal is blocked in every thread (process-mask.ts), so it stays pending
- *   for signalfd while JS runs instead of interrupting some thread;
- * - it is caught by butter's parking handler, because Bun's event loop waits with an
+ * A hold on a signal is two things (docs/signal.md):
+ * - the signal is caught by butter's handler, because Bun's event loop waits with an
  *   empty mask and would otherwise take the signal, and its default action, while idle.
- *   The handler writes it to the pipe of the newest Signalfd holding it.
+ *   The handler writes it to the pipe of the newest Signalfd holding it;
+ * - it is blocked in every thread, so that it stays pending for the signalfd while JS
+ *   runs instead of interrupting some thread.
  *
- * On release each thread gets back its own old bit for the signal (a thread that
- * blocked it before still does; one born during the hold gets the holder's bit), and the
- * disposition there was before (Bun's own, if `process.on(sig)` had installed one).
+ * On release each thread gets back its own old bit for the signal (a thread born during
+ * the hold: the holding thread's), and the disposition there was before. A hold belongs
+ * to the JS thread that took it: when that thread ends (its Worker ended), its holds are
+ * released and their fds closed; a Signalfd the garbage collector takes does the same.
+ *
+ * Bun's own listeners: `process.on("SIGINT", ...)` installs Bun's handler, and removing
+ * the last listener puts back the default action, over butter's handler. So while a
+ * signal is held, each of process's listener methods is followed by a check that puts
+ * butter's handler back; what Bun installed becomes what the last release restores.
  */
-import { editProcessMask } from "./process-mask.ts";
-import { gettid } from "../process/calls.ts";
-import { check } from "../core/errors.ts";
-import { lib, sigbit } from "./calls.ts";
-import { SIGACTION } from "./process-mask.ts";
+import { constants } from "node:os";
+import { helpersLoaded, lib, machineryError, maskOf, THREAD_TIMEOUT_MS } from "./calls.ts";
 
-interface Hold {
-  /** the holders' pipes (write ends), newest last: the signal is routed to the last */
-  pipes: number[];
-  /** every thread's mask before the signal was first held */
-  before: Map<number, bigint>;
-  /** the thread that took the hold: the default for threads born since */
-  holder: number;
+/** Holds `signals` for a Signalfd: its pipe (read and write ends) and its signalfd. */
+export function holdSignals(signals: ReadonlySet<number>, pipeRd: number, pipeWr: number, sfd: number): void {
+  const where = new Int32Array(2);
+  const r = lib().bt_hold(BigUint64Array.of(maskOf(signals)), pipeRd, pipeWr, sfd, THREAD_TIMEOUT_MS, where);
+  if (r < 0) throw machineryError(r, where);
 }
 
-const holds = new Map<number, Hold>();
+/** Closes the holder's pipe write end and signalfd besides releasing (`CLOSE_OTHERS`), and its read end too (`CLOSE_ALL`). */
+export const CLOSE_OTHERS = 1;
+export const CLOSE_ALL = 3;
 
-/** Holds `signals` for the pipe whose write end is `pipe`; returns the release. */
-export function holdSignals(signals: ReadonlySet<number>, pipe: number): () => void {
-  const f = lib();
-  const fresh = [...signals].filter((n) => !holds.has(n));
-  // Routed and caught before blocked: an idle loop thread takes signals whatever its
-  // mask, so a signal must never find the hold half-made with its default action.
-  for (const n of signals) f.bt_route(n, pipe);
-  const caught: number[] = [];
-  try {
-    for (const n of fresh) {
-      check(f.bt_catch(n), SIGACTION);
-      caught.push(n);
-    }
-    if (fresh.length > 0) {
-      const before = editProcessMask(() => [0n, fresh.reduce((m, n) => m | sigbit(n), 0n)]);
-      for (const n of fresh) holds.set(n, { pipes: [], before, holder: gettid() });
-    }
-  } catch (e) {
-    // All or nothing (editProcessMask has put the masks back itself).
-    for (const n of caught) f.bt_uncatch(n);
-    for (const n of signals) f.bt_route(n, holds.get(n)?.pipes.at(-1) ?? 0);
-    throw e;
-  }
-  for (const n of signals) holds.get(n)!.pipes.push(pipe);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    const ending: [number, Hold][] = [];
-    for (const n of signals) {
-      const h = holds.get(n)!;
-      h.pipes.splice(h.pipes.lastIndexOf(pipe), 1);
-      f.bt_route(n, h.pipes.at(-1) ?? 0);
-      if (h.pipes.length === 0) {
-        holds.delete(n);
-        ending.push([n, h]);
-        f.bt_uncatch(n);
-      }
-    }
-    if (ending.length === 0) return;
-    // One broadcast per group of signals first held together (they share `before`).
-    const groups = new Map<Map<number, bigint>, { signals: number[]; holder: number }>();
-    for (const [n, h] of ending) {
-      const g = groups.get(h.before) ?? { signals: [], holder: h.holder };
-      g.signals.push(n);
-      groups.set(h.before, g);
-    }
-    for (const [before, g] of groups) restoreMasks(g.signals, before, g.holder);
-  };
+/**
+ * Releases the holds of the Signalfd whose pipe's write end is `pipeWr`, all or nothing:
+ * on an error nothing is released (a close() that throws leaves the object open).
+ */
+export function releaseSignals(pipeWr: number, close: number): void {
+  const where = new Int32Array(2);
+  const r = lib().bt_release(pipeWr, close, THREAD_TIMEOUT_MS, where);
+  if (r < 0) throw machineryError(r, where);
 }
 
-/** Gives every thread back its old bits for `signals` (a thread born since: the holder's). */
-function restoreMasks(signals: number[], before: Map<number, bigint>, holder: number): void {
-  const clear = signals.reduce((m, n) => m | sigbit(n), 0n);
-  editProcessMask((tid) => [clear, (before.get(tid) ?? before.get(holder)!) & clear]);
-}
-
-/** The signals held now, and by how many holders (for tests and diagnostics). */
+/**
+ * The signals held now in this process, by signal number, with how many holders each
+ * has (from every JS thread). For diagnostics and tests.
+ */
 export function heldSignals(): Map<number, number> {
-  return new Map([...holds].map(([n, h]) => [n, h.pipes.length]));
+  const counts = new Int32Array(65);
+  lib().bt_held(counts);
+  const out = new Map<number, number>();
+  for (let s = 1; s <= 64; s++) if (counts[s]! > 0) out.set(s, counts[s]!);
+  return out;
 }
 
 /**
@@ -99,3 +64,41 @@ export function heldSignals(): Map<number, number> {
 export function lostSignals(sig: number): number {
   return Number(lib().bt_lost(sig));
 }
+
+/**
+ * The fds the process-wide machinery keeps for the life of the process (two pipes, made
+ * on the first processSigmask or hold), for leak accounting; [] before that.
+ */
+export function machineryFds(): number[] {
+  if (!helpersLoaded()) return [];
+  const out = new Int32Array(4);
+  lib().bt_machinery_fds(out);
+  return [...out].filter((fd) => fd >= 0);
+}
+
+// ---- living beside Bun's own listeners ----
+
+const SIGNAL_EVENTS = new Set(Object.keys(constants.signals));
+const LISTENER_METHODS = ["on", "addListener", "prependListener", "once", "prependOnceListener", "off", "removeListener", "removeAllListeners"] as const;
+const patched = Symbol.for("butter.signalListeners");
+
+// After Bun changed a signal's disposition for a listener, put butter's handler back on
+// every held signal (bunffi/signal.c: bt_reassert). Installed once per JS thread.
+function patchListeners(): void {
+  const proc = process as unknown as Record<string | symbol, unknown>;
+  if (proc[patched]) return;
+  proc[patched] = true;
+  for (const name of LISTENER_METHODS) {
+    const original = proc[name];
+    if (typeof original !== "function") continue;
+    proc[name] = function (this: unknown, event?: unknown, ...rest: unknown[]) {
+      const result = (original as (...a: unknown[]) => unknown).call(this, event, ...rest);
+      // (no hold can exist before some thread compiled signal.c: nothing to check then)
+      if ((event === undefined || (typeof event === "string" && SIGNAL_EVENTS.has(event))) && helpersLoaded()) {
+        lib().bt_reassert();
+      }
+      return result;
+    };
+  }
+}
+patchListeners();

@@ -13,8 +13,8 @@
 import { EventSource } from "../core/events.ts";
 import { Queued } from "../core/queue.ts";
 import { check, errorFor, EINTR } from "../core/errors.ts";
-import { close } from "../core/io.ts";
-import { holdSignals, lostSignals } from "./holds.ts";
+import { close, PIPE2 } from "../core/io.ts";
+import { holdSignals, lostSignals, releaseSignals, CLOSE_ALL, CLOSE_OTHERS } from "./holds.ts";
 import {
   lib,
   readCaught,
@@ -26,7 +26,6 @@ import {
   signalfd,
   SFD_CLOEXEC,
   SFD_NONBLOCK,
-  SIGNALFD,
   SIGNALFD_POLL,
   SIGNALFD_READ,
   type Signal,
@@ -46,8 +45,8 @@ interface Opened {
   /** the object's fd: the caught-signal pipe's read end when holding, else the signalfd */
   fd: number;
   sfd: number;
+  /** the pipe's write end when holding (the hold's key in bunffi/signal.c), else -1 */
   pipeWrite: number;
-  release?: () => void;
 }
 
 function open(set: Set<number>, flags: number, hold: boolean): Opened {
@@ -58,22 +57,22 @@ function open(set: Set<number>, flags: number, hold: boolean): Opened {
   // Held: the signalfd is only ever read when poll(2) or a try says it has something.
   const sfd = signalfd(-1, set, flags | SFD_CLOEXEC | (hold ? SFD_NONBLOCK : 0));
   if (!hold) return { fd: sfd, sfd, pipeWrite: -1 };
-  const f = lib();
   const pipe = new Int32Array(2);
   try {
-    check(f.bt_catch_pipe(pipe), SIGNALFD);
+    check(lib().bt_catch_pipe(pipe), PIPE2);
   } catch (e) {
     close(sfd);
     throw e;
   }
   try {
-    return { fd: pipe[0]!, sfd, pipeWrite: pipe[1]!, release: holdSignals(set, pipe[1]!) };
+    holdSignals(set, pipe[0]!, pipe[1]!, sfd);
   } catch (e) {
     close(sfd);
     close(pipe[0]!);
     close(pipe[1]!);
     throw e;
   }
+  return { fd: pipe[0]!, sfd, pipeWrite: pipe[1]! };
 }
 
 /**
@@ -89,7 +88,7 @@ export class Signalfd extends EventSource<Siginfo> {
   readonly signals: ReadonlySet<number>;
   #sfd: number;
   #pipeWrite: number;
-  #release: (() => void) | undefined;
+  #held: boolean;
   #nonblocking: boolean;
   #lostBefore: Map<number, number>;
 
@@ -103,11 +102,14 @@ export class Signalfd extends EventSource<Siginfo> {
     const flags = v.flags(opts.flags === undefined ? 0 : opts.flags, "flags", SFD_NONBLOCK | SFD_CLOEXEC);
     if (opts.hold !== undefined && typeof opts.hold !== "boolean") throw new TypeError("hold must be a boolean");
     const o = open(set, flags, opts.hold ?? true);
-    super(o.fd);
+    // Dropped without close(): the collector releases the hold and closes all three fds
+    // (the closure holds numbers only, never the object).
+    const wr = o.pipeWrite;
+    super(o.fd, wr >= 0 ? () => releaseSignals(wr, CLOSE_ALL) : undefined);
     this.signals = set;
     this.#sfd = o.sfd;
-    this.#pipeWrite = o.pipeWrite;
-    this.#release = o.release;
+    this.#pipeWrite = wr;
+    this.#held = wr >= 0;
     this.#nonblocking = (flags & SFD_NONBLOCK) !== 0;
     this.#lostBefore = new Map([...set].map((n) => [n, lostSignals(n)]));
   }
@@ -125,7 +127,7 @@ export class Signalfd extends EventSource<Siginfo> {
 
   /** One read(2), decoded. @internal */
   protected readBatch(fd: number): Siginfo[] | null {
-    if (this.#pipeWrite < 0) return readSignalfd(fd);
+    if (!this.#held) return readSignalfd(fd);
     for (;;) {
       const got = readCaught(fd) ?? readSignalfd(this.#sfd);
       if (got !== null || this.#nonblocking) return got;
@@ -139,16 +141,27 @@ export class Signalfd extends EventSource<Siginfo> {
   /**
    * Closes the fds and gives the signals back: each thread's old mask bit and the old
    * disposition return, so a signal that arrives afterwards (or was still pending) does
-   * what it did before. Signals caught but not read are dropped with the fd.
+   * what it did before. Signals caught but not read are dropped with the fd. All or
+   * nothing: the hold is released first, and if that fails (the error says which call)
+   * the object stays open and holding. Concurrent closes and constructions on other
+   * threads wait their turn; close() never fails because another thread is busy.
    */
+  override close(): void {
+    if (this.#held && !this.closed) {
+      // bunffi/signal.c closes the write end and the signalfd once the hold is released
+      releaseSignals(this.#pipeWrite, CLOSE_OTHERS);
+      this.#held = false;
+      this.#pipeWrite = -1;
+      this.#sfd = -1;
+    }
+    super.close();
+  }
+
+  /** Closes the signalfd of an object that does not hold (its own fd is closed after). @internal */
   protected override beforeClose(fd: number): void {
     super.beforeClose(fd);
-    this.#release?.();
-    this.#release = undefined;
-    if (this.#pipeWrite >= 0) {
-      close(this.#sfd);
-      close(this.#pipeWrite);
-    }
+    if (this.#sfd >= 0 && this.#sfd !== fd) close(this.#sfd);
+    this.#sfd = -1;
   }
 }
 

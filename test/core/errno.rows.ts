@@ -1,4 +1,4 @@
-// The errno rows of the shared pieces: close(2) of every object, and the reactor's start (epoll_create1, pipe2, pthread_create) and registration (epoll_ctl).
+// The errno rows of the shared pieces: close(2) of every object, and the reactor's start (epoll_create1, pipe2, eventfd, epoll_ctl, pthread_key_create, pthread_create) and registration (epoll_ctl).
 // Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
 // rules: harness/errno-rows.ts).
 import { rows, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
@@ -14,9 +14,11 @@ export const scenarios: Record<string, Scenario> = {
       if (!e.closed) throw new Error("object not closed after a failed close");
     },
   },
-  // The reactor starts on a thread's first wait. Its start can fail at epoll_create1,
-  // pipe2 or pthread_create; afterwards the queue still hands out what is ready.
-  epoll_create1: {
+  // The reactor starts on a thread's first wait. Its start can fail at each call it
+  // makes (epoll_create1, pipe2, eventfd, epoll_ctl, pthread_key_create,
+  // pthread_create), and names that call; afterwards the queue still hands out what is
+  // ready, and the next wait starts it again.
+  reactor: {
     fn: "epoll_create1",
     setup: (b) => new b.EventfdAsync(),
     call: (_b, e) => e.get(),
@@ -40,12 +42,24 @@ export const scenarios: Record<string, Scenario> = {
   },
 };
 
+// The reactor starts once per JS thread: these rows run first in theirs (once: "thread").
+const start = { scenario: "reactor", once: "thread" } as const;
+
 export const matrix: Row[] = [
-  // The reactor's start first: once a thread's reactor runs, it is never started again.
-  ...rows("epoll_create1", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"]),
-  ...rows("epoll_create1", "OSError", ["EMFILE", "ENFILE"], { fn: "pipe2" }),
-  ...rows("epoll_create1", "OSError", ["EAGAIN"], { fn: "pthread_create" }),
-  ...rows("epoll_create1", "UnknownError", [UNDOCUMENTED]),
+  ...rows("epoll_create1", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"], start),
+  ...rows("epoll_create1", "UnknownError", [UNDOCUMENTED], start),
+  ...rows("pipe2", "OSError", ["EINVAL", "EMFILE", "ENFILE"], { ...start, fn: "pipe2" }),
+  ...rows("pipe2", "InternalError", ["EFAULT"], { ...start, fn: "pipe2" }),
+  ...rows("pipe2", "UnknownError", [UNDOCUMENTED], { ...start, fn: "pipe2" }),
+  ...rows("reactor/eventfd", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { ...start, fn: "eventfd" }),
+  ...rows("reactor/eventfd", "UnknownError", [UNDOCUMENTED], { ...start, fn: "eventfd" }),
+  // the stop eventfd joins the epoll set
+  ...rows("epoll_ctl", "OSError", ["ENOMEM", "ENOSPC"], { ...start, fn: "epoll_ctl" }),
+  ...rows("pthread_key_create", "OSError", ["EAGAIN", "ENOMEM"], { ...start, fn: "pthread_key_create" }),
+  ...rows("pthread_key_create", "UnknownError", [UNDOCUMENTED], { ...start, fn: "pthread_key_create" }),
+  ...rows("pthread_create", "OSError", ["EAGAIN", "EINVAL"], { ...start, fn: "pthread_create" }),
+  ...rows("pthread_create", "PermissionError", ["EPERM"], { ...start, fn: "pthread_create" }),
+  ...rows("pthread_create", "UnknownError", [UNDOCUMENTED], { ...start, fn: "pthread_create" }),
   ...rows("epoll_ctl", "OSError", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOMEM", "ENOSPC", "EPERM"]),
   // butter arms with EPOLL_CTL_MOD and reads its ENOENT as "not registered yet", then
   // ADDs: ENOENT is an error only from the ADD, the second call.

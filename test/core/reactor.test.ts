@@ -15,7 +15,7 @@ describe("waitReadable / cancel", () => {
     let woke = 0;
     const done = new Promise<void>((r) => waitReadable(fd, () => (woke++, r())));
     expect(pendingWaits()).toBe(1);
-    expect(reactorFds()).toHaveLength(3);
+    expect(reactorFds()).toHaveLength(4);
     eventfdWrite(fd, 1);
     await done;
     expect(woke).toBe(1);

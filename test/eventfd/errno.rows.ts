@@ -52,9 +52,9 @@ export const matrix: Row[] = [
   ...rows("eventfd/read", "retried", ["EINTR"]),
   ...rows("eventfd/read", "waits", ["EAGAIN"], { scenario: "eventfd/read:get" }),
   ...rows("eventfd/read", "UnknownError", [UNDOCUMENTED]),
-  { call: "eventfd/read", short: 3, expect: "InternalError" },
+  { call: "eventfd/read", short: 3, expect: "OSError" },
   ...rows("eventfd/write", "OSError", ["EAGAIN", "EINVAL", "EBADF", "EIO"]),
   ...rows("eventfd/write", "retried", ["EINTR"]),
   ...rows("eventfd/write", "UnknownError", [UNDOCUMENTED]),
-  { call: "eventfd/write", short: 5, expect: "InternalError" },
+  { call: "eventfd/write", short: 5, expect: "OSError" },
 ];

@@ -89,8 +89,9 @@ describe("1:1 calls", () => {
   test("the decoder refuses a truncated event instead of dropping it", () => {
     const buf = new Uint8Array(40);
     new DataView(buf.buffer).setUint32(12, 16, true); // len 16, but only 24 of 32 bytes
-    expect(() => s.decodeInotifyEvents(buf, 24, () => 0)).toThrow(/partial inotify event: 24 of 32 bytes/);
-    expect(() => s.decodeInotifyEvents(buf, 8, () => 0)).toThrow(/8 of 16 bytes/);
+    expect(() => s.decodeInotifyEvents(buf, 24, () => 0, 9)).toThrow(/fd 9 gave 24 of the 32 bytes of an inotify event/);
+    expect(() => s.decodeInotifyEvents(buf, 8, () => 0)).toThrow(/8 of the 16 bytes/);
+    expect(() => s.decodeInotifyEvents(buf, 0, () => 0, 9)).toThrow(/fd 9 gave end of file/);
   });
 
   test("the decoder reads events from a buffer at any offset, names ASCII, UTF-8 or not", () => {

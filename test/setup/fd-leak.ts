@@ -3,7 +3,7 @@
 // helper thread) are the library's by design and are not counted.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, expect } from "vitest";
-import { reactorFds } from "../../src/core/reactor.ts";
+import { libraryFds } from "../../harness/fds.ts";
 import { openFds } from "../../harness/fds.ts";
 
 let before: Map<number, string>;
@@ -25,7 +25,7 @@ afterAll(async () => {
     Bun.gc(true);
     await new Promise((r) => setTimeout(r, 10));
   }
-  const ours = new Set(reactorFds());
+  const ours = libraryFds();
   const leaked: string[] = [];
   for (const [fd, target] of openFds()) {
     if (ours.has(fd) || before.get(fd) === target) continue;
