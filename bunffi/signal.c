@@ -469,14 +469,17 @@ static int newest_pipe(int sig) {
   return 0;
 }
 
-static int catch_sig(int sig) {
+/* Installs on_held for sig; the disposition it replaces goes to *old (when not null). */
+static int install_held(int sig, struct bt_sigaction *old) {
   struct bt_sigaction act;
   act.handler = (void *)on_held;
   bt_sigfillset(&act.mask);
   act.flags = SA_SIGINFO | SA_RESTART;
   act.restorer = 0;
-  return sigaction(sig, &act, &saved[sig]) < 0 ? NEG_ERRNO : 0;
+  return sigaction(sig, &act, old) < 0 ? NEG_ERRNO : 0;
 }
+static int catch_sig(int sig) { return install_held(sig, &saved[sig]); }
+static int catch_sig_keep(int sig) { return install_held(sig, 0); }
 
 /* Puts back the disposition the first hold replaced, unless someone replaced ours since
  * (Bun's own handler for a process.on listener): theirs stays. */
@@ -655,9 +658,13 @@ static void owner_ended(void *value) {
   UNLOCK();
 }
 
-/* Puts butter's handler back on every held signal whose disposition someone replaced
- * (Bun installs its own when a process.on listener is added, and the default when the
- * last one goes); what they installed becomes what the last release restores. */
+/* Puts butter's handler back on every held signal whose disposition someone replaced.
+ * Bun installs its own handler when a process.on listener is added; when the last one
+ * goes it installs what it found there before (measured: butter's handler's address,
+ * but with Bun's own flags, without SA_SIGINFO, so the handler would be called without
+ * its siginfo), or the default. What the last release restores follows: the foreign
+ * handler while it is there, and what was there before it once it has gone. */
+static struct bt_sigaction before_foreign[65];
 int bt_reassert(void) {
   int err = 0;
   LOCK();
@@ -665,14 +672,15 @@ int bt_reassert(void) {
     if (holders_of(s) == 0) continue;
     struct bt_sigaction now;
     if (sigaction(s, 0, &now) < 0) { err = NEG_ERRNO; continue; }
-    if (now.handler == (void *)on_held) continue;
-    struct bt_sigaction act;
-    act.handler = (void *)on_held;
-    bt_sigfillset(&act.mask);
-    act.flags = SA_SIGINFO | SA_RESTART;
-    act.restorer = 0;
-    if (sigaction(s, &act, 0) < 0) { err = NEG_ERRNO; continue; }
-    saved[s] = now;
+    int ours = now.handler == (void *)on_held;
+    if (ours && (now.flags & SA_SIGINFO)) continue; /* untouched */
+    if (catch_sig_keep(s) < 0) { err = NEG_ERRNO; continue; }
+    if (ours) {
+      saved[s] = before_foreign[s]; /* the foreign handler went, giving back ours */
+    } else {
+      before_foreign[s] = saved[s];
+      saved[s] = now;
+    }
   }
   UNLOCK();
   return err;

@@ -67,6 +67,8 @@ export function runChild(script: string, opts: ChildOptions = {}): ChildResult {
     }
     return { status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "", reports };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // BUTTER_KEEP_CHILD=1 keeps the script, to run it again by hand (its path goes to stderr)
+    if (process.env.BUTTER_KEEP_CHILD) console.error(`child script kept: ${file}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

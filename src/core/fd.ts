@@ -1,17 +1,33 @@
 /**
  * The base of every fd-owning object: it owns one fd, closes it exactly once, and says
- * clearly when it is used after close. A FinalizationRegistry closes the fd of an object
- * that a program dropped without closing it.
+ * clearly when it is used after close. What it holds is given back three ways: close(),
+ * the garbage collector (a FinalizationRegistry), and the end of the JS thread that made
+ * it (a Worker that ended: no finalizer runs then, so bunffi/owned.c closes the fds that
+ * thread's objects still own).
  */
-import { close } from "./io.ts";
-import { OSError, EBADF } from "./errors.ts";
+import { helpers } from "../../bunffi/load.ts";
+import { close, PTHREAD_KEY_CREATE } from "./io.ts";
+import { OSError, EBADF, check } from "./errors.ts";
+
+const lib = helpers("owned.c", {
+  bt_own: { args: ["i32"], returns: "i32" },
+  bt_disown: { args: ["i32"], returns: "void" },
+  bt_owned_count: { args: [], returns: "i32" },
+});
+
+/** How many fds this JS thread's objects own now (for tests and diagnostics). */
+export function ownedFds(): number {
+  return lib().bt_owned_count();
+}
 
 // Holds only the fd number, or the object's own release: never the object itself, which
 // must stay collectable.
 const forgotten = new FinalizationRegistry<number | (() => void)>((held) => {
   try {
-    if (typeof held === "number") close(held);
-    else held();
+    if (typeof held === "number") {
+      lib().bt_disown(held);
+      close(held);
+    } else held();
   } catch {
     // Nobody is left to tell; the fd is released by the kernel either way.
   }
@@ -29,9 +45,20 @@ export class FdObject implements Disposable {
    * @param fd - the fd this object owns
    * @param release - for an object that holds more than its fd (a held Signalfd: two
    * more fds and a process-wide hold): what the garbage collector runs instead of
-   * closing `fd`, giving everything back. It must not refer to the object.
+   * closing `fd`, giving everything back. It must not refer to the object. Such an
+   * object gives back what it holds at its thread's end itself.
+   * @throws {@link OSError} from pthread_key_create (EAGAIN, ENOMEM) on a JS thread's
+   * first object when the key that closes its fds at the thread's end cannot be made;
+   * `fd` is closed then.
    */
   constructor(fd: number, release?: () => void) {
+    if (release === undefined) {
+      const r = lib().bt_own(fd);
+      if (r < 0) {
+        close(fd);
+        check(r, PTHREAD_KEY_CREATE);
+      }
+    }
     this.#fd = fd;
     forgotten.register(this, release ?? fd, this);
   }
@@ -61,6 +88,7 @@ export class FdObject implements Disposable {
     this.beforeClose(fd);
     this.#fd = -1;
     forgotten.unregister(this);
+    lib().bt_disown(fd);
     close(fd);
   }
 

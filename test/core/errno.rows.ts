@@ -28,6 +28,13 @@ export const scenarios: Record<string, Scenario> = {
     },
     teardown: (_b, e) => e.close(),
   },
+  // A JS thread's first object makes the key whose destructor closes its objects' fds
+  // when the thread ends (bunffi/owned.c): once per thread, so forced in a fresh process.
+  "pthread_key_create:object": {
+    fn: "pthread_key_create",
+    call: (b) => new b.Eventfd(),
+    usable: (b) => new b.Eventfd().close(),
+  },
   epoll_ctl: {
     fn: "epoll_ctl",
     setup: (b) => new b.EventfdAsync(),
@@ -57,6 +64,7 @@ export const matrix: Row[] = [
   ...rows("epoll_ctl", "OSError", ["ENOMEM", "ENOSPC"], { ...start, fn: "epoll_ctl" }),
   ...rows("pthread_key_create", "OSError", ["EAGAIN", "ENOMEM"], { ...start, fn: "pthread_key_create" }),
   ...rows("pthread_key_create", "UnknownError", [UNDOCUMENTED], { ...start, fn: "pthread_key_create" }),
+  ...rows("pthread_key_create", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "pthread_key_create:object", once: "process" }),
   ...rows("pthread_create", "OSError", ["EAGAIN", "EINVAL"], { ...start, fn: "pthread_create" }),
   ...rows("pthread_create", "PermissionError", ["EPERM"], { ...start, fn: "pthread_create" }),
   ...rows("pthread_create", "UnknownError", [UNDOCUMENTED], { ...start, fn: "pthread_create" }),

@@ -3,13 +3,12 @@
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { runChild } from "../../harness/child.ts";
-import { decodeRawSiginfos, decodeSiginfos } from "../../src/signal/calls.ts";
+import { decodeRawSiginfos, decodeSiginfos, lib } from "../../src/signal/calls.ts";
 import { close } from "../../src/core/io.ts";
 import { fstatSync } from "node:fs";
 
 // A pipe (read end, write end) made with butter's own pipe2 helper.
 function pipeFds(): [number, number] {
-  const { lib } = require("../../src/signal/calls.ts") as typeof import("../../src/signal/calls.ts");
   const p = new Int32Array(2);
   if (lib().bt_catch_pipe(p) < 0) throw new Error("pipe2 failed");
   return [p[0]!, p[1]!];

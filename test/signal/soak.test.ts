@@ -1,0 +1,127 @@
+// Soak: rounds of Workers that hold and release signals, process.on listeners added and
+// removed, and objects dropped to the garbage collector, while another process sends
+// 3,000 queued real-time signals and SIGUSR2 bursts. Bounded (about 10 s). At the end
+// nothing is lost (every value arrived exactly once), nothing leaked (fds, butter's
+// threads, dispositions, this thread's mask) and the process is alive. In a child
+// process (harness/child.ts): an escaped signal ends it, never the test runner.
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { ROOT, runChild } from "../../harness/child.ts";
+
+const INDEX = JSON.stringify(join(ROOT, "src/index.ts"));
+const VALUES = 3000;
+
+test("soak: Workers holding and releasing, listeners, GC, and signals from another process: nothing lost or leaked", () => {
+  const r = runChild(
+    `
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const status = (f) => BigInt("0x" + new RegExp(f + ":\\\\s*(\\\\S+)").exec(readFileSync("/proc/self/status", "utf8"))[1]);
+    const RTMAX = 1n << 63n;
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const butterThreads = () => readdirSync("/proc/self/task").filter((t) => { try { return readFileSync("/proc/self/task/" + t + "/comm", "utf8").startsWith("butter"); } catch { return false; } }).length;
+    // (the end is listened for from the start: a Worker may end before anyone awaits it)
+    const worker = (body) => {
+      const w = new Worker(URL.createObjectURL(new Blob(["import * as b from " + ${JSON.stringify(INDEX)} + ";\\n" + body], { type: "text/javascript" })));
+      w.ended = new Promise((r) => w.addEventListener("close", () => r()));
+      return w;
+    };
+    const ended = (w) => w.ended;
+
+    // the machinery, this thread's reactor and one Worker first: what the process keeps for good exists before the count
+    b.processSigmask(b.SIG_UNBLOCK, []);
+    { const e = new b.EventfdAsync(); setTimeout(() => e.write(1), 1); await e.get(); e.close(); } // this thread's reactor
+    { const w = worker("postMessage(1)"); await new Promise((r) => (w.onmessage = r)); w.terminate(); await ended(w); }
+    await Bun.sleep(100);
+    const before = { fds: fds(), threads: butterThreads(), caught: status("SigCgt") & ~RTMAX, mask: [...b.pthreadSigmask(b.SIG_BLOCK, null)] };
+
+    // what the sender sends: RT values, each to arrive exactly once; and SIGUSR2, held
+    // throughout here and by the Workers on and off (only its survival is counted)
+    const values = new b.SignalfdAsync(["SIGRTMIN+1"]);
+    const usr2 = new b.SignalfdAsync(["SIGUSR2"]);
+    const got = new Map();
+    const collecting = (async () => { for await (const si of values) got.set(si.int, (got.get(si.int) ?? 0) + 1); })();
+    const draining = (async () => { for await (const _ of usr2) {} })();
+    const sender = Bun.spawn([process.execPath, "-e", \`
+      import * as b from ${INDEX};
+      for (let i = 1; i <= ${VALUES}; i++) {
+        for (;;) {
+          try { b.sigqueue(${"${process.pid}"}, "SIGRTMIN+1", i); break; }
+          catch (e) { if (e.code !== "EAGAIN") throw e; await Bun.sleep(1); }
+        }
+        if (i % 20 === 0) { process.kill(${"${process.pid}"}, "SIGUSR2"); await Bun.sleep(2); }
+      }
+    \`], { stdout: "inherit", stderr: "inherit" });
+
+    const started = Date.now();
+    let rounds = 0;
+    const heard = { usr2: 0 };
+    while (Date.now() - started < 6000) {
+      rounds++;
+      // two Workers hold SIGUSR2 and SIGURG and read them; one ends by terminate(), one by itself
+      const ws = [0, 1].map((k) => worker(\`
+        const sfd = new b.SignalfdAsync(["SIGUSR2", "SIGURG"]);
+        const e = new b.EventfdAsync();
+        setTimeout(() => e.write(1), 1);
+        await e.get();
+        postMessage("held");
+        await Promise.race([sfd.get(), Bun.sleep(5)]);
+        \${k === 0 ? "await new Promise(() => {}); void sfd;" : "sfd.close(); e.close();"}
+      \`));
+      await Promise.all(ws.map((w) => new Promise((r) => (w.onmessage = r))));
+      // Bun's listeners come and go meanwhile
+      const f = () => heard.usr2++;
+      process.on("SIGUSR2", f);
+      process.on("SIGWINCH", f);
+      // objects dropped without close()
+      (() => { new b.Signalfd(["SIGURG"]); new b.EventfdAsync(); new b.Timerfd(); })();
+      process.off("SIGUSR2", f);
+      process.off("SIGWINCH", f);
+      ws[0].terminate();
+      await Promise.all(ws.map(ended));
+      Bun.gc(true);
+    }
+    const senderStatus = await sender.exited;
+    for (let i = 0; i < 500 && got.size < ${VALUES}; i++) await Bun.sleep(10);
+    values.close();
+    usr2.close();
+    await collecting;
+    await draining;
+
+    let settled = false;
+    for (let i = 0; i < 500 && !settled; i++) {
+      Bun.gc(true);
+      settled = fds() === before.fds && butterThreads() === before.threads && b.heldSignals().size === 0;
+      if (!settled) await Bun.sleep(10);
+    }
+    const twice = [...got].filter(([, n]) => n !== 1).length;
+    const missing = [];
+    for (let i = 1; i <= ${VALUES}; i++) if (!got.has(i)) missing.push(i);
+    report({
+      rounds: rounds > 5,
+      senderStatus,
+      missing: missing.slice(0, 10),
+      twice,
+      lost: values.lost,
+      fds: fds() - before.fds,
+      threads: butterThreads() - before.threads,
+      held: [...b.heldSignals()],
+      caught: (status("SigCgt") & ~RTMAX) === before.caught,
+      mask: [...b.pthreadSigmask(b.SIG_BLOCK, null)].join() === before.mask.join(),
+    });
+    `,
+    { timeoutMs: 60_000 },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.reports[0]).toEqual({
+    rounds: true,
+    senderStatus: 0,
+    missing: [],
+    twice: 0,
+    lost: 0,
+    fds: 0,
+    threads: 0,
+    held: [],
+    caught: true,
+    mask: true,
+  });
+}, 70_000);

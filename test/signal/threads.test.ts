@@ -1,0 +1,315 @@
+// Holds across JS threads, Bun's own listeners, the garbage collector and Workers that
+// end: each case runs in a child Bun process (harness/child.ts), with real Workers and
+// real signals sent by other processes, so that a signal that escapes ends the child and
+// never the test runner.
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { ROOT, runChild } from "../../harness/child.ts";
+
+const INDEX = JSON.stringify(join(ROOT, "src/index.ts"));
+
+// What every child script below starts with: a Worker from source (it gets butter as
+// `b` and `post`), a signal sent by another process, and the process's view of itself.
+const PRELUDE = `
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const worker = (body) => {
+    const src = "import * as b from " + ${JSON.stringify(INDEX)} + "; const post = (m) => postMessage(m);\\n" + body;
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
+    w.next = () => new Promise((r, j) => { w.onmessage = (e) => r(e.data); w.onerror = (e) => j(e.message ?? e); });
+    w.ended = new Promise((r) => w.addEventListener("close", () => r()));
+    return w;
+  };
+  const kill = (sig) => { const r = Bun.spawnSync(["kill", "-" + sig, String(process.pid)]); if (r.exitCode !== 0) throw new Error("kill failed"); };
+  const status = (f) => BigInt("0x" + new RegExp(f + ":\\\\s*(\\\\S+)").exec(readFileSync("/proc/self/status", "utf8"))[1]);
+  const RTMAX = 1n << 63n;
+  const caught = () => status("SigCgt") & ~RTMAX;
+  const fds = () => readdirSync("/proc/self/fd").length;
+  // butter's own threads (the reactor's are named): Bun starts threads of its own at times
+  const threads = () => readdirSync("/proc/self/task").filter((t) => { try { return readFileSync("/proc/self/task/" + t + "/comm", "utf8").startsWith("butter"); } catch { return false; } }).length;
+  // the machinery's own fds (made once per process) exist before anything is counted
+  b.processSigmask(b.SIG_UNBLOCK, []);
+  const settle = async (ok, what, ms = 5000) => {
+    for (let i = 0; i < ms / 10; i++) { Bun.gc(true); if (ok()) return; await Bun.sleep(10); }
+    throw new Error("not settled: " + what);
+  };
+`;
+
+// The child ends by SIGUSR1's default action once nothing holds it any more: proof that
+// butter gave the disposition back (and did not leave it caught or blocked).
+const DIES = `
+  report("before the last signal");
+  kill("USR1");
+  await Bun.sleep(3000);
+  report("survived");
+`;
+
+describe("holds on one signal from several JS threads", () => {
+  for (const order of ["main first", "Worker first"]) {
+    test(`main thread and a Worker both hold SIGUSR1 (${order}); the main thread closes first; the Worker still receives it`, () => {
+      const r = runChild(`${PRELUDE}
+        const w = worker(\`
+          const sfd = new b.SignalfdAsync(["SIGUSR1"]);
+          post("held");
+          const si = await sfd.get();
+          post(si.signo);
+          await new Promise((r) => (onmessage = r));
+          sfd.close();
+          post("closed");
+        \`);
+        let main;
+        if (${order === "main first"}) main = new b.SignalfdAsync(["SIGUSR1"]);
+        const held = w.next();
+        if (await held !== "held") throw new Error("worker did not hold");
+        if (!main) main = new b.SignalfdAsync(["SIGUSR1"]);
+        const counts = b.heldSignals().get(10);
+        main.close();
+        const got = w.next();
+        kill("USR1");
+        report({ counts, worker: await got, after: b.heldSignals().get(10) });
+        const closed = w.next();
+        w.postMessage("close");
+        await closed;
+        report({ held: [...b.heldSignals()] });
+        w.terminate();
+        ${DIES}
+      `);
+      expect(r.reports[0], r.stderr).toEqual({ counts: 2, worker: 10, after: 1 });
+      expect(r.reports[1]).toEqual({ held: [] });
+      expect(r.reports[2]).toBe("before the last signal");
+      expect(r.signal).toBe("SIGUSR1");
+    });
+  }
+
+  test("processSigmask and Signalfd on two threads at once: serialised, never EBUSY or ETIMEDOUT, no mask left changed", () => {
+    // the same loop on both threads, at once (the main thread's runs synchronously)
+    const LOOP = `
+      const errors = [];
+      for (let i = 0; i < 150; i++) {
+        try {
+          b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
+          b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+          new b.Signalfd(["SIGUSR2"]).close();
+        } catch (e) { errors.push(String(e)); }
+      }`;
+    const r = runChild(`${PRELUDE}
+      const before = status("SigBlk");
+      const w = worker(\`post("ready"); await new Promise((r) => (onmessage = r)); ${LOOP}; post(errors);\`);
+      await w.next();
+      const theirs = w.next();
+      w.postMessage("go");
+      const mine = (() => { ${LOOP}; return errors; })();
+      const theirErrors = await theirs;
+      w.terminate();
+      await w.ended;
+      report({ mine: mine.slice(0, 3), theirs: theirErrors.slice(0, 3), held: [...b.heldSignals()], mask: status("SigBlk") === before });
+    `, { timeoutMs: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ mine: [], theirs: [], held: [], mask: true });
+  }, 130_000);
+});
+
+describe("threads that come and go", () => {
+  test("Workers terminated while they run processSigmask leave nothing behind: later calls in the process work", () => {
+    const r = runChild(`${PRELUDE}
+      for (let i = 0; i < 10; i++) {
+        const w = worker('post("go"); for (;;) { b.processSigmask(b.SIG_BLOCK, ["SIGURG"]); b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]); }');
+        await w.next();
+        await Bun.sleep(5 + i * 3);
+        w.terminate();
+        await w.ended;
+      }
+      b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]); // a Worker may have ended between its two calls
+      b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
+      const blocked = b.pthreadSigmask(b.SIG_BLOCK, null).has(23);
+      b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+      const sfd = new b.SignalfdAsync(["SIGUSR1"]);
+      kill("USR1");
+      report({ blocked, si: (await sfd.get()).signo });
+      sfd.close();
+    `, { timeoutMs: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ blocked: true, si: 10 });
+  });
+
+  test("hold and release cycles while threads are born and end leave no thread blocking the signal", () => {
+    const r = runChild(`${PRELUDE}
+      const bit = 1n << 9n;
+      const blockers = () => readdirSync("/proc/self/task").filter((t) => {
+        try { return (BigInt("0x" + /SigBlk:\\s*(\\S+)/.exec(readFileSync("/proc/self/task/" + t + "/status", "utf8"))[1]) & bit) !== 0n; }
+        catch { return false; }
+      });
+      // threads that block it before (Bun's allocator thread blocks nearly everything)
+      const before = new Set(blockers());
+      let churning = true;
+      const churn = (async () => {
+        while (churning) {
+          const w = worker('post(1)');
+          await w.next();
+          w.terminate();
+          await w.ended;
+        }
+      })();
+      for (let i = 0; i < 300; i++) {
+        const sfd = new b.Signalfd(["SIGUSR1"]);
+        if (i % 10 === 0) await Bun.sleep(1); // let the churn run
+        sfd.close();
+      }
+      churning = false;
+      await churn;
+      // a thread seen being born or ending blocks everything for a moment: look again
+      let extra = [];
+      for (let i = 0; i < 100; i++) {
+        extra = blockers().filter((t) => !before.has(t));
+        if (extra.length === 0) break;
+        await Bun.sleep(10);
+      }
+      report({ extra: extra.map((t) => { try { return readFileSync("/proc/self/task/" + t + "/comm", "utf8").trim(); } catch { return t; } }) });
+      ${DIES}
+    `, { timeoutMs: 60_000 });
+    expect(r.reports[0], r.stderr).toEqual({ extra: [] });
+    expect(r.signal).toBe("SIGUSR1");
+  }, 70_000);
+});
+
+describe("Bun's own process.on listeners beside a hold", () => {
+  test("a listener added during a hold survives the close, and receives the next signal", () => {
+    const r = runChild(`${PRELUDE}
+      const sfd = new b.SignalfdAsync(["SIGUSR1"]);
+      let heard = 0;
+      process.on("SIGUSR1", () => heard++);
+      kill("USR1");
+      const si = await sfd.get();
+      sfd.close();
+      kill("USR1");
+      await settle(() => heard === 1, "the listener heard it");
+      report({ si: si.signo, heard });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ si: 10, heard: 1 });
+  });
+
+  test("a listener added and removed during a hold leaves the hold working, and the default after the close", () => {
+    const r = runChild(`${PRELUDE}
+      const before = caught();
+      const sfd = new b.SignalfdAsync(["SIGUSR1"]);
+      const f = () => {};
+      process.on("SIGUSR1", f);
+      process.off("SIGUSR1", f);
+      kill("USR1");
+      const si = await sfd.get();
+      sfd.close();
+      report({ si: si.signo, restored: caught() === before });
+      ${DIES}
+    `);
+    expect(r.reports[0], r.stderr).toEqual({ si: 10, restored: true });
+    expect(r.reports[1]).toBe("before the last signal");
+    expect(r.signal).toBe("SIGUSR1");
+  });
+
+  test("a listener added before the hold gets the signal back after it", () => {
+    const r = runChild(`${PRELUDE}
+      let heard = 0;
+      process.on("SIGUSR1", () => heard++);
+      const sfd = new b.SignalfdAsync(["SIGUSR1"]);
+      kill("USR1");
+      const si = await sfd.get();
+      sfd.close();
+      kill("USR1");
+      await settle(() => heard === 1, "the listener heard it");
+      report({ si: si.signo, heard });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ si: 10, heard: 1 });
+  });
+});
+
+describe("what a hold owns is given back without close()", () => {
+  test("a held Signalfd dropped to the garbage collector: its three fds closed, the signal given back", () => {
+    const r = runChild(`${PRELUDE}
+      const fdsBefore = fds();
+      const caughtBefore = caught();
+      (() => { new b.Signalfd(["SIGUSR1"]); })();
+      const during = { held: b.heldSignals().get(10), fds: fds() - fdsBefore };
+      await settle(() => b.heldSignals().size === 0 && fds() === fdsBefore, "collected");
+      report({ during, restored: caught() === caughtBefore });
+      ${DIES}
+    `);
+    expect(r.reports[0], r.stderr).toEqual({ during: { held: 1, fds: 3 }, restored: true });
+    expect(r.signal).toBe("SIGUSR1");
+  });
+
+  for (const end of ["terminate()", "process.exit() in it", "its normal end"]) {
+    test(`a Worker holding SIGUSR1 ends by ${end}: its hold, fds and reactor are given back`, () => {
+      const r = runChild(`${PRELUDE}
+        const fdsBefore = fds();
+        const threadsBefore = threads();
+        const caughtBefore = caught();
+        const w = worker(\`
+          const sfd = new b.SignalfdAsync(["SIGUSR1"]);
+          globalThis.kept = sfd; // not collectable: only the Worker's end gives it back
+          const e = new b.EventfdAsync();
+          setTimeout(() => e.write(1), 5);
+          await e.get(); // the reactor runs
+          post("held");
+          ${end === "process.exit() in it" ? "await Bun.sleep(20); process.exit(0);" : end === "its normal end" ? "" : "await new Promise(() => {});"}
+        \`);
+        await w.next();
+        const during = { held: b.heldSignals().get(10), fds: fds() - fdsBefore };
+        ${end === "terminate()" ? "w.terminate();" : ""}
+        await w.ended;
+        await settle(() => b.heldSignals().size === 0 && fds() === fdsBefore && threads() <= threadsBefore, "given back: held " + [...b.heldSignals()] + ", fds " + fds() + "/" + fdsBefore + ", threads " + threads() + "/" + threadsBefore);
+        report({ during: during.held, fdsGrew: during.fds > 0, restored: caught() === caughtBefore });
+        ${DIES}
+      `, { timeoutMs: 30_000 });
+      expect(r.reports[0], r.stderr).toEqual({ during: 1, fdsGrew: true, restored: true });
+      expect(r.signal).toBe("SIGUSR1");
+    });
+  }
+
+  test("20 Workers that each waited on a queue leave no reactor thread or fd behind", () => {
+    const r = runChild(`${PRELUDE}
+      // one Worker first: Bun's own per-Worker machinery exists after it
+      const warm = worker("post(1);"); await warm.next(); warm.terminate(); await warm.ended;
+      await Bun.sleep(100);
+      const fdsBefore = fds();
+      const threadsBefore = threads();
+      for (let i = 0; i < 20; i++) {
+        const w = worker(\`
+          const e = new b.EventfdAsync();
+          setTimeout(() => e.write(1), 1);
+          await e.get();
+          e.close();
+          post(b.gettid());
+        \`);
+        await w.next();
+        if (i % 2) w.terminate();
+        else w.postMessage("end"); // it ends by itself: nothing keeps its loop alive
+        await w.ended;
+      }
+      await settle(() => fds() <= fdsBefore && threads() <= threadsBefore, "fds " + fds() + "/" + fdsBefore + ", threads " + threads() + "/" + threadsBefore);
+      report({ fds: fds() - fdsBefore, threads: threads() - threadsBefore });
+    `, { timeoutMs: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ fds: 0, threads: 0 });
+  }, 70_000);
+
+  test("the process-wide helpers compiled by a Worker that has ended keep working on the main thread", () => {
+    const r = runChild(`${PRELUDE}
+      const w = worker('b.processSigmask(b.SIG_BLOCK, ["SIGURG"]); b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]); post("done");');
+      await w.next();
+      w.terminate();
+      await w.ended;
+      Bun.gc(true);
+      await Bun.sleep(50);
+      b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
+      const blocked = b.pthreadSigmask(b.SIG_BLOCK, null).has(23);
+      b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+      const sfd = new b.Signalfd(["SIGUSR1"], { flags: b.SFD_NONBLOCK });
+      b.tgkill(b.getpid(), b.gettid(), "SIGUSR1");
+      report({ blocked, si: sfd.readEvent().signo });
+      sfd.close();
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ blocked: true, si: 10 });
+  });
+});
