@@ -22,6 +22,11 @@ export interface Scenario {
   setup?(b: B): Ctx;
   /** the public API call; it runs with the failure planned */
   call(b: B, ctx: Ctx): unknown;
+  /**
+   * For rows that expect "retried", "passes" or "waits": what the call returned must be
+   * right, not only that nothing was thrown.
+   */
+  returns?(b: B, ctx: Ctx, result: unknown): unknown;
   /** after the failure: the object (or, for a constructor, the family) still works */
   usable(b: B, ctx: Ctx): unknown;
   teardown?(b: B, ctx: Ctx): void;

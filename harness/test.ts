@@ -6,7 +6,10 @@
  * what the VM guest runs (`bun run test:vm`). Other arguments go to vitest.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { account } from "./errno-account.ts";
+import { label, matrix } from "./errno-matrix.ts";
+import { loadPages } from "./errno-pages.ts";
 import { ROOT } from "./child.ts";
 import { buildShim } from "./fiu/build.ts";
 import { privilegedFiles } from "./privileged.ts";
@@ -16,7 +19,14 @@ const errorsOnly = args.includes("--errors");
 const privilegedOnly = args.includes("--privileged");
 const rest = args.filter((a) => a !== "--errors" && a !== "--privileged");
 
+const RESULTS = new URL("./build/errno-results.json", import.meta.url);
 const shim = buildShim();
+if (errorsOnly && !("path" in shim)) {
+  console.error(`test:errors: the errno matrix needs the fault-injection shim, which cannot be built here: ${shim.reason}`);
+  process.exit(1);
+}
+// a table from an earlier run must never be printed as this run's
+if (errorsOnly) rmSync(RESULTS, { force: true });
 const env = { ...process.env };
 if ("path" in shim) {
   env.LD_PRELOAD = [shim.path, env.LD_PRELOAD].filter(Boolean).join(":");
@@ -35,24 +45,36 @@ const argv = errorsOnly
 const r = spawnSync(process.execPath, argv, { stdio: "inherit", env, cwd: ROOT });
 
 if (errorsOnly) {
-  const file = new URL("./build/errno-results.json", import.meta.url);
-  if (existsSync(file)) {
-    const results: { call: string; forced: boolean }[] = JSON.parse(readFileSync(file, "utf8"));
-    const per = new Map<string, [number, number]>();
-    for (const { call, forced } of results) {
-      const [f, l] = per.get(call) ?? [0, 0];
-      per.set(call, [f + (forced ? 1 : 0), l + 1]);
-    }
-    const w = Math.max(...[...per.keys()].map((k) => k.length));
-    console.log(`\n${"call".padEnd(w)}  forced / listed`);
-    let tf = 0;
-    let tl = 0;
-    for (const [call, [f, l]] of [...per].sort()) {
-      console.log(`${call.padEnd(w)}  ${String(f).padStart(6)} / ${l}`);
-      tf += f;
-      tl += l;
-    }
-    console.log(`${"all".padEnd(w)}  ${String(tf).padStart(6)} / ${tl}`);
-  }
+  const ok = printErrnoAccount();
+  if (!ok && r.status === 0) process.exit(1);
 }
 process.exit(r.status ?? 1);
+
+/**
+ * Per call of harness/errno-pages.json: the errnos its man page lists, how many a row
+ * forced in this run, how many the file marks impossible (with a reason), and how many
+ * are missing (must be 0). False when something is missing or the run left no results.
+ */
+function printErrnoAccount(): boolean {
+  if (!existsSync(RESULTS)) {
+    console.error("test:errors: the matrix wrote no results (it did not run)");
+    return false;
+  }
+  const results: { row: string; forced: boolean }[] = JSON.parse(readFileSync(RESULTS, "utf8"));
+  const passed = new Set(results.filter((x) => x.forced).map((x) => x.row));
+  const acc = account(matrix, loadPages(), (row) => passed.has(label(row)));
+  const w = Math.max(...acc.map((a) => a.call.length), 4);
+  console.log(`\n${"call".padEnd(w)}  listed  forced  impossible  missing   (man page)`);
+  const t = [0, 0, 0, 0];
+  for (const a of acc) {
+    const n = [a.listed.length, a.forced.length, a.impossible.length, a.missing.length];
+    n.forEach((x, i) => (t[i]! += x));
+    const miss = a.missing.length ? `  ${a.missing.join(" ")}` : "";
+    console.log(`${a.call.padEnd(w)}  ${String(n[0]).padStart(6)}  ${String(n[1]).padStart(6)}  ${String(n[2]).padStart(10)}  ${String(n[3]).padStart(7)}   ${a.page}${miss}`);
+  }
+  console.log(`${"all".padEnd(w)}  ${String(t[0]).padStart(6)}  ${String(t[1]).padStart(6)}  ${String(t[2]).padStart(10)}  ${String(t[3]).padStart(7)}`);
+  const extra = matrix.filter((x) => passed.has(label(x))).length - t[1]!;
+  console.log(`(and ${extra} more rows forced beyond the pages: an errno no page lists for the call, short transfers, recoveries, butter's own)`);
+  console.log("impossible: harness/errno-pages.json says why, pair by pair. missing must be 0.");
+  return t[3] === 0;
+}

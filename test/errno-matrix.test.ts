@@ -3,7 +3,7 @@
 // code, errno, syscall, or the recovery), that the failure really fired, that no fd
 // leaked, and that the object still works. Results go to harness/build/ for the table
 // `bun run test:errors` prints.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
 import * as b from "../src/index.ts";
 import { calls, classFor } from "../src/core/errors.ts";
@@ -11,6 +11,8 @@ import { ERRNO } from "../src/core/errno.ts";
 import { matrix, scenarios, label, UNDOCUMENTED } from "../harness/errno-matrix.ts";
 import { unavailable } from "../harness/fiu/control.ts";
 import { runRow, isolateForRows } from "../harness/fiu/rows.ts";
+import { generate, loadPages } from "../harness/errno-pages.ts";
+import { account } from "../harness/errno-account.ts";
 
 const results: { row: string; call: string; forced: boolean }[] = [];
 
@@ -40,20 +42,45 @@ describe.skipIf(unavailable !== undefined)(`errno matrix (${unavailable ?? "libf
   }
 });
 
-describe("the matrix covers what the code documents", () => {
-  test("every documented (call, errno) pair of every registered call has a row", () => {
-    const have = new Set(matrix.filter((r) => r.errno).map((r) => `${r.call} ${r.errno}`));
+describe("the matrix covers what the man pages list", () => {
+  const pages = loadPages();
+  // butter's own pseudo-call: processSigmask's errnos are its own (docs/signal.md)
+  const OWN = new Set(["processSigmask"]);
+
+  test("every (call, errno) pair the man pages list is forced by a row or marked impossible, with the reason", () => {
+    const acc = account(matrix, pages);
+    expect(acc.flatMap((a) => a.missing.map((e) => `${a.call} ${e} (${a.page})`)), "missing").toEqual([]);
+    expect(acc.flatMap((a) => a.both.map((e) => `${a.call} ${e}`)), "forced and marked impossible").toEqual([]);
+    for (const a of acc) for (const e of a.impossible) expect(pages.calls[a.call]!.cannot[e]!.length, `${a.call} ${e}`).toBeGreaterThan(15);
+  });
+
+  test("every call butter registers has its man page in harness/errno-pages.json, and an undocumented-errno row", () => {
     const missing: string[] = [];
-    for (const [id, spec] of calls) {
+    for (const id of calls.keys()) {
       if (id.includes("-test")) continue; // calls the tests themselves define
-      for (const n of spec.documented) {
-        const code = b.ERRNO_NAMES[n]!;
-        if (!have.has(`${id} ${code}`)) missing.push(`${id} ${code}`);
-      }
-      if (!have.has(`${id} ${UNDOCUMENTED}`)) missing.push(`${id} ${UNDOCUMENTED} (the undocumented row)`);
+      if (!OWN.has(id) && pages.calls[id] === undefined) missing.push(`${id}: no page`);
+      if (!matrix.some((r) => r.call === id && r.errno === UNDOCUMENTED)) missing.push(`${id}: no ${UNDOCUMENTED} row`);
     }
     expect(missing).toEqual([]);
   });
+
+  test("every listed errno a row forces is one the code documents for that call (so it becomes OSError's class, not UnknownError)", () => {
+    const wrong: string[] = [];
+    for (const r of matrix) {
+      if (r.errno === undefined || r.cannot !== undefined || !pages.calls[r.call]?.listed.includes(r.errno)) continue;
+      if (r.errno === "EFAULT") continue; // always InternalError: a bug in butter
+      if (r.expect === "retried" || r.expect === "passes" || r.expect === "waits") continue; // handled, not thrown
+      if (!calls.get(r.call)?.documented.has(ERRNO[r.errno]!)) wrong.push(`${r.call} ${r.errno}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test.skipIf(!existsSync("/usr/share/man/man2/read.2.gz"))(
+    "harness/errno-pages.json is what the installed man pages list (needs manpages-dev)",
+    () => {
+      expect(JSON.stringify(generate())).toBe(JSON.stringify(pages));
+    },
+  );
 
   test("every row that expects an error expects the class the code maps it to", () => {
     for (const r of matrix) {

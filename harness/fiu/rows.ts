@@ -41,6 +41,8 @@ export async function runRow(r: Row, opts: { checkFds: boolean } = { checkFds: t
     expect(firedCount, `${r.call}: the planned failure fired once`).toBe(1);
     if (r.expect === "retried" || r.expect === "passes" || r.expect === "waits") {
       expect(error).toBeUndefined();
+      expect(s.returns, `${r.call}: a row that expects ${r.expect} checks what the call returned`).toBeDefined();
+      await s.returns!(b, ctx, result);
     } else {
       expect(error, `${r.call} ${r.errno ?? "short"}: the call failed`).toBeInstanceOf(Error);
       const err = error as b.OSError;

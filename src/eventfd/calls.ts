@@ -22,8 +22,8 @@ export const EVENTFD_MAX = 0xfffffffffffffffen;
 export const EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"]);
 // read(2)/write(2) on an eventfd: eventfd(2) lists EAGAIN and EINVAL; read(2)/write(2)
 // add the generic fd errors.
-export const EVENTFD_READ = defineCall("read", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO"], { family: "eventfd" });
-export const EVENTFD_WRITE = defineCall("write", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO"], { family: "eventfd" });
+export const EVENTFD_READ = defineCall("read", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO", "EISDIR"], { family: "eventfd" });
+export const EVENTFD_WRITE = defineCall("write", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO", "EDESTADDRREQ", "EDQUOT", "EFBIG", "ENOSPC", "EPERM", "EPIPE"], { family: "eventfd" });
 
 /**
  * eventfd(2): a new eventfd; close-on-exec unless `flags` says otherwise.

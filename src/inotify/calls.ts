@@ -119,7 +119,7 @@ export const INOTIFY_ADD_WATCH = defineCall("inotify_add_watch", [
 ]);
 export const INOTIFY_RM_WATCH = defineCall("inotify_rm_watch", ["EBADF", "EINVAL"]);
 // read(2) on an inotify fd: inotify(7) adds EINVAL (buffer too small; butter's never is).
-export const INOTIFY_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO"], { family: "inotify" });
+export const INOTIFY_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR"], { family: "inotify" });
 
 /**
  * The inotify limits (undefined where a file cannot be read). The fs.inotify values are

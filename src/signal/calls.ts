@@ -185,7 +185,7 @@ export const PTHREAD_SIGMASK = defineCall("pthread_sigmask", ["EFAULT", "EINVAL"
 export const SIGPENDING = defineCall("sigpending", ["EFAULT"]);
 export const SIGNALFD = defineCall("signalfd", ["EBADF", "EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"]);
 // read(2) of a signalfd: the generic read errors; EAGAIN when nothing is pending.
-export const SIGNALFD_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO"], { family: "signalfd" });
+export const SIGNALFD_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR"], { family: "signalfd" });
 
 export const TGKILL = defineCall("tgkill", ["EAGAIN", "EINVAL", "EPERM", "ESRCH"]);
 export const SIGQUEUE = defineCall("sigqueue", ["EAGAIN", "EINVAL", "EPERM", "ESRCH"]);

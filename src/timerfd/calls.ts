@@ -55,9 +55,9 @@ export const TIMERFD_SETTIME = defineCall("timerfd_settime", ["EBADF", "EFAULT",
   special: { ECANCELED: ClockChangedError },
 });
 export const TIMERFD_GETTIME = defineCall("timerfd_gettime", ["EBADF", "EFAULT", "EINVAL"]);
-export const CLOCK_GETTIME = defineCall("clock_gettime", ["EFAULT", "EINVAL", "EOVERFLOW"]);
+export const CLOCK_GETTIME = defineCall("clock_gettime", ["EFAULT", "EINVAL", "ENODEV", "EOPNOTSUPP", "EOVERFLOW"]);
 // read(2) on a timerfd: timerfd_create(2) lists EAGAIN, ECANCELED and EINVAL.
-export const TIMERFD_READ = defineCall("read", ["EAGAIN", "ECANCELED", "EINVAL", "EBADF", "EINTR", "EIO"], {
+export const TIMERFD_READ = defineCall("read", ["EAGAIN", "ECANCELED", "EINVAL", "EBADF", "EINTR", "EIO", "EISDIR"], {
   family: "timerfd",
   special: { ECANCELED: ClockChangedError },
 });

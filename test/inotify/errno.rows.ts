@@ -2,6 +2,7 @@
 // Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
 // rules: harness/errno-rows.ts).
 import { mkdtempSync, rmSync, utimesSync } from "node:fs";
+import type * as Butter from "../../src/index.ts";
 import { rows, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
 
 export const scenarios: Record<string, Scenario> = {
@@ -42,6 +43,9 @@ export const scenarios: Record<string, Scenario> = {
     fn: "read",
     setup: (b) => inotifyWithEvent(b, b.IN_NONBLOCK),
     call: (_b, c) => c.ino.readEvent(), // (readEvents() returns [] on EAGAIN, as documented)
+    returns: (_b, _c, ev) => {
+      if (!((ev as Butter.InotifyEvent).mask & 0x4)) throw new Error(`got ${(ev as Butter.InotifyEvent).flags}, not IN_ATTRIB`);
+    },
     usable: (_b, c) => {
       c.touch();
       if (c.ino.readEvents().length === 0) throw new Error("no event after the failure");
@@ -53,8 +57,10 @@ export const scenarios: Record<string, Scenario> = {
     setup: (b) => inotifyWithEvent(b, 0, true),
     call: async (_b, c) => {
       setTimeout(() => c.ino.closed || c.touch(), 5);
-      const ev = await c.ino.get();
-      if (!(ev.mask & 0x4)) throw new Error(`got ${ev.flags}`);
+      return await c.ino.get();
+    },
+    returns: (_b, _c, ev) => {
+      if (!((ev as Butter.InotifyEvent).mask & 0x4)) throw new Error(`got ${(ev as Butter.InotifyEvent).flags}, not IN_ATTRIB`);
     },
     usable: async (_b, c) => {
       c.touch();
@@ -90,7 +96,8 @@ export const matrix: Row[] = [
   ...rows("inotify_add_watch", "UnknownError", [UNDOCUMENTED]),
   ...rows("inotify_rm_watch", "OSError", ["EBADF", "EINVAL"]),
   ...rows("inotify_rm_watch", "UnknownError", [UNDOCUMENTED]),
-  ...rows("inotify/read", "OSError", ["EAGAIN", "EBADF", "EINVAL", "EIO"]),
+  ...rows("inotify/read", "OSError", ["EAGAIN", "EBADF", "EINVAL", "EIO", "EISDIR"]),
+  ...rows("inotify/read", "InternalError", ["EFAULT"]),
   ...rows("inotify/read", "retried", ["EINTR"]),
   ...rows("inotify/read", "waits", ["EAGAIN"], { scenario: "inotify/read:get" }),
   ...rows("inotify/read", "UnknownError", [UNDOCUMENTED]),

@@ -37,8 +37,8 @@ export const scenarios: Record<string, Scenario> = {
   "pipe2:processSigmask": { fn: "pipe2", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), usable: maskUsable },
   "pthread_sigmask:processSigmask": { fn: "pthread_sigmask", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), usable: maskUsable },
   "opendir:processSigmask": { fn: "opendir", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), usable: maskUsable },
-  "open:processSigmask": { fn: "open", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), usable: maskUsable },
-  "tgkill:processSigmask": { fn: "tgkill", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), usable: maskUsable },
+  "open:processSigmask": { fn: "open", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
+  "tgkill:processSigmask": { fn: "tgkill", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
   // a Signalfd catching its signal (butter's handler) before its masks change; the pipe
   // of caught signals, made after the signalfd (which must not leak); the key whose
   // destructor releases a Worker's holds when it ends (made once per process)
@@ -56,6 +56,7 @@ export const scenarios: Record<string, Scenario> = {
     fn: "read",
     setup: (b) => signalfdWithSignal(b),
     call: (_b, sfd) => sfd.readEvent(), // read 1: the pipe of caught signals; 2: the signalfd
+    returns: isUrg,
     // (a second SIGURG merges with one still pending: exactly one is read either way)
     usable: (b, sfd) => {
       b.tgkill(b.getpid(), b.gettid(), "SIGURG");
@@ -71,8 +72,9 @@ export const scenarios: Record<string, Scenario> = {
     setup: (b) => new b.SignalfdAsync(["SIGURG"]),
     call: async (b, sfd) => {
       setTimeout(() => sfd.closed || b.tgkill(b.getpid(), b.gettid(), "SIGURG"), 5);
-      if ((await sfd.get()).signo !== 23) throw new Error("not SIGURG");
+      return await sfd.get();
     },
+    returns: isUrg,
     usable: async (b, sfd) => {
       b.tgkill(b.getpid(), b.gettid(), "SIGURG");
       await sfd.get();
@@ -91,6 +93,7 @@ export const scenarios: Record<string, Scenario> = {
       c.killer = Bun.spawn(["sh", "-c", `sleep 0.05; kill -URG ${b.getpid()}`]);
       return c.sfd.readEvent();
     },
+    returns: isUrg,
     usable: (b, c) => {
       b.tgkill(b.getpid(), b.gettid(), "SIGURG");
       if (c.sfd.readEvent().signo !== 23) throw new Error("not SIGURG");
@@ -105,6 +108,18 @@ export const scenarios: Record<string, Scenario> = {
     },
   },
 };
+
+// What a retried read returned: SIGURG's record.
+function isUrg(_b: B, _ctx: unknown, si: unknown): void {
+  if ((si as { signo?: number }).signo !== 23) throw new Error(`read ${JSON.stringify(si)}, not SIGURG's record`);
+}
+
+// A processSigmask that passed: it returned the old mask (without SIGURG) and SIGURG is
+// blocked here now.
+function blockedNow(b: B, _ctx: unknown, old: unknown): void {
+  if (!(old instanceof Set) || old.has(23)) throw new Error("the old mask was not returned");
+  if (!b.pthreadSigmask(b.SIG_BLOCK, null).has(23)) throw new Error("SIGURG is not blocked after a call that passed");
+}
 
 function closeScenario(fn: string): Scenario {
   return {
@@ -220,7 +235,8 @@ export const matrix: Row[] = [
   ...rows("sigaction", "OSError", ["EINVAL"], { scenario: "sigaction:close" }),
   ...rows("tgkill", "OSError", ["EAGAIN"], { scenario: "tgkill:close" }),
   ...rows("pthread_sigmask", "OSError", ["EINVAL"], { scenario: "pthread_sigmask:close" }),
-  ...rows("signalfd/read", "OSError", ["EBADF", "EINVAL", "EIO"]),
+  ...rows("signalfd/read", "OSError", ["EBADF", "EINVAL", "EIO", "EISDIR"]),
+  ...rows("signalfd/read", "InternalError", ["EFAULT"]),
   ...rows("signalfd/read", "OSError", ["EBADF", "EIO"], { nth: 2 }),
   // EAGAIN from the pipe means "nothing caught": the signalfd is read next
   ...rows("signalfd/read", "retried", ["EAGAIN", "EINTR"]),
