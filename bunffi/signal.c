@@ -432,6 +432,7 @@ int bt_process_mask(const u64 *clear, const u64 *add, u64 *old, int timeout_ms, 
 static volatile int route[65];  /* signal -> write end of its newest holder's pipe, 0: none */
 static volatile long lost[65];  /* by signal: caught signals that did not fit in a pipe */
 static struct bt_sigaction saved[65]; /* the disposition before the first hold */
+static int saved_count[65];          /* how many times each signal was ever held */
 static struct tidlist before[65];     /* each thread's mask when the signal was first held */
 static int before_default[65];        /* the holding thread's own bit: for threads born since */
 
@@ -478,7 +479,10 @@ static int install_held(int sig, struct bt_sigaction *old) {
   act.restorer = 0;
   return sigaction(sig, &act, old) < 0 ? NEG_ERRNO : 0;
 }
-static int catch_sig(int sig) { return install_held(sig, &saved[sig]); }
+static int catch_sig(int sig) {
+  saved_count[sig]++;
+  return install_held(sig, &saved[sig]);
+}
 static int catch_sig_keep(int sig) { return install_held(sig, 0); }
 
 /* Puts back the disposition the first hold replaced, unless someone replaced ours since
@@ -669,8 +673,22 @@ int bt_reassert(void) {
   int err = 0;
   LOCK();
   for (int s = 1; s <= 64; s++) {
-    if (holders_of(s) == 0) continue;
     struct bt_sigaction now;
+    if (holders_of(s) == 0) {
+      /* Not held: Bun, removing its last listener, may have put back a stale copy of
+       * butter's handler (without SA_SIGINFO); what belongs there is the default. */
+      if (saved_count[s] == 0) continue; /* never held: nothing of butter's can be there */
+      if (sigaction(s, 0, &now) < 0) { err = NEG_ERRNO; continue; }
+      if (now.handler == (void *)on_held) {
+        struct bt_sigaction dfl;
+        dfl.handler = SIG_DFL;
+        for (int i = 0; i < 16; i++) dfl.mask.v[i] = 0;
+        dfl.flags = 0;
+        dfl.restorer = 0;
+        if (sigaction(s, &dfl, 0) < 0) err = NEG_ERRNO;
+      }
+      continue;
+    }
     if (sigaction(s, 0, &now) < 0) { err = NEG_ERRNO; continue; }
     int ours = now.handler == (void *)on_held;
     if (ours && (now.flags & SA_SIGINFO)) continue; /* untouched */

@@ -42,13 +42,33 @@ const argv = errorsOnly
   : privilegedOnly
     ? [...vitest, ...privilegedFiles(), ...rest]
     : [...vitest, "--coverage", ...rest];
+const SKIPPED = new URL("./build/skipped.json", import.meta.url);
+rmSync(SKIPPED, { force: true });
 const r = spawnSync(process.execPath, argv, { stdio: "inherit", env, cwd: ROOT });
+// In CI (CI=true) and in the VM, a skipped test must be an expected one.
+if (process.env.CI === "true" && !unexpectedSkipsOk()) process.exit(1);
 
 if (errorsOnly) {
   const ok = printErrnoAccount();
   if (!ok && r.status === 0) process.exit(1);
 }
 process.exit(r.status ?? 1);
+
+/**
+ * Compares the run's skipped tests (harness/build/skipped.json, written by the summary
+ * reporter) with test/expected-skips.json (test -> why it may skip). False, after saying
+ * which, when a test skipped that is not listed there.
+ */
+function unexpectedSkipsOk(): boolean {
+  if (!existsSync(SKIPPED)) return true; // the run did not get as far as a summary: its status says why
+  const expected: Record<string, string> = JSON.parse(readFileSync(new URL("../test/expected-skips.json", import.meta.url), "utf8"));
+  const skipped: { test: string; note: string }[] = JSON.parse(readFileSync(SKIPPED, "utf8"));
+  const unexpected = skipped.filter((x) => expected[x.test] === undefined);
+  if (unexpected.length === 0) return true;
+  console.error(`\n${unexpected.length} test(s) skipped that test/expected-skips.json does not list (CI fails on a skip it does not expect):`);
+  for (const x of unexpected) console.error(`  ${x.test}${x.note ? ` (${x.note})` : ""}`);
+  return false;
+}
 
 /**
  * Per call of harness/errno-pages.json: the errnos its man page lists, how many a row

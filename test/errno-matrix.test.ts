@@ -25,8 +25,9 @@ afterAll(() => {
 });
 
 describe.skipIf(unavailable !== undefined)(`errno matrix (${unavailable ?? "libfiu shim preloaded"})`, () => {
-  for (const r of matrix) {
-    test.skipIf(r.cannot !== undefined)(label(r), async (tc) => {
+  // (a row marked `cannot` is accounted for, not run: it says why it cannot be forced)
+  for (const r of matrix.filter((x) => x.cannot === undefined)) {
+    test(label(r), async (tc) => {
       if (!runnable(r)) {
         tc.skip("needs CAP_SYS_ADMIN to give the test thread its own UTS namespace");
         return;

@@ -52,6 +52,7 @@ test("internals are not exported", () => {
     "calls", "classFor", "defineCall", "CLOCK_GETTIME", "TIMERFD_CREATE", "EVENTFD_READ", "INOTIFY_READ", "SIGNALFD",
     "lib", "readInotify", "INOTIFY_MIN_BUFFER", "decodeInotifyEvents", "decodeSiginfos", "editProcessMask",
     "THREAD_TIMEOUT_MS", "Queued", "CounterSource", "toNanoseconds", "lostSignals", "sigbit", "word",
+    "holdSignals", "releaseSignals", "machineryFds", "ownedFds", "helpersLoaded", "guardListeners", "settleListeners",
   ]) {
     expect(butter, name).not.toHaveProperty(name);
   }
@@ -65,7 +66,8 @@ test("objects of every family share the fd base", () => {
   using e = new butter.EventfdAsync();
   using t = new butter.Timerfd();
   using i = new butter.Inotify();
-  for (const o of [e, t, i]) {
+  using s = new butter.Signalfd(["SIGURG"], { hold: false });
+  for (const o of [e, t, i, s]) {
     expect(o).toBeInstanceOf(butter.FdObject);
     expect(o).toBeInstanceOf(butter.EventSource);
   }

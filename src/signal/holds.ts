@@ -16,12 +16,8 @@
  * to the JS thread that took it: when that thread ends (its Worker ended), its holds are
  * released and their fds closed; a Signalfd the garbage collector takes does the same.
  *
- * Bun's own listeners: `process.on("SIGINT", ...)` installs Bun's handler, and removing
- * the last listener puts back the default action, over butter's handler. So while a
- * signal is held, each of process's listener methods is followed by a check that puts
- * butter's handler back; what Bun installed becomes what the last release restores.
+ * Bun's own process.on listeners beside holds: listeners.ts.
  */
-import { constants } from "node:os";
 import { helpersLoaded, lib, machineryError, maskOf, THREAD_TIMEOUT_MS } from "./calls.ts";
 
 /** Holds `signals` for a Signalfd: its pipe (read and write ends) and its signalfd. */
@@ -75,30 +71,3 @@ export function machineryFds(): number[] {
   lib().bt_machinery_fds(out);
   return [...out].filter((fd) => fd >= 0);
 }
-
-// ---- living beside Bun's own listeners ----
-
-const SIGNAL_EVENTS = new Set(Object.keys(constants.signals));
-const LISTENER_METHODS = ["on", "addListener", "prependListener", "once", "prependOnceListener", "off", "removeListener", "removeAllListeners"] as const;
-const patched = Symbol.for("butter.signalListeners");
-
-// After Bun changed a signal's disposition for a listener, put butter's handler back on
-// every held signal (bunffi/signal.c: bt_reassert). Installed once per JS thread.
-function patchListeners(): void {
-  const proc = process as unknown as Record<string | symbol, unknown>;
-  if (proc[patched]) return;
-  proc[patched] = true;
-  for (const name of LISTENER_METHODS) {
-    const original = proc[name];
-    if (typeof original !== "function") continue;
-    proc[name] = function (this: unknown, event?: unknown, ...rest: unknown[]) {
-      const result = (original as (...a: unknown[]) => unknown).call(this, event, ...rest);
-      // (no hold can exist before some thread compiled signal.c: nothing to check then)
-      if ((event === undefined || (typeof event === "string" && SIGNAL_EVENTS.has(event))) && helpersLoaded()) {
-        lib().bt_reassert();
-      }
-      return result;
-    };
-  }
-}
-patchListeners();

@@ -15,6 +15,7 @@ import { Queued } from "../core/queue.ts";
 import { check, errorFor, EINTR } from "../core/errors.ts";
 import { close, PIPE2 } from "../core/io.ts";
 import { holdSignals, lostSignals, releaseSignals, CLOSE_ALL, CLOSE_OTHERS } from "./holds.ts";
+import { settleListeners } from "./listeners.ts";
 import {
   lib,
   readCaught,
@@ -105,7 +106,15 @@ export class Signalfd extends EventSource<Siginfo> {
     // Dropped without close(): the collector releases the hold and closes all three fds
     // (the closure holds numbers only, never the object).
     const wr = o.pipeWrite;
-    super(o.fd, wr >= 0 ? () => releaseSignals(wr, CLOSE_ALL) : undefined);
+    super(
+      o.fd,
+      wr >= 0
+        ? () => {
+            releaseSignals(wr, CLOSE_ALL);
+            settleListeners();
+          }
+        : undefined,
+    );
     this.signals = set;
     this.#sfd = o.sfd;
     this.#pipeWrite = wr;
@@ -150,6 +159,7 @@ export class Signalfd extends EventSource<Siginfo> {
     if (this.#held && !this.closed) {
       // bunffi/signal.c closes the write end and the signalfd once the hold is released
       releaseSignals(this.#pipeWrite, CLOSE_OTHERS);
+      settleListeners();
       this.#held = false;
       this.#pipeWrite = -1;
       this.#sfd = -1;

@@ -3,9 +3,13 @@
 // Signalfd left to the garbage collector. The same with SIGUSR1, whose escape would end
 // the process, runs in child processes in threads.test.ts.
 import { readdirSync } from "node:fs";
-import { expect, test } from "vitest";
+import { EventEmitter } from "node:events";
+import { describe, expect, test } from "vitest";
+import * as holds from "../../src/signal/holds.ts";
+import { guardListeners, type ListenerTarget } from "../../src/signal/listeners.ts";
 import * as b from "../../src/index.ts";
 import { ownedFds } from "../../src/core/fd.ts";
+import { lib } from "../../src/signal/calls.ts";
 
 const URG = 23;
 const fdCount = () => readdirSync("/proc/self/fd").length;
@@ -57,4 +61,75 @@ test("an object's fd is owned by its thread until close() (closed at the thread'
   plain.close();
   held.close();
   expect(ownedFds()).toBe(before);
+});
+
+describe("the count of a held signal's listeners never reaches zero (src/signal/listeners.ts)", () => {
+  // An EventEmitter stands in for the main thread's process (whose listeners install OS
+  // handlers; the test threads' do not): the rule, without the OS. The OS side is tested
+  // with SIGUSR1 in child processes (threads.test.ts).
+  const setup = () => {
+    const em = new EventEmitter();
+    const raised: string[] = [];
+    guardListeners(em as unknown as ListenerTarget, { main: true, raise: (e) => raised.push(e) });
+    return { em, raised };
+  };
+
+  test("while held: removing the last listener, or all of them, leaves butter's hidden one; adding one drops it", () => {
+    const { em } = setup();
+    const f = () => {};
+    const g = () => {};
+    em.on("SIGURG", f);
+    const sfd = new b.Signalfd(["SIGURG"]);
+    try {
+      em.off("SIGURG", f);
+      expect(em.listenerCount("SIGURG")).toBe(1); // the hidden one
+      em.once("SIGURG", g);
+      expect(em.listeners("SIGURG")).toEqual([g]); // two down to one: the hidden one went
+      em.removeAllListeners("SIGURG");
+      expect(em.listenerCount("SIGURG")).toBe(1);
+      em.on("SIGWINCH", f);
+      em.removeAllListeners(); // every event: the held one keeps its hidden listener
+      expect(em.listenerCount("SIGURG")).toBe(1);
+      expect(em.listenerCount("SIGWINCH")).toBe(0);
+    } finally {
+      sfd.close();
+    }
+    expect(em.listenerCount("SIGURG")).toBe(0); // the release settled it
+  });
+
+  test("a signal reaching the hidden listener after a release made elsewhere: it goes, and raises the signal again", () => {
+    const { em, raised } = setup();
+    const p = new Int32Array(2);
+    expect(lib().bt_catch_pipe(p)).toBe(0);
+    holds.holdSignals(new Set([URG]), p[0]!, p[1]!, -1);
+    const f = () => {};
+    em.on("SIGURG", f);
+    em.off("SIGURG", f);
+    const hidden = em.listeners("SIGURG")[0] as () => void;
+    hidden(); // while held: it does nothing
+    expect(em.listenerCount("SIGURG")).toBe(1);
+    holds.releaseSignals(p[1]!, holds.CLOSE_ALL); // as another thread releases: not settled here
+    expect(em.listenerCount("SIGURG")).toBe(1);
+    hidden(); // a signal reaches it now
+    expect(em.listenerCount("SIGURG")).toBe(0);
+    expect(raised).toEqual(["SIGURG"]);
+  });
+
+  test("without holds, or off the main thread, listeners behave as plain ones", () => {
+    const { em } = setup();
+    const f = () => {};
+    em.on("SIGURG", f);
+    em.off("SIGURG", f);
+    expect(em.listenerCount("SIGURG")).toBe(0);
+    const other = new EventEmitter();
+    guardListeners(other as unknown as ListenerTarget, { main: false, raise: () => {} });
+    const sfd = new b.Signalfd(["SIGURG"]);
+    try {
+      other.on("SIGURG", f);
+      other.off("SIGURG", f);
+      expect(other.listenerCount("SIGURG")).toBe(0);
+    } finally {
+      sfd.close();
+    }
+  });
 });

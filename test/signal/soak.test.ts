@@ -111,7 +111,7 @@ test("soak: Workers holding and releasing, listeners, GC, and signals from anoth
     `,
     { timeoutMs: 60_000 },
   );
-  expect(r.status, r.stderr).toBe(0);
+  expect(r.status, `${r.signal ?? ""} ${r.stderr}`).toBe(0);
   expect(r.reports[0]).toEqual({
     rounds: true,
     senderStatus: 0,

@@ -206,6 +206,40 @@ describe("Bun's own process.on listeners beside a hold", () => {
     expect(r.signal).toBe("SIGUSR1");
   });
 
+  test("listeners added and removed while the held signal floods in from another process: the process lives, then the default returns", () => {
+    // Bun sets the default action for a moment when its last listener goes: the count of
+    // a held signal's listeners must never reach zero (src/signal/listeners.ts)
+    const r = runChild(`${PRELUDE}
+      const w = worker("setInterval(() => {}, 1000); post(1);"); // a thread idle in its loop
+      await w.next();
+      const sfd = new b.SignalfdAsync(["SIGUSR1"]);
+      let got = 0;
+      const reading = (async () => { for await (const _ of sfd) got++; })();
+      const flood = Bun.spawn(["sh", "-c", "while kill -USR1 " + process.pid + " 2>/dev/null; do :; done"]);
+      const f = () => {};
+      const t0 = Date.now();
+      let rounds = 0;
+      while (Date.now() - t0 < 1500) {
+        process.on("SIGUSR1", f);
+        process.off("SIGUSR1", f);
+        process.once("SIGUSR1", f);
+        process.removeAllListeners("SIGUSR1");
+        if (++rounds % 50 === 0) await Bun.sleep(1);
+      }
+      flood.kill("SIGKILL");
+      await flood.exited;
+      await Bun.sleep(50);
+      sfd.close();
+      await reading;
+      report({ rounds: rounds > 100, got: got > 0, listeners: process.listenerCount("SIGUSR1") });
+      w.terminate();
+      ${DIES}
+    `, { timeoutMs: 30_000 });
+    expect(r.reports[0], r.stderr).toEqual({ rounds: true, got: true, listeners: 0 });
+    expect(r.reports[1]).toBe("before the last signal");
+    expect(r.signal).toBe("SIGUSR1");
+  });
+
   test("a listener added before the hold gets the signal back after it", () => {
     const r = runChild(`${PRELUDE}
       let heard = 0;
