@@ -8,13 +8,15 @@ export default defineConfig({
     // One file at a time: the fd-leak check compares this process's fd table before
     // and after each file, which only means something when no other file runs beside it.
     fileParallelism: false,
-    setupFiles: ["test/setup/fiu.ts", "test/setup/fd-leak.ts"],
+    setupFiles: ["test/setup/fiu.ts", "test/setup/fd-leak.ts", "test/setup/c-coverage.ts"],
     reporters: ["default", "./harness/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts", "bunffi/**/*.ts"],
+      // runs only in the C coverage run (`bun run test:c`), which is its test
+      exclude: ["bunffi/prebuilt.ts"],
       reporter: ["text", "json-summary"],
       // What the suite reaches with the errno matrix (libfiu shim preloaded: `bun run test`).
       // V8 coverage sees only the test threads: what runs in child processes and Workers

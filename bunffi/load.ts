@@ -20,6 +20,10 @@
  */
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeSync } from "node:fs";
 import { cc, CFunction, dlopen, type FFIFunction, type ConvertFns } from "bun:ffi";
+import { openPrebuilt } from "./prebuilt.ts";
+
+// The C coverage run's helpers, built by gcc (bunffi/prebuilt.ts), when it sets this.
+const prebuilt = process.env.BUTTER_HELPERS_PREBUILT;
 
 // biome-ignore lint: any function
 type AnyFn = (...args: any[]) => any;
@@ -47,7 +51,7 @@ export function helpers<const S extends Record<string, FFIFunction>>(
   return () => {
     if (compiled === undefined) {
       const source = decodeURIComponent(new URL(file, import.meta.url).pathname);
-      let fns = (opts.shared ? sharedSymbols(file, source, symbols) : cc({ source, flags: libcFlags(), symbols }).symbols) as Record<
+      let fns = (opts.shared ? sharedSymbols(file, source, symbols) : compile(source, symbols).symbols) as Record<
         string,
         AnyFn
       >;
@@ -60,6 +64,27 @@ export function helpers<const S extends Record<string, FFIFunction>>(
     }
     return compiled;
   };
+}
+
+/**
+ * cc(), with a failure that says what went wrong: TinyCC reports a source it could not
+ * open as "not found" even when the process is out of fds; then the error is the
+ * system's own (EMFILE, ENFILE: a Node system error with `code`).
+ */
+function compile(source: string, symbols: Record<string, FFIFunction>, shared = false) {
+  if (prebuilt !== undefined) return openPrebuilt(prebuilt, source, symbols, shared);
+  try {
+    return cc({ source, flags: libcFlags(), symbols });
+  } catch (e) {
+    // the source and butter.h open at once: throws the real reason when they cannot be
+    const a = openSync(source, "r");
+    try {
+      closeSync(openSync(decodeURIComponent(new URL("butter.h", import.meta.url).pathname), "r"));
+    } finally {
+      closeSync(a);
+    }
+    throw e;
+  }
 }
 
 /** Which helper files this thread has compiled (for tests and diagnostics). */
@@ -151,7 +176,7 @@ function sharedSymbols(file: string, source: string, symbols: Record<string, FFI
       if (c().flock(lock, LOCK_EX) < 0) throw new Error(`butter: cannot lock ${source} to compile it once per process`);
       fd = findRegistry(name);
       if (fd === undefined) {
-        const lib = cc({ source, flags: libcFlags(), symbols });
+        const lib = compile(source, symbols, true);
         const table: Record<string, number> = {};
         for (const [sym, fn] of Object.entries(lib.symbols)) table[sym] = (fn as unknown as { ptr: number }).ptr;
         const made = c().memfd_create(Buffer.from(`${name}\0`), MFD_CLOEXEC);

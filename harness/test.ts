@@ -3,11 +3,14 @@
  * suite under it (LD_PRELOAD), with coverage. `--errors` runs only the errno matrix and
  * prints the table of pairs forced per call (`bun run test:errors`). `--privileged` runs
  * only the files whose first line is a `// @privileged: ...` comment, without coverage:
- * what the VM guest runs (`bun run test:vm`). Other arguments go to vitest.
+ * what the VM guest runs (`bun run test:vm`). `--c-coverage` runs the suite against the
+ * helpers built by gcc --coverage and reports and enforces the C coverage of bunffi/
+ * (`bun run test:c`, harness/c-coverage.ts). Other arguments go to vitest.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { account } from "./errno-account.ts";
+import { buildCoverageHelpers, DIR, reportCoverage } from "./c-coverage.ts";
 import { label, matrix } from "./errno-matrix.ts";
 import { loadPages } from "./errno-pages.ts";
 import { ROOT } from "./child.ts";
@@ -17,7 +20,8 @@ import { privilegedFiles } from "./privileged.ts";
 const args = process.argv.slice(2);
 const errorsOnly = args.includes("--errors");
 const privilegedOnly = args.includes("--privileged");
-const rest = args.filter((a) => a !== "--errors" && a !== "--privileged");
+const cCoverage = args.includes("--c-coverage");
+const rest = args.filter((a) => a !== "--errors" && a !== "--privileged" && a !== "--c-coverage");
 
 const RESULTS = new URL("./build/errno-results.json", import.meta.url);
 const shim = buildShim();
@@ -35,19 +39,32 @@ if ("path" in shim) {
   console.log(`fault injection unavailable: ${shim.reason}; the errno matrix will be skipped`);
 }
 
+if (cCoverage) {
+  const why = buildCoverageHelpers();
+  if (why !== undefined) {
+    console.error(`test:c: ${why}`);
+    process.exit(1);
+  }
+  env.BUTTER_HELPERS_PREBUILT = DIR;
+}
+
 // vitest under this very Bun (what `bunx --bun vitest` does, without needing bunx).
 const vitest = [`${ROOT}/node_modules/vitest/vitest.mjs`, "run", "--pool=threads"];
 const argv = errorsOnly
   ? [...vitest, "test/errno-matrix.test.ts", ...rest]
   : privilegedOnly
     ? [...vitest, ...privilegedFiles(), ...rest]
-    : [...vitest, "--coverage", ...rest];
+    : cCoverage
+      ? // the TinyCC loader's own tests are about compiling, which this run does not do
+        [...vitest, "--exclude", "test/bunffi/loader.test.ts", ...rest]
+      : [...vitest, "--coverage", ...rest];
 const SKIPPED = new URL("./build/skipped.json", import.meta.url);
 rmSync(SKIPPED, { force: true });
 const r = spawnSync(process.execPath, argv, { stdio: "inherit", env, cwd: ROOT });
 // In CI (CI=true) and in the VM, a skipped test must be an expected one.
 if (process.env.CI === "true" && !unexpectedSkipsOk()) process.exit(1);
 
+if (cCoverage && !reportCoverage()) process.exit(1);
 if (errorsOnly) {
   const ok = printErrnoAccount();
   if (!ok && r.status === 0) process.exit(1);

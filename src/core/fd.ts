@@ -6,7 +6,7 @@
  * thread's objects still own).
  */
 import { helpers } from "../../bunffi/load.ts";
-import { close, PTHREAD_KEY_CREATE } from "./io.ts";
+import { close, ioReady, PTHREAD_KEY_CREATE } from "./io.ts";
 import { OSError, EBADF, check } from "./errors.ts";
 
 const lib = helpers("owned.c", {
@@ -52,6 +52,7 @@ export class FdObject implements Disposable {
    * `fd` is closed then.
    */
   constructor(fd: number, release?: () => void) {
+    ioReady();
     if (release === undefined) {
       const r = lib().bt_own(fd);
       if (r < 0) {

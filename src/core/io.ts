@@ -25,6 +25,14 @@ export const PTHREAD_KEY_CREATE = defineCall("pthread_key_create", ["EAGAIN", "E
  * close(2). Linux releases the fd even when close reports an error (EINTR, EIO), so
  * this never retries: a retry could close an fd another thread just opened.
  */
+/**
+ * Compiles this thread's io helpers now, if not yet: an object's close() must never be
+ * the first use (a process out of fds could not compile them then).
+ */
+export function ioReady(): void {
+  lib();
+}
+
 export function close(fd: number): void {
   check(lib().bt_close(v.fd(fd)), CLOSE);
 }

@@ -20,7 +20,8 @@
 import { constants } from "node:os";
 import { isMainThread } from "node:worker_threads";
 import { heldSignals } from "./holds.ts";
-import { helpersLoaded, lib } from "./calls.ts";
+import { helpersLoaded, lib, SIGACTION } from "./calls.ts";
+import { errorFor } from "../core/errors.ts";
 
 type Listener = (...args: unknown[]) => void;
 type Method = (this: unknown, event?: unknown, ...rest: unknown[]) => unknown;
@@ -74,7 +75,18 @@ function dropHidden(g: Guard, event: string): void {
   if (fn === undefined) return;
   g.hidden.delete(event);
   g.original.removeListener!.call(g.target, event, fn);
-  lib().bt_reassert(); // Bun may have put back a stale copy of butter's handler
+  reassert(); // Bun may have put back a stale copy of butter's handler
+}
+
+/**
+ * Puts butter's handler back where Bun replaced it (bunffi/signal.c). A failure is not
+ * thrown from the listener method (the listener was added or removed as asked), but not
+ * dropped either: it is emitted as a process warning, an OSError naming sigaction; the
+ * signal then goes to Bun's handler instead of the Signalfd until the next try.
+ */
+function reassert(): void {
+  const r = lib().bt_reassert();
+  if (r < 0) process.emitWarning(errorFor(r, SIGACTION, undefined, "butter could not put its handler back on a held signal"));
 }
 
 /** After a release: the hidden listeners of signals no longer held go. */
@@ -119,7 +131,7 @@ export function guardListeners(target: ListenerTarget, opts: GuardOptions): void
       if (guard && ADDERS.has(name) && g.hidden.has(event as string) && others(g, event as string).length > 0) {
         dropHidden(g, event as string); // two listeners down to one: Bun keeps its handler
       }
-      if ((event === undefined || isSignal(event)) && helpersLoaded()) lib().bt_reassert();
+      if ((event === undefined || isSignal(event)) && helpersLoaded()) reassert();
       return result;
     };
   }

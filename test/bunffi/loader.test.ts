@@ -1,13 +1,30 @@
 // @privileged: a mount namespace hiding libc headers, libc6-dev and every compiler
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 import { compiledFiles, helpers } from "../../bunffi/load.ts";
 import { getpid } from "../../src/process/calls.ts";
 import { ROOT, canUnshare, runChild } from "../../harness/child.ts";
 
 describe("helper loader", () => {
+  test("a helper that cannot be compiled because its file cannot be opened: the system's own error, not the compiler's", () => {
+    const missing = helpers("no-such-helper.c", { f: { args: [], returns: "i32" } });
+    expect(() => missing()).toThrow(expect.objectContaining({ code: "ENOENT" }));
+  });
+
+  test("a helper that does not compile: the compiler's own message", () => {
+    const dir = mkdtempSync(join(tmpdir(), "butter-broken-"));
+    try {
+      writeFileSync(join(dir, "broken.c"), "int f(void) { return }\n");
+      const rel = relative(join(ROOT, "bunffi"), join(dir, "broken.c"));
+      const broken = helpers(rel, { f: { args: [], returns: "i32" } });
+      expect(() => broken()).toThrow(/compil|error/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("compiles a helper file once per thread, on first use", () => {
     getpid();
     getpid();

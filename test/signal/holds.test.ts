@@ -10,6 +10,7 @@ import { guardListeners, type ListenerTarget } from "../../src/signal/listeners.
 import * as b from "../../src/index.ts";
 import { ownedFds } from "../../src/core/fd.ts";
 import { lib } from "../../src/signal/calls.ts";
+import { armed, failCall, resetFaults, unavailable } from "../../harness/fiu/control.ts";
 
 const URG = 23;
 const fdCount = () => readdirSync("/proc/self/fd").length;
@@ -129,6 +130,43 @@ describe("the count of a held signal's listeners never reaches zero (src/signal/
       other.off("SIGURG", f);
       expect(other.listenerCount("SIGURG")).toBe(0);
     } finally {
+      sfd.close();
+    }
+  });
+});
+
+test("a value sent with butter's own sigqueue arrives with that value (SI_QUEUE, this pid)", () => {
+  const sfd = new b.Signalfd(["SIGURG"], { flags: b.SFD_NONBLOCK });
+  try {
+    b.sigqueue(b.getpid(), "SIGURG", -123456);
+    let got: b.Siginfo[] = [];
+    for (let i = 0; i < 1000 && got.length === 0; i++) got = sfd.readEvents();
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ signo: URG, code: -1, pid: b.getpid(), int: -123456 });
+  } finally {
+    sfd.close();
+  }
+});
+
+describe("failures beside a hold, forced through the fault shim", () => {
+  test.skipIf(unavailable !== undefined)(`a failure to put butter's handler back is emitted as a warning, not dropped (${unavailable ?? "shim preloaded"})`, async () => {
+    const sfd = new b.Signalfd(["SIGURG"], { flags: b.SFD_NONBLOCK });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    const f = () => {};
+    try {
+      failCall("sigaction", "EINVAL");
+      armed(() => process.on("SIGURG", f));
+      resetFaults();
+      await Bun.sleep(0); // warnings are emitted on the next tick
+      expect(warnings.map((w) => [w.constructor.name, (w as b.OSError).code, (w as b.OSError).syscall])).toEqual([["OSError", "EINVAL", "sigaction"]]);
+      process.off("SIGURG", f); // the next try puts it back: the hold works
+      b.tgkill(b.getpid(), b.gettid(), "SIGURG");
+      expect(sfd.readEvent().signo).toBe(URG);
+    } finally {
+      resetFaults();
+      process.off("warning", onWarning);
       sfd.close();
     }
   });

@@ -23,6 +23,9 @@ test("soak: Workers holding and releasing, listeners, GC, and signals from anoth
     const worker = (body) => {
       const w = new Worker(URL.createObjectURL(new Blob(["import * as b from " + ${JSON.stringify(INDEX)} + ";\\n" + body], { type: "text/javascript" })));
       w.ended = new Promise((r) => w.addEventListener("close", () => r()));
+      // a Worker that fails must fail the soak, not leave it waiting
+      w.failed = new Promise((_, j) => (w.onerror = (e) => j(new Error("a Worker failed: " + (e.message ?? e)))));
+      w.failed.catch(() => {});
       return w;
     };
     const ended = (w) => w.ended;
@@ -67,7 +70,7 @@ test("soak: Workers holding and releasing, listeners, GC, and signals from anoth
         await Promise.race([sfd.get(), Bun.sleep(5)]);
         \${k === 0 ? "await new Promise(() => {}); void sfd;" : "sfd.close(); e.close();"}
       \`));
-      await Promise.all(ws.map((w) => new Promise((r) => (w.onmessage = r))));
+      await Promise.all(ws.map((w) => Promise.race([new Promise((r) => (w.onmessage = r)), w.failed])));
       // Bun's listeners come and go meanwhile
       const f = () => heard.usr2++;
       process.on("SIGUSR2", f);

@@ -347,3 +347,20 @@ describe("what a hold owns is given back without close()", () => {
     expect(r.reports[0]).toEqual({ blocked: true, si: 10 });
   });
 });
+
+describe("SIGRTMAX is butter's", () => {
+  test("a handler of the program's own on SIGRTMAX: processSigmask and holds refuse with EBUSY, saying so, and change nothing", () => {
+    const r = runChild(`
+      const { dlopen } = await import("bun:ffi");
+      const libc = dlopen("libc.so.6", { signal: { args: ["i32", "ptr"], returns: "ptr" }, getpid: { args: [], returns: "i32" } });
+      libc.symbols.signal(64, libc.symbols.getpid.ptr); // any address: it is never called
+      const out = [];
+      for (const f of [() => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), () => new b.Signalfd(["SIGUSR1"])]) {
+        try { f(); out.push("no error"); } catch (e) { out.push([e.constructor.name, e.code, e.message.includes("SIGRTMAX has a handler that is not butter's")]); }
+      }
+      report({ out, blocked: b.pthreadSigmask(b.SIG_BLOCK, null).has(23), held: [...b.heldSignals()] });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ out: [["OSError", "EBUSY", true], ["OSError", "EBUSY", true]], blocked: false, held: [] });
+  });
+});
