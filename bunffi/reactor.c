@@ -1,6 +1,7 @@
-/* The readiness reactor's native half: one helper thread per JS thread, blocked in
- * epoll_wait, that reports each ready fd by writing its number (4 bytes) into a pipe
- * which the JS thread reads with Bun's own fd stream.
+/* The reactor's helper-thread backend (the fallback where Linux AIO poll is not
+ * available: reactor_aio.c is the default): one helper thread per JS thread, blocked in
+ * epoll_wait, that reports each ready fd and direction by writing fd * 2 + direction
+ * (4 bytes) into a pipe which the JS thread reads with Bun's own fd stream.
  *
  * Why a pipe and not a threadsafe JSCallback: a callback into a Worker that has been
  * terminated crashes the whole process (measured: SIGSEGV), and Bun runs no hook on
@@ -33,8 +34,11 @@ int __libc_current_sigrtmax(void);
 #define EPOLL_CTL_DEL 2
 #define EPOLL_CTL_MOD 3
 #define EPOLLIN 0x001
+#define EPOLLOUT 0x004
+#define EPOLLERR 0x008
+#define EPOLLHUP 0x010
 #define EPOLLONESHOT (1u << 30)
-#define BATCH 64 /* 64 reports = 256 bytes: one write, atomic (under PIPE_BUF) */
+#define BATCH 64 /* at most 128 reports = 512 bytes: one write, atomic (under PIPE_BUF) */
 #define STOP ((u64)-1) /* the epoll data of the stop eventfd: no fd has that number */
 
 /* struct epoll_event is packed on x86-64 only (uapi eventpoll.h, EPOLL_PACKED). */
@@ -53,7 +57,7 @@ enum { AT_EPOLL_CREATE1 = 1, AT_PIPE2, AT_EVENTFD, AT_EPOLL_CTL, AT_PTHREAD_KEY_
 
 static void *reactor_loop(void *arg) {
   struct ep_event ev[BATCH];
-  int fds[BATCH];
+  int fds[BATCH * 2];
   (void)arg;
   for (;;) {
     int n = epoll_wait(g_ep, ev, BATCH, -1), m = 0, stop = 0;
@@ -61,9 +65,14 @@ static void *reactor_loop(void *arg) {
       if (*__errno_location() == EINTR) continue;
       break;
     }
+    /* a report is fd * 2 + direction (0: readable, 1: writable); an error or hang-up
+     * reports both, and JS wakes whichever waits */
     for (int i = 0; i < n; i++) {
-      if (ev[i].data == STOP) stop = 1;
-      else fds[m++] = (int)ev[i].data;
+      if (ev[i].data == STOP) { stop = 1; continue; }
+      int fd = (int)ev[i].data;
+      unsigned int e = ev[i].events;
+      if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) fds[m++] = fd * 2;
+      if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)) fds[m++] = fd * 2 + 1;
     }
     if (stop) break;
     /* A blocking write of <= PIPE_BUF bytes to a pipe is all-or-nothing, and restarted
@@ -134,9 +143,11 @@ close_ep:
 /* The reactor's own fds, for leak accounting: [epoll fd, pipe read end, pipe write end, stop eventfd]. */
 void bt_reactor_fds(int *out) { out[0] = g_ep; out[1] = g_pipe[0]; out[2] = g_pipe[1]; out[3] = g_stop; }
 
-/* Asks for one readiness report of fd. Returns 0 or -errno (EPERM: fd cannot be polled). */
-int bt_reactor_arm(int fd) {
-  struct ep_event e = { EPOLLIN | EPOLLONESHOT, (u64)(unsigned int)fd };
+/* Asks for one report of fd: readable (mask bit 1), writable (bit 2), or both (JS
+ * passes every direction still waited for). Returns 0 or -errno (EPERM: fd cannot be
+ * polled). */
+int bt_reactor_arm(int fd, int mask) {
+  struct ep_event e = { ((mask & 1) ? EPOLLIN : 0) | ((mask & 2) ? EPOLLOUT : 0) | EPOLLONESHOT, (u64)(unsigned int)fd };
   if (epoll_ctl(g_ep, EPOLL_CTL_MOD, fd, &e) == 0) return 0;
   if (*__errno_location() != ENOENT) return NEG_ERRNO;
   RET(epoll_ctl(g_ep, EPOLL_CTL_ADD, fd, &e));

@@ -67,6 +67,8 @@ export interface Row {
    * a row runs in a fresh child process). Long runs of rows (the soak) leave them out.
    */
   once?: "thread" | "process";
+  /** environment for a `once: "process"` row's child (BUTTER_REACTOR=thread, say) */
+  env?: Record<string, string>;
 }
 
 /** An errno no wrapped call documents: every call must report it as UnknownError. */

@@ -80,6 +80,14 @@ export function armed<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Arms (or disarms) this thread until told otherwise: for failures planned in work
+ * butter does later, on its own (the reactor's listing after a doorbell). Disarm after.
+ */
+export function armThread(on: boolean): void {
+  shim!.butter_fiu_arm(on ? 1 : 0);
+}
+
 /** Cancels every plan. */
 export function resetFaults(): void {
   shim?.butter_fiu_reset();

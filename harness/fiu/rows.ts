@@ -89,6 +89,7 @@ function runInFreshProcess(r: Row): void {
   const child = spawnSync(process.execPath, [new URL("./row-child.ts", import.meta.url).pathname, label(r)], {
     encoding: "utf8",
     timeout: 60_000,
+    env: { ...process.env, ...r.env },
   });
   expect(child.status, `${label(r)} in a fresh process:\n${child.stdout}${child.stderr}`).toBe(0);
   expect(child.stdout).toContain("row passed");

@@ -108,7 +108,7 @@ describe("helper loader", () => {
         "1",
         true,
         true,
-        ["eventfd.c", "hostname.c", "inotify.c", "io.c", "owned.c", "process.c", "reactor.c", "signal.c", "timerfd.c"],
+        ["eventfd.c", "hostname.c", "inotify.c", "io.c", "owned.c", "process.c", "reactor_aio.c", "signal.c", "timerfd.c"],
       ]);
     },
   );

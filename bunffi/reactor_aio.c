@@ -1,0 +1,190 @@
+/* The reactor's kernel-only backend (the default; reactor.c is the fallback): an epoll
+ * set of the fds JS waits on, and one Linux AIO poll request (IOCB_CMD_POLL, since
+ * 4.18) on the epoll fd itself, whose completion rings an eventfd doorbell
+ * (IOCB_FLAG_RESFD). When a watched fd becomes ready, the kernel completes the request
+ * from the thread that made it ready and signals the doorbell; Bun's event loop, which
+ * reads the doorbell through its own fd stream, wakes directly: one thread hop, as a C
+ * program's epoll_wait has, where the helper-thread backend takes two. No thread of
+ * butter's exists, so nothing can call into a Worker that has ended.
+ *
+ * Why the epoll fd and not each fd: AIO poll refuses files that wait on two queues
+ * (pipes and FIFOs say EINVAL, measured), and an epoll fd has one.
+ *
+ * Compiled once per JS thread: these statics are that thread's reactor. Registrations are
+ * EPOLLONESHOT, as in reactor.c: a report per fd, then JS re-arms after EAGAIN. The one
+ * poll request is outstanding whenever the reactor is idle; after each doorbell JS calls
+ * bt_aio_reap, which takes the completion, lists the ready fds (epoll_wait, no wait), and
+ * submits the request again (it completes at once if something is ready already, so no
+ * wake-up is lost). The context, the epoll set and the doorbell belong to the JS thread
+ * that made them: a pthread key destructor gives them back when it ends. */
+#include "butter.h"
+
+typedef unsigned int pthread_key_t;
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
+int pthread_key_delete(pthread_key_t key);
+int pthread_setspecific(pthread_key_t key, const void *value);
+int eventfd(unsigned int initval, int flags);
+int epoll_create1(int flags);
+int epoll_ctl(int ep, int op, int fd, void *event);
+int epoll_wait(int ep, void *events, int max, int timeout);
+
+#if defined(__x86_64__)
+#define NR_io_setup 206
+#define NR_io_destroy 207
+#define NR_io_getevents 208
+#define NR_io_submit 209
+#elif defined(__aarch64__)
+#define NR_io_setup 0
+#define NR_io_destroy 1
+#define NR_io_submit 2
+#define NR_io_getevents 4
+#else
+#error "butter's AIO reactor knows the syscall numbers of x86_64 and aarch64 only"
+#endif
+
+/* uapi linux/aio_abi.h (little-endian: aio_key before aio_rw_flags) */
+struct iocb {
+  u64 aio_data;
+  unsigned int aio_key;
+  int aio_rw_flags;
+  unsigned short aio_lio_opcode;
+  short aio_reqprio;
+  unsigned int aio_fildes;
+  u64 aio_buf;
+  u64 aio_nbytes;
+  i64 aio_offset;
+  u64 aio_reserved2;
+  unsigned int aio_flags;
+  unsigned int aio_resfd;
+};
+struct io_event { u64 data; u64 obj; i64 res; i64 res2; };
+
+/* struct epoll_event is packed on x86-64 only (uapi eventpoll.h, EPOLL_PACKED). */
+#ifdef __x86_64__
+struct __attribute__((packed)) ep_event { unsigned int events; u64 data; };
+#else
+struct ep_event { unsigned int events; u64 data; };
+#endif
+
+#define IOCB_CMD_POLL 5
+#define IOCB_FLAG_RESFD 1
+#define POLLIN 0x001
+#define EPOLL_CTL_ADD 1
+#define EPOLL_CTL_DEL 2
+#define EPOLL_CTL_MOD 3
+#define EPOLLIN 0x001
+#define EPOLLOUT 0x004
+#define EPOLLERR 0x008
+#define EPOLLHUP 0x010
+#define EPOLLONESHOT (1u << 30)
+
+/* Which call failed, for the JS side to name it. */
+enum { AT_IO_SETUP = 1, AT_EPOLL_CREATE1, AT_EVENTFD, AT_PTHREAD_KEY_CREATE, AT_IO_SUBMIT, AT_IO_GETEVENTS, AT_EPOLL_WAIT };
+
+static unsigned long ctx;
+static int ep = -1, bell = -1;
+static struct iocb request;  /* the poll request on ep; the kernel copies it at submit */
+static int outstanding;      /* whether it is submitted and not yet reaped */
+static pthread_key_t key;
+
+static void owner_ended(void *value) {
+  (void)value;
+  syscall(NR_io_destroy, ctx); /* cancels the request and waits for it */
+  close(ep);
+  close(bell);
+  pthread_key_delete(key);
+}
+
+static int submit(void) {
+  struct iocb *list[1] = { &request };
+  if (syscall(NR_io_submit, ctx, 1, list) != 1) return NEG_ERRNO;
+  outstanding = 1;
+  return 0;
+}
+
+/* Makes this thread's context, epoll set and doorbell and submits the poll request;
+ * returns the doorbell fd (for JS to stream), or -errno with *at the call that failed
+ * (AT_IO_SETUP: AIO is not available here, and JS uses the thread backend instead). */
+int bt_aio_start(int *at) {
+  int err;
+  ctx = 0;
+  if (syscall(NR_io_setup, 1, &ctx) < 0) { *at = AT_IO_SETUP; return NEG_ERRNO; }
+  ep = epoll_create1(O_CLOEXEC);
+  if (ep < 0) { *at = AT_EPOLL_CREATE1; err = NEG_ERRNO; goto destroy; }
+  bell = eventfd(0, O_NONBLOCK | O_CLOEXEC);
+  if (bell < 0) { *at = AT_EVENTFD; err = NEG_ERRNO; goto close_ep; }
+  char *p = (char *)&request;
+  for (size_t i = 0; i < sizeof request; i++) p[i] = 0;
+  request.aio_lio_opcode = IOCB_CMD_POLL;
+  request.aio_fildes = (unsigned int)ep;
+  request.aio_buf = POLLIN;
+  request.aio_flags = IOCB_FLAG_RESFD;
+  request.aio_resfd = (unsigned int)bell;
+  if ((err = submit())) { *at = AT_IO_SUBMIT; goto close_bell; }
+  if ((err = pthread_key_create(&key, owner_ended))) { *at = AT_PTHREAD_KEY_CREATE; err = -err; goto close_bell; }
+  pthread_setspecific(key, (void *)1); /* non-null: owner_ended runs when this thread ends */
+  return bell;
+close_bell:
+  close(bell);
+  bell = -1;
+close_ep:
+  close(ep);
+  ep = -1;
+destroy:
+  syscall(NR_io_destroy, ctx);
+  outstanding = 0;
+  return err;
+}
+
+/* The reactor's own fds, for leak accounting: [epoll fd, doorbell]. */
+void bt_aio_fds(int *out) { out[0] = ep; out[1] = bell; }
+
+/* Asks for one report of fd: readable (mask bit 1), writable (bit 2), or both. 0, or
+ * -errno from epoll_ctl (EPERM: fd cannot be polled, a regular file), or from io_submit
+ * with *at set when the poll request could not be put back. */
+int bt_aio_arm(int fd, int mask, int *at) {
+  if (!outstanding) {
+    int err = submit();
+    if (err) { *at = AT_IO_SUBMIT; return err; }
+  }
+  *at = 0;
+  struct ep_event e = { ((mask & 1) ? EPOLLIN : 0) | ((mask & 2) ? EPOLLOUT : 0) | EPOLLONESHOT, (u64)(unsigned int)fd };
+  if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e) == 0) return 0;
+  if (*__errno_location() != ENOENT) return NEG_ERRNO;
+  RET(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e));
+}
+
+int bt_aio_disarm(int fd) { RET(epoll_ctl(ep, EPOLL_CTL_DEL, fd, 0)); }
+
+/* After a doorbell (or any time): takes the poll request's completion if it came, lists
+ * the ready fds without waiting (out[i] = fd * 2 + direction; an error or hang-up gives
+ * both), and submits the request again. Returns how many, up to max (even), or -errno
+ * with *at the call that failed. */
+int bt_aio_reap(int *out, int max, int *at) {
+  struct io_event done;
+  struct timespec zero = { 0, 0 };
+  struct ep_event ev[64];
+  int n = 0;
+  if (outstanding) {
+    long got = syscall(NR_io_getevents, ctx, 0, 1, &done, &zero);
+    if (got < 0 && *__errno_location() != EINTR) { *at = AT_IO_GETEVENTS; return NEG_ERRNO; }
+    if (got == 1) outstanding = 0;
+  }
+  int room = max / 2 < 64 ? max / 2 : 64;
+  int k = epoll_wait(ep, ev, room, 0);
+  if (k < 0 && *__errno_location() != EINTR) { *at = AT_EPOLL_WAIT; return NEG_ERRNO; }
+  for (int i = 0; i < k; i++) {
+    int fd = (int)ev[i].data;
+    unsigned int e = ev[i].events;
+    if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) out[n++] = fd * 2;
+    if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)) out[n++] = fd * 2 + 1;
+  }
+  /* more may be ready than fitted: the request completes again at once, and rings. If
+   * it cannot be submitted, JS wakes every waiter (each reads first, then arms again,
+   * and the arm retries the submit and reports its error to that waiter). */
+  if (!outstanding) {
+    int err = submit();
+    if (err) { *at = AT_IO_SUBMIT; return err; }
+  }
+  return n;
+}
