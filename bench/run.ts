@@ -47,10 +47,22 @@ row("async  Python asyncio add_reader", py, cEpoll);
 const asy = js("async", N);
 row("async  butter EventfdAsync: write()+await get()", asy, cEpoll);
 
+// Thread-to-thread figures swing up to 10x with where the scheduler puts the threads:
+// each is given unpinned and pinned to one CPU (taskset -c 0, both sides), and for both
+// reactor backends (the default, AIO poll on the epoll set, one hop; the helper thread,
+// two hops: BUTTER_REACTOR=thread).
 const cThreads = measure(here("build/eventfd_threads"), [String(NWAIT)]);
 row("wait   C: two threads ping-pong", cThreads);
 const wait = js("wait", NWAIT);
 row("wait   butter: await get() woken by a Worker", wait, cThreads);
+const waitThread = measure("env", ["BUTTER_REACTOR=thread", bun, here("eventfd.ts"), "wait", String(NWAIT)]);
+row("wait   butter, thread backend: the same", waitThread, cThreads);
+const cThreadsPinned = measure("taskset", ["-c", "0", here("build/eventfd_threads"), String(NWAIT)]);
+row("wait   C: two threads ping-pong, pinned to CPU 0", cThreadsPinned);
+const waitPinned = measure("taskset", ["-c", "0", bun, here("eventfd.ts"), "wait", String(NWAIT)]);
+row("wait   butter: await get() woken by a Worker, pinned", waitPinned, cThreadsPinned);
+const waitThreadPinned = measure("taskset", ["-c", "0", "env", "BUTTER_REACTOR=thread", bun, here("eventfd.ts"), "wait", String(NWAIT)]);
+row("wait   butter, thread backend: the same, pinned", waitThreadPinned, cThreadsPinned);
 
 // Import cost. Bun's first import of any file costs far more than a bare `bun -e 1`
 // (the module loader starts), so butter is compared with importing an empty module;
