@@ -1,16 +1,19 @@
 // butter's benchmarks, all measured in one run on this machine: medians of several runs,
-// ratios against a C baseline and against peers. Usage: bun bench/run.ts [--quick]
-// Needs gcc (C baselines) and python3 (asyncio peer); see README "Benchmarks".
+// ratios against a C baseline and against peers. Usage: bun bench/run.ts [--quick|--smoke]
+// (--smoke: every row once with tiny counts, for test/bench.test.ts; its times mean
+// nothing). Prints a table and writes the same figures, with the date and the machine,
+// to bench/build/results.json. Needs gcc (C baselines) and python3 (asyncio peer).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const quick = process.argv.includes("--quick");
-const RUNS = quick ? 3 : 7;
-const N = quick ? 50_000 : 200_000;
-const NWAIT = quick ? 5_000 : 20_000;
+const smoke = process.argv.includes("--smoke");
+const quick = smoke || process.argv.includes("--quick");
+const RUNS = smoke ? 1 : quick ? 3 : 7;
+const N = smoke ? 2_000 : quick ? 50_000 : 200_000;
+const NWAIT = smoke ? 200 : quick ? 5_000 : 20_000;
 
 function sh(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 120_000 });
@@ -92,7 +95,7 @@ row(
 );
 
 // Signals: one signal sent to this process and received, one at a time.
-const NSIG_OPS = quick ? 5_000 : 20_000;
+const NSIG_OPS = smoke ? 200 : quick ? 5_000 : 20_000;
 const sig = (mode: string, n = NSIG_OPS) => measure(bun, [here("signals.ts"), mode, String(n)]);
 const cSig = measure(here("build/signal_read"), [String(NSIG_OPS)]);
 row("signal C: sigqueue + signalfd read", cSig);
@@ -100,14 +103,14 @@ row("signal butter Signalfd: sigqueue + readEvent()", sig("sync"), cSig);
 row("signal butter SignalfdAsync: sigqueue + await get()", sig("async"), cSig);
 row("signal butter SignalfdAsync: kill, loop idles, await get()", sig("idle"), cSig);
 row("signal Bun process.on: kill, await the listener", sig("processon"), cSig);
-row("mask   processSigmask, per thread reached", sig("mask", quick ? 50 : 200));
+row("mask   processSigmask, per thread reached", sig("mask", smoke ? 5 : quick ? 50 : 200));
 
 // inotify: events per second handed to the reader, same workload for every reader (a C
 // producer creating and unlinking files: 2 events each). FILES stays under the kernel's
 // max_queued_events so that a drain never overflows.
 const maxQueued = Number(readFileSync("/proc/sys/fs/inotify/max_queued_events", "utf8"));
-const FILES = Math.min(8000, Math.floor((maxQueued - 64) / 2));
-const ROUNDS = quick ? 3 : 10;
+const FILES = smoke ? 200 : Math.min(8000, Math.floor((maxQueued - 64) / 2));
+const ROUNDS = smoke ? 1 : quick ? 3 : 10;
 const dir = mkdtempSync(`${tmpdir()}/butter-bench-`);
 const workload = (mode: string) => [mode, here("build/inotify_produce"), dir, String(FILES), String(ROUNDS)];
 const hasNode = spawnSync("node", ["--version"]).status === 0;
@@ -145,3 +148,28 @@ for (const [name, ns, c, note] of irows) {
   const ratio = ns === c ? "" : `${(c / ns).toFixed(2)}x`;
   console.log(`${name.padEnd(iw)}  ${(1e9 / ns / 1e6).toFixed(2).padStart(7)} M  ${ns.toFixed(0).padStart(8)}  ${ratio}${note ? `  (${note})` : ""}`);
 }
+
+// The same figures as JSON, with when and where they were measured.
+const cpus = (await import("node:os")).cpus();
+const results = {
+  date: new Date().toISOString(),
+  mode: smoke ? "smoke" : quick ? "quick" : "full",
+  machine: {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? "",
+    kernel: (await import("node:os")).release(),
+    arch: process.arch,
+    bun: Bun.version,
+  },
+  runs: RUNS,
+  rows: rows.map(([name, ns, ratio]) => ({ name: name.replace(/\s+/g, " "), ns, ratio: ratio === "" ? null : Number(ratio.replace("x", "")) })),
+  inotify: irows.map(([name, ns, c, note]) => ({
+    name: name.replace(/\s+/g, " "),
+    eventsPerSecond: 1e9 / ns,
+    nsPerEvent: ns,
+    vsC: ns === c ? null : c / ns,
+    note: note || null,
+  })),
+};
+writeFileSync(here("build/results.json"), `${JSON.stringify(results, null, 1)}\n`);
+console.log(`\nfigures as JSON: bench/build/results.json`);

@@ -1,0 +1,25 @@
+// The benchmark script runs every row and writes its figures (bench/run.ts --smoke: tiny
+// counts, one run each). Times are never asserted: only that each row was measured.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { expect, test } from "vitest";
+import { ROOT } from "../harness/child.ts";
+
+test("bun bench/run.ts runs every row and writes them, with the machine and the date, to bench/build/results.json", () => {
+  const r = spawnSync(process.execPath, [`${ROOT}/bench/run.ts`, "--smoke"], { encoding: "utf8", timeout: 120_000, cwd: ROOT });
+  expect(r.status, r.stderr).toBe(0);
+  const out = JSON.parse(readFileSync(`${ROOT}/bench/build/results.json`, "utf8"));
+  expect(out.mode).toBe("smoke");
+  expect(out.machine).toMatchObject({ cpus: expect.any(Number), kernel: expect.any(String), bun: Bun.version });
+  expect(Date.now() - Date.parse(out.date)).toBeLessThan(300_000);
+  const names: string[] = out.rows.map((x: { name: string }) => x.name);
+  for (const want of ["sync C: write+read", "wait butter: await get() woken by a Worker", "wait butter, thread backend: the same, pinned", "start import butter", "mask processSigmask, per thread reached"]) {
+    expect(names).toContain(want);
+  }
+  for (const x of out.rows) expect(Number.isFinite(x.ns) && x.ns > 0, x.name).toBe(true);
+  expect(out.inotify.length).toBeGreaterThanOrEqual(8);
+  for (const x of out.inotify) expect(Number.isFinite(x.nsPerEvent) && x.nsPerEvent > 0, x.name).toBe(true);
+  // every row printed in the table is in the file
+  const printed = r.stdout.split("\n").filter((l) => /^(sync|async|wait|start|signal|mask) /.test(l));
+  expect(printed.length).toBe(out.rows.length);
+}, 130_000);
