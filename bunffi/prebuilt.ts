@@ -6,7 +6,6 @@
  * TypeScript coverage of `bun run test`, where it never runs).
  */
 import { copyFileSync, mkdirSync } from "node:fs";
-import { threadId } from "node:worker_threads";
 import { dlopen, type FFIFunction } from "bun:ffi";
 
 let copies = 0;
@@ -22,6 +21,8 @@ export function openPrebuilt(dir: string, source: string, symbols: Record<string
   let so = `${dir}/${name}.so`;
   if (!shared) {
     mkdirSync(`${dir}/threads`, { recursive: true });
+    // (node:worker_threads only here: importing it costs 2 ms at every start-up)
+    const { threadId } = require("node:worker_threads") as typeof import("node:worker_threads");
     const copy = `${dir}/threads/${name}-${process.pid}-${threadId}-${copies++}.so`;
     copyFileSync(so, copy);
     so = copy;

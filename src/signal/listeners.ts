@@ -18,7 +18,6 @@
  *   raises the signal again, so that what would have happened without it happens.
  */
 import { constants } from "node:os";
-import { isMainThread } from "node:worker_threads";
 import { heldSignals } from "./holds.ts";
 import { helpersLoaded, lib, SIGACTION } from "./calls.ts";
 import { errorFor } from "../core/errors.ts";
@@ -138,6 +137,6 @@ export function guardListeners(target: ListenerTarget, opts: GuardOptions): void
 }
 
 guardListeners(process as unknown as ListenerTarget, {
-  main: isMainThread,
+  main: Bun.isMainThread, // (not node:worker_threads: importing it costs 2 ms at start-up)
   raise: (event) => process.kill(process.pid, event as NodeJS.Signals),
 });
