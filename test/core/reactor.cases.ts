@@ -185,6 +185,32 @@ export function reactorCases(backend: "aio" | "thread"): void {
       }
     });
 
+    if (backend === "aio") test("a failure reaping the doorbell's request, or submitting it again, wakes every waiter: none is lost, and the next wait works", async () => {
+      for (const nth of [1, 2]) { // syscall 1: io_getevents; 2: io_submit of the request again
+        const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        try {
+          const woke = new Promise<void>((r) => waitReadable(fd, r));
+          failCall("syscall", nth === 1 ? "EINVAL" : "EAGAIN", nth);
+          armThread(true);
+          eventfdWrite(fd, 1);
+          await woke;
+          armThread(false);
+          expect(fired("syscall"), `syscall ${nth}`).toBe(1);
+          resetFaults();
+          expect(eventfdRead(fd)).toBe(1n);
+          // the next wait puts the request back and is woken
+          const again = new Promise<void>((r) => waitReadable(fd, r));
+          eventfdWrite(fd, 2);
+          await again;
+          expect(eventfdRead(fd)).toBe(2n);
+        } finally {
+          armThread(false);
+          resetFaults();
+          close(fd);
+        }
+      }
+    });
+
     test("a failure arming again the direction still waited for wakes that waiter too (it reads first, and waits again)", async () => {
       const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
       try {
