@@ -20,7 +20,7 @@ export const FLOORS = { lines: 95, branches: 90 };
  * (malloc, more than 1,000 passes over the task list, a thread that never answers) and
  * paths taken only at a thread's end.
  */
-export const BRANCH_FLOOR_FOR_NOW: Record<string, number> = { "signal.c": 82, "reactor.c": 80, "reactor_aio.c": 86, "owned.c": 84 };
+export const BRANCH_FLOOR_FOR_NOW: Record<string, number> = { "signal.c": 84, "reactor.c": 80, "reactor_aio.c": 86, "owned.c": 84 };
 
 /** Builds every helper for coverage; a reason string when it cannot. */
 export function buildCoverageHelpers(): string | undefined {

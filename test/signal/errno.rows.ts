@@ -38,6 +38,7 @@ export const scenarios: Record<string, Scenario> = {
   "pthread_sigmask:processSigmask": { fn: "pthread_sigmask", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), usable: maskUsable },
   "opendir:processSigmask": { fn: "opendir", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), usable: maskUsable },
   "open:processSigmask": { fn: "open", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
+  "read:processSigmask": { fn: "read", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
   "tgkill:processSigmask": { fn: "tgkill", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
   // a Signalfd catching its signal (butter's handler) before its masks change; the pipe
   // of caught signals, made after the signalfd (which must not leak); the key whose
@@ -207,7 +208,10 @@ export const matrix: Row[] = [
   ...rows("processSigmask/open", "OSError", ["EMFILE", "ENFILE", "ENOMEM"], { scenario: "open:processSigmask" }),
   ...rows("processSigmask/open", "PermissionError", ["EACCES"], { scenario: "open:processSigmask" }),
   // the status file of a thread that ended meanwhile is gone: that thread needs nothing
-  ...rows("processSigmask/open", "passes", ["ENOENT"], { scenario: "open:processSigmask" }),
+  ...rows("processSigmask/open", "passes", ["ENOENT", "ESRCH"], { scenario: "open:processSigmask" }),
+  // the status file's read: ESRCH or nothing at all when the thread ended meanwhile
+  ...rows("processSigmask/read", "passes", ["ESRCH"], { scenario: "read:processSigmask" }),
+  { call: "processSigmask/read", short: 0, expect: "passes", scenario: "read:processSigmask" },
   ...rows("processSigmask/open", "UnknownError", [UNDOCUMENTED], { scenario: "open:processSigmask" }),
   ...rows("tgkill", "OSError", ["EAGAIN", "EINVAL"], { scenario: "tgkill:processSigmask" }),
   ...rows("tgkill", "PermissionError", ["EPERM"], { scenario: "tgkill:processSigmask" }),

@@ -363,4 +363,75 @@ describe("SIGRTMAX is butter's", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.reports[0]).toEqual({ out: [["OSError", "EBUSY", true], ["OSError", "EBUSY", true]], blocked: false, held: [] });
   });
+
+  test("SIGRTMAX ignored by the program (SIG_IGN) is not a handler of its own: processSigmask and holds work", () => {
+    const r = runChild(`
+      const { dlopen } = await import("bun:ffi");
+      const libc = dlopen("libc.so.6", { signal: { args: ["i32", "ptr"], returns: "ptr" } });
+      libc.symbols.signal(64, 1); // SIG_IGN
+      b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
+      const blocked = b.pthreadSigmask(b.SIG_BLOCK, null).has(23);
+      b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+      const sfd = new b.Signalfd(["SIGUSR1"], { flags: b.SFD_NONBLOCK });
+      b.tgkill(b.getpid(), b.gettid(), "SIGUSR1");
+      report({ blocked, si: sfd.readEvent().signo });
+      sfd.close();
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ blocked: true, si: 10 });
+  });
 });
+
+describe("more threads, more signals", () => {
+  test("processSigmask over more than 40 threads (40 Workers): done, and undone", () => {
+    const r = runChild(`${PRELUDE}
+      const ws = [];
+      for (let i = 0; i < 40; i++) { const w = worker("setInterval(() => {}, 1000); post(1);"); await w.next(); ws.push(w); }
+      const bit = 1n << 22n; // SIGURG
+      const blockers = () => readdirSync("/proc/self/task").filter((t) => { try { return (BigInt("0x" + /SigBlk:\\s*(\\S+)/.exec(readFileSync("/proc/self/task/" + t + "/status", "utf8"))[1]) & bit) !== 0n; } catch { return false; } }).length;
+      const before = blockers();
+      b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
+      const during = blockers();
+      const all = readdirSync("/proc/self/task").length;
+      b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+      await Bun.sleep(20);
+      // (idle Workers show their loop's empty wait mask in /proc, so "during" is not counted)
+      void during;
+      report({ many: all > 40, after: blockers() <= before });
+      for (const w of ws) w.terminate();
+    `, { timeoutMs: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ many: true, after: true });
+  }, 70_000);
+
+  test("a hold on several signals at once, given back whole; a handler the program installed during the hold stays after it", () => {
+    const r = runChild(`${PRELUDE}
+      const { dlopen } = await import("bun:ffi");
+      const libc = dlopen("libc.so.6", { signal: { args: ["i32", "ptr"], returns: "ptr" }, getpid: { args: [], returns: "i32" } });
+      const before = caught();
+      const sfd = new b.Signalfd(["SIGUSR1", "SIGUSR2", "SIGWINCH"], { flags: b.SFD_NONBLOCK });
+      const held = [...b.heldSignals().keys()].sort((x, y) => x - y);
+      libc.symbols.signal(28, libc.symbols.getpid.ptr); // the program's own SIGWINCH handler, behind butter's back
+      sfd.close();
+      const after = caught();
+      report({ held, usr: (after & ((1n << 9n) | (1n << 11n))) === (before & ((1n << 9n) | (1n << 11n))), winchTheirs: (after & (1n << 27n)) !== 0n, blocked: b.pthreadSigmask(b.SIG_BLOCK, null).size });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ held: [10, 12, 28], usr: true, winchTheirs: true, blocked: 0 });
+  });
+
+  test("a listener added and removed during a hold: after the close the signal is not caught (Bun's stale copy of butter's handler is undone)", () => {
+    const r = runChild(`${PRELUDE}
+      const before = caught();
+      const sfd = new b.SignalfdAsync(["SIGUSR2"]);
+      const f = () => {};
+      process.on("SIGUSR2", f);
+      process.off("SIGUSR2", f);
+      sfd.close();
+      report({ restored: caught() === before, listeners: process.listenerCount("SIGUSR2") });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ restored: true, listeners: 0 });
+  });
+});
+
