@@ -32,8 +32,7 @@ static void thread_ended(void *value) {
 }
 
 /* Records that an object of this thread owns fd. 0, or -errno (the key or memory). */
-int bt_own(int fd) {
-  if (fd < 0) return 0;
+int bt_own(int fd) { /* fd >= 0: an object's constructor made it */
   if (!keyed) {
     int e = pthread_key_create(&key, thread_ended);
     if (e) return -e;

@@ -8,6 +8,7 @@
 import { helpers } from "../../bunffi/load.ts";
 import { close, ioReady, PTHREAD_KEY_CREATE } from "./io.ts";
 import { OSError, EBADF, check } from "./errors.ts";
+import * as v from "./validate.ts";
 
 const lib = helpers("owned.c", {
   bt_own: { args: ["i32"], returns: "i32" },
@@ -52,6 +53,7 @@ export class FdObject implements Disposable {
    * `fd` is closed then.
    */
   constructor(fd: number, release?: () => void) {
+    fd = v.fd(fd); // (bunffi/owned.c indexes by it)
     ioReady();
     if (release === undefined) {
       const r = lib().bt_own(fd);

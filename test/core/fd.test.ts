@@ -66,3 +66,9 @@ describe("FdObject", () => {
     expect(isOpen(fd)).toBe(false);
   });
 });
+
+test("an FdObject takes only an fd number: -1, a fraction or a string is refused before anything", () => {
+  expect(() => new FdObject(-1)).toThrow(RangeError);
+  expect(() => new FdObject(1.5)).toThrow(RangeError);
+  expect(() => new FdObject("3" as unknown as number)).toThrow(TypeError);
+});

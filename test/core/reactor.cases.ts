@@ -9,7 +9,8 @@ import { cancel, pendingWaits, reactorBackend, reactorFds, waitReadable, waitWri
 import { OSError, PermissionError } from "../../src/core/errors.ts";
 import { eventfd, eventfdWrite, eventfdRead, EFD_NONBLOCK, EFD_CLOEXEC } from "../../src/eventfd/calls.ts";
 import { close } from "../../src/core/io.ts";
-import { lib as signalLib } from "../../src/signal/calls.ts";
+import { lib as signalLib, SIG_BLOCK } from "../../src/signal/calls.ts";
+import { processSigmask } from "../../src/signal/process-mask.ts";
 import { runChild } from "../../harness/child.ts";
 import { sleep, thrown } from "../helpers.ts";
 import { armThread, failCall, fired, resetFaults, unavailable } from "../../harness/fiu/control.ts";
@@ -208,6 +209,20 @@ export function reactorCases(backend: "aio" | "thread"): void {
           resetFaults();
           close(fd);
         }
+      }
+    });
+
+    test("a wait survives processSigmask reaching every thread (an interrupted wait is made again)", async () => {
+      const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      try {
+        const woke = new Promise<void>((r) => waitReadable(fd, r));
+        processSigmask(SIG_BLOCK, []); // every thread, the reactor's helper thread included, takes SIGRTMAX
+        await sleep(5);
+        eventfdWrite(fd, 1);
+        await woke;
+        expect(eventfdRead(fd)).toBe(1n);
+      } finally {
+        close(fd);
       }
     });
 
