@@ -164,12 +164,15 @@ function registryName(file: string, source: string): string {
 export function sharedCompiled(file: string): boolean {
   if (registries.has(file)) return true;
   const source = decodeURIComponent(new URL(file, import.meta.url).pathname);
-  return findRegistry(registryName(file, source)) !== undefined;
+  const fd = findRegistry(registryName(file, source));
+  if (fd === undefined) return false;
+  registries.set(file, fd); // found once: no more listing of /proc/self/fd for it
+  return true;
 }
 
 function sharedSymbols(file: string, source: string, symbols: Record<string, FFIFunction>): Record<string, AnyFn> {
   const name = registryName(file, source);
-  let fd = findRegistry(name);
+  let fd = registries.get(file) ?? findRegistry(name);
   if (fd === undefined) {
     const lock = openSync(source, "r");
     try {

@@ -15,6 +15,7 @@
  * The thread and its four fds belong to the JS thread that started them: a pthread key
  * destructor stops them when that thread ends, so a Worker leaves nothing behind. */
 #include "butter.h"
+#include "epoll.h"
 
 typedef unsigned long pthread_t;
 typedef unsigned int pthread_key_t;
@@ -24,29 +25,12 @@ int pthread_setname_np(pthread_t t, const char *name);
 int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
 int pthread_key_delete(pthread_key_t key);
 int pthread_setspecific(pthread_key_t key, const void *value);
-int epoll_create1(int flags);
-int epoll_ctl(int ep, int op, int fd, void *event);
-int epoll_wait(int ep, void *events, int max, int timeout);
 int eventfd(unsigned int initval, int flags);
 int __libc_current_sigrtmax(void);
 
-#define EPOLL_CTL_ADD 1
-#define EPOLL_CTL_DEL 2
-#define EPOLL_CTL_MOD 3
-#define EPOLLIN 0x001
-#define EPOLLOUT 0x004
-#define EPOLLERR 0x008
-#define EPOLLHUP 0x010
-#define EPOLLONESHOT (1u << 30)
 #define BATCH 64 /* at most 128 reports = 512 bytes: one write, atomic (under PIPE_BUF) */
 #define STOP ((u64)-1) /* the epoll data of the stop eventfd: no fd has that number */
 
-/* struct epoll_event is packed on x86-64 only (uapi eventpoll.h, EPOLL_PACKED). */
-#ifdef __x86_64__
-struct __attribute__((packed)) ep_event { unsigned int events; u64 data; };
-#else
-struct ep_event { unsigned int events; u64 data; };
-#endif
 
 /* This file is compiled once per JS thread, so these are that thread's reactor. */
 static int g_ep = -1, g_pipe[2] = { -1, -1 }, g_stop = -1;
@@ -68,11 +52,8 @@ static void *reactor_loop(void *arg) {
     /* a report is fd * 2 + direction (0: readable, 1: writable); an error or hang-up
      * reports both, and JS wakes whichever waits */
     for (int i = 0; i < n; i++) {
-      if (ev[i].data == STOP) { stop = 1; continue; }
-      int fd = (int)ev[i].data;
-      unsigned int e = ev[i].events;
-      if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) fds[m++] = fd * 2;
-      if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)) fds[m++] = fd * 2 + 1;
+      if (ev[i].data == STOP) stop = 1;
+      else m += ep_reports(&ev[i], fds + m);
     }
     if (stop) break;
     /* A blocking write of <= PIPE_BUF bytes to a pipe is all-or-nothing, and restarted
@@ -146,11 +127,6 @@ void bt_reactor_fds(int *out) { out[0] = g_ep; out[1] = g_pipe[0]; out[2] = g_pi
 /* Asks for one report of fd: readable (mask bit 1), writable (bit 2), or both (JS
  * passes every direction still waited for). Returns 0 or -errno (EPERM: fd cannot be
  * polled). */
-int bt_reactor_arm(int fd, int mask) {
-  struct ep_event e = { ((mask & 1) ? EPOLLIN : 0) | ((mask & 2) ? EPOLLOUT : 0) | EPOLLONESHOT, (u64)(unsigned int)fd };
-  if (epoll_ctl(g_ep, EPOLL_CTL_MOD, fd, &e) == 0) return 0;
-  if (*__errno_location() != ENOENT) return NEG_ERRNO;
-  RET(epoll_ctl(g_ep, EPOLL_CTL_ADD, fd, &e));
-}
+int bt_reactor_arm(int fd, int mask) { return ep_arm(g_ep, fd, mask); }
 
 int bt_reactor_disarm(int fd) { RET(epoll_ctl(g_ep, EPOLL_CTL_DEL, fd, 0)); }

@@ -18,15 +18,13 @@
  * wake-up is lost). The context, the epoll set and the doorbell belong to the JS thread
  * that made them: a pthread key destructor gives them back when it ends. */
 #include "butter.h"
+#include "epoll.h"
 
 typedef unsigned int pthread_key_t;
 int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
 int pthread_key_delete(pthread_key_t key);
 int pthread_setspecific(pthread_key_t key, const void *value);
 int eventfd(unsigned int initval, int flags);
-int epoll_create1(int flags);
-int epoll_ctl(int ep, int op, int fd, void *event);
-int epoll_wait(int ep, void *events, int max, int timeout);
 
 #if defined(__x86_64__)
 #define NR_io_setup 206
@@ -59,24 +57,9 @@ struct iocb {
 };
 struct io_event { u64 data; u64 obj; i64 res; i64 res2; };
 
-/* struct epoll_event is packed on x86-64 only (uapi eventpoll.h, EPOLL_PACKED). */
-#ifdef __x86_64__
-struct __attribute__((packed)) ep_event { unsigned int events; u64 data; };
-#else
-struct ep_event { unsigned int events; u64 data; };
-#endif
-
 #define IOCB_CMD_POLL 5
 #define IOCB_FLAG_RESFD 1
 #define POLLIN 0x001
-#define EPOLL_CTL_ADD 1
-#define EPOLL_CTL_DEL 2
-#define EPOLL_CTL_MOD 3
-#define EPOLLIN 0x001
-#define EPOLLOUT 0x004
-#define EPOLLERR 0x008
-#define EPOLLHUP 0x010
-#define EPOLLONESHOT (1u << 30)
 
 /* Which call failed, for the JS side to name it. */
 enum { AT_IO_SETUP = 1, AT_EPOLL_CREATE1, AT_EVENTFD, AT_PTHREAD_KEY_CREATE, AT_IO_SUBMIT, AT_IO_GETEVENTS, AT_EPOLL_WAIT };
@@ -100,6 +83,18 @@ static int submit(void) {
   struct iocb *list[1] = { &request };
   if (syscall(NR_io_submit, ctx, 1, list) != 1) return NEG_ERRNO;
   outstanding = 1;
+  return 0;
+}
+
+/* Takes the request's completion if it came (a zero timeout never sleeps, so never
+ * EINTR). 0, or -errno: then whether it completed is not known (unreaped). */
+static int take_completion(void) {
+  struct io_event done;
+  struct timespec zero = { 0, 0 };
+  long got = syscall(NR_io_getevents, ctx, 0, 1, &done, &zero);
+  unreaped = got < 0;
+  if (got < 0) return NEG_ERRNO;
+  if (got == 1) outstanding = 0;
   return 0;
 }
 
@@ -147,23 +142,11 @@ int bt_aio_arm(int fd, int mask, int *at) {
   /* The request must be outstanding, or nothing would ring. If it completed without
    * being reaped (a reap that failed), reap it now and submit it again: what is ready
    * stays in the epoll set's ready list, so the new request completes at once. */
-  if (outstanding && unreaped) {
-    struct io_event done;
-    struct timespec zero = { 0, 0 };
-    long got = syscall(NR_io_getevents, ctx, 0, 1, &done, &zero);
-    if (got < 0) { *at = AT_IO_GETEVENTS; return NEG_ERRNO; }
-    unreaped = 0;
-    if (got == 1) outstanding = 0;
-  }
-  if (!outstanding) {
-    int err = submit();
-    if (err) { *at = AT_IO_SUBMIT; return err; }
-  }
+  int err;
+  if (outstanding && unreaped && (err = take_completion())) { *at = AT_IO_GETEVENTS; return err; }
+  if (!outstanding && (err = submit())) { *at = AT_IO_SUBMIT; return err; }
   *at = 0;
-  struct ep_event e = { ((mask & 1) ? EPOLLIN : 0) | ((mask & 2) ? EPOLLOUT : 0) | EPOLLONESHOT, (u64)(unsigned int)fd };
-  if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e) == 0) return 0;
-  if (*__errno_location() != ENOENT) return NEG_ERRNO;
-  RET(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e));
+  return ep_arm(ep, fd, mask);
 }
 
 int bt_aio_disarm(int fd) { RET(epoll_ctl(ep, EPOLL_CTL_DEL, fd, 0)); }
@@ -173,31 +156,16 @@ int bt_aio_disarm(int fd) { RET(epoll_ctl(ep, EPOLL_CTL_DEL, fd, 0)); }
  * both), and submits the request again. Returns how many (out has room for 128), or
  * -errno with *at the call that failed. */
 int bt_aio_reap(int *out, int max, int *at) {
-  struct io_event done;
-  struct timespec zero = { 0, 0 };
   struct ep_event ev[64];
-  int n = 0;
-  if (outstanding) {
-    long got = syscall(NR_io_getevents, ctx, 0, 1, &done, &zero);
-    /* (a zero timeout never sleeps, so never EINTR) */
-    if (got < 0) { unreaped = 1; *at = AT_IO_GETEVENTS; return NEG_ERRNO; }
-    if (got == 1) outstanding = 0;
-  }
+  int n = 0, err;
+  if (outstanding && (err = take_completion())) { *at = AT_IO_GETEVENTS; return err; }
   (void)max; /* JS gives room for 128 reports: 64 fds, both directions */
   int k = epoll_wait(ep, ev, 64, 0);
   if (k < 0) { *at = AT_EPOLL_WAIT; return NEG_ERRNO; }
-  for (int i = 0; i < k; i++) {
-    int fd = (int)ev[i].data;
-    unsigned int e = ev[i].events;
-    if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) out[n++] = fd * 2;
-    if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)) out[n++] = fd * 2 + 1;
-  }
+  for (int i = 0; i < k; i++) n += ep_reports(&ev[i], out + n);
   /* more may be ready than fitted: the request completes again at once, and rings. If
    * it cannot be submitted, JS wakes every waiter (each reads first, then arms again,
    * and the arm retries the submit and reports its error to that waiter). */
-  if (!outstanding) {
-    int err = submit();
-    if (err) { *at = AT_IO_SUBMIT; return err; }
-  }
+  if (!outstanding && (err = submit())) { *at = AT_IO_SUBMIT; return err; }
   return n;
 }

@@ -165,10 +165,24 @@ static void on_edit(int sig, void *info, void *ctx) {
   *__errno_location() = saved;
 }
 
+/* Installs one of butter's handlers for sig, the disposition it replaces to *old (when
+ * not null). Everything is blocked while it runs: on_edit must not take, between its
+ * report and the return that installs the new mask, a signal the thread is about to
+ * block; on_held writes one record at a time. 0 or -errno. */
+static int install_handler(int sig, void (*handler)(int, void *, void *), struct bt_sigaction *old) {
+  struct bt_sigaction act;
+  act.handler = (void *)handler;
+  bt_sigfillset(&act.mask);
+  act.flags = SA_SIGINFO | SA_RESTART;
+  act.restorer = 0;
+  return sigaction(sig, &act, old) < 0 ? NEG_ERRNO : 0;
+}
+
 /* Installs on_edit for `sig` once. -EBUSY when some other handler owns it. */
 static int install_editor(int sig, int *where) {
   if (edit_sig == sig) return 0;
-  struct bt_sigaction act, old;
+  struct bt_sigaction old;
+  int err;
   if (sigaction(sig, 0, &old) < 0) { *where = AT_SIGACTION; return NEG_ERRNO; }
   if (old.handler != SIG_DFL && old.handler != SIG_IGN && old.handler != (void *)on_edit) {
     *where = AT_BUSY;
@@ -185,13 +199,7 @@ static int install_editor(int sig, int *where) {
       return e;
     }
   }
-  act.handler = (void *)on_edit;
-  /* Everything blocked while the handler runs: between its report and the return that
-   * installs the new mask, the thread must not take a signal it is about to block. */
-  bt_sigfillset(&act.mask);
-  act.flags = SA_SIGINFO | SA_RESTART;
-  act.restorer = 0;
-  if (sigaction(sig, &act, 0) < 0) { *where = AT_SIGACTION; return NEG_ERRNO; }
+  if ((err = install_handler(sig, on_edit, 0))) { *where = AT_SIGACTION; return err; }
   edit_sig = sig;
   return 0;
 }
@@ -470,20 +478,11 @@ static int newest_pipe(int sig) {
   return 0;
 }
 
-/* Installs on_held for sig; the disposition it replaces goes to *old (when not null). */
-static int install_held(int sig, struct bt_sigaction *old) {
-  struct bt_sigaction act;
-  act.handler = (void *)on_held;
-  bt_sigfillset(&act.mask);
-  act.flags = SA_SIGINFO | SA_RESTART;
-  act.restorer = 0;
-  return sigaction(sig, &act, old) < 0 ? NEG_ERRNO : 0;
-}
 static int catch_sig(int sig) {
   saved_count[sig]++;
-  return install_held(sig, &saved[sig]);
+  return install_handler(sig, on_held, &saved[sig]);
 }
-static int catch_sig_keep(int sig) { return install_held(sig, 0); }
+static int catch_sig_keep(int sig) { return install_handler(sig, on_held, 0); }
 
 /* Puts back the disposition the first hold replaced, unless someone replaced ours since
  * (Bun's own handler for a process.on listener): theirs stays. */
@@ -682,7 +681,7 @@ int bt_reassert(void) {
       if (now.handler == (void *)on_held) {
         struct bt_sigaction dfl;
         dfl.handler = SIG_DFL;
-        for (int i = 0; i < 16; i++) dfl.mask.v[i] = 0;
+        to_set(&dfl.mask, 0);
         dfl.flags = 0;
         dfl.restorer = 0;
         if (sigaction(s, &dfl, 0) < 0) err = NEG_ERRNO;

@@ -76,6 +76,13 @@ function open(set: Set<number>, flags: number, hold: boolean): Opened {
   return { fd: pipe[0]!, sfd, pipeWrite: pipe[1]! };
 }
 
+// Gives back the hold of the pipe whose write end is `wr` (bunffi/signal.c closes the fds
+// `closeFds` says), then the hidden listeners of what is no longer held (listeners.ts).
+function release(wr: number, closeFds: number): void {
+  releaseSignals(wr, closeFds);
+  settleListeners();
+}
+
 /**
  * Signals as events: each a {@link Siginfo}. By default the signals are held
  * process-wide while the object is open (blocked in every thread, and caught while Bun's
@@ -106,15 +113,7 @@ export class Signalfd extends EventSource<Siginfo> {
     // Dropped without close(): the collector releases the hold and closes all three fds
     // (the closure holds numbers only, never the object).
     const wr = o.pipeWrite;
-    super(
-      o.fd,
-      wr >= 0
-        ? () => {
-            releaseSignals(wr, CLOSE_ALL);
-            settleListeners();
-          }
-        : undefined,
-    );
+    super(o.fd, wr >= 0 ? () => release(wr, CLOSE_ALL) : undefined);
     this.signals = set;
     this.#sfd = o.sfd;
     this.#pipeWrite = wr;
@@ -158,8 +157,7 @@ export class Signalfd extends EventSource<Siginfo> {
   override close(): void {
     if (this.#held && !this.closed) {
       // bunffi/signal.c closes the write end and the signalfd once the hold is released
-      releaseSignals(this.#pipeWrite, CLOSE_OTHERS);
-      settleListeners();
+      release(this.#pipeWrite, CLOSE_OTHERS);
       this.#held = false;
       this.#pipeWrite = -1;
       this.#sfd = -1;

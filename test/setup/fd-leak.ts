@@ -1,6 +1,6 @@
 // Fails a test file that leaves an fd open that the process did not have before it.
-// The reactor's own fds (one epoll fd and one pipe per JS thread, living as long as its
-// helper thread) are the library's by design and are not counted.
+// The fds butter keeps by design (harness/fds.ts, libraryFds(): the thread's reactor, the
+// signal machinery's pipes, the memfds of helpers compiled once per process) are not counted.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, expect } from "vitest";
 import { libraryFds } from "../../harness/fds.ts";

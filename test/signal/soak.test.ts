@@ -4,38 +4,21 @@
 // nothing is lost (every value arrived exactly once), nothing leaked (fds, butter's
 // threads, dispositions, this thread's mask) and the process is alive. In a child
 // process (harness/child.ts): an escaped signal ends it, never the test runner.
-import { join } from "node:path";
 import { expect, test } from "vitest";
-import { ROOT, runChild } from "../../harness/child.ts";
+import { runChild } from "../../harness/child.ts";
+import { INDEX, PRELUDE } from "./child-prelude.ts";
 
-const INDEX = JSON.stringify(join(ROOT, "src/index.ts"));
 const VALUES = 3000;
 
 test("soak: Workers holding and releasing, listeners, GC, and signals from another process: nothing lost or leaked", () => {
   const r = runChild(
     `
-    const { readFileSync, readdirSync } = await import("node:fs");
-    const status = (f) => BigInt("0x" + new RegExp(f + ":\\\\s*(\\\\S+)").exec(readFileSync("/proc/self/status", "utf8"))[1]);
-    const RTMAX = 1n << 63n;
-    const fds = () => readdirSync("/proc/self/fd").length;
-    const butterThreads = () => readdirSync("/proc/self/task").filter((t) => { try { return readFileSync("/proc/self/task/" + t + "/comm", "utf8").startsWith("butter"); } catch { return false; } }).length;
-    // (the end is listened for from the start: a Worker may end before anyone awaits it)
-    const worker = (body) => {
-      const w = new Worker(URL.createObjectURL(new Blob(["import * as b from " + ${JSON.stringify(INDEX)} + ";\\n" + body], { type: "text/javascript" })));
-      w.ended = new Promise((r) => w.addEventListener("close", () => r()));
-      // a Worker that fails must fail the soak, not leave it waiting
-      w.failed = new Promise((_, j) => (w.onerror = (e) => j(new Error("a Worker failed: " + (e.message ?? e)))));
-      w.failed.catch(() => {});
-      return w;
-    };
-    const ended = (w) => w.ended;
-
-    // the machinery, this thread's reactor and one Worker first: what the process keeps for good exists before the count
-    b.processSigmask(b.SIG_UNBLOCK, []);
+    ${PRELUDE}
+    // the machinery (PRELUDE), this thread's reactor and one Worker first: what the process keeps for good exists before the count
     { const e = new b.EventfdAsync(); setTimeout(() => e.write(1), 1); await e.get(); e.close(); } // this thread's reactor
-    { const w = worker("postMessage(1)"); await new Promise((r) => (w.onmessage = r)); w.terminate(); await ended(w); }
+    { const w = worker("postMessage(1)"); await new Promise((r) => (w.onmessage = r)); w.terminate(); await w.ended; }
     await Bun.sleep(100);
-    const before = { fds: fds(), threads: butterThreads(), caught: status("SigCgt") & ~RTMAX, mask: [...b.pthreadSigmask(b.SIG_BLOCK, null)] };
+    const before = { fds: fds(), threads: threads(), caught: caught(), mask: [...b.pthreadSigmask(b.SIG_BLOCK, null)] };
 
     // what the sender sends: RT values, each to arrive exactly once; and SIGUSR2, held
     // throughout here and by the Workers on and off (only its survival is counted)
@@ -80,7 +63,7 @@ test("soak: Workers holding and releasing, listeners, GC, and signals from anoth
       process.off("SIGUSR2", f);
       process.off("SIGWINCH", f);
       ws[0].terminate();
-      await Promise.all(ws.map(ended));
+      await Promise.all(ws.map((w) => w.ended));
       Bun.gc(true);
     }
     const senderStatus = await sender.exited;
@@ -93,7 +76,7 @@ test("soak: Workers holding and releasing, listeners, GC, and signals from anoth
     let settled = false;
     for (let i = 0; i < 500 && !settled; i++) {
       Bun.gc(true);
-      settled = fds() === before.fds && butterThreads() === before.threads && b.heldSignals().size === 0;
+      settled = fds() === before.fds && threads() === before.threads && b.heldSignals().size === 0;
       if (!settled) await Bun.sleep(10);
     }
     const twice = [...got].filter(([, n]) => n !== 1).length;
@@ -106,9 +89,9 @@ test("soak: Workers holding and releasing, listeners, GC, and signals from anoth
       twice,
       lost: values.lost,
       fds: fds() - before.fds,
-      threads: butterThreads() - before.threads,
+      threads: threads() - before.threads,
       held: [...b.heldSignals()],
-      caught: (status("SigCgt") & ~RTMAX) === before.caught,
+      caught: caught() === before.caught,
       mask: [...b.pthreadSigmask(b.SIG_BLOCK, null)].join() === before.mask.join(),
     });
     `,

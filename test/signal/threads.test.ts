@@ -2,35 +2,22 @@
 // end: each case runs in a child Bun process (harness/child.ts), with real Workers and
 // real signals sent by other processes, so that a signal that escapes ends the child and
 // never the test runner.
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { ROOT, runChild } from "../../harness/child.ts";
+import { runChild } from "../../harness/child.ts";
+import { PRELUDE } from "./child-prelude.ts";
 
-const INDEX = JSON.stringify(join(ROOT, "src/index.ts"));
-
-// What every child script below starts with: a Worker from source (it gets butter as
-// `b` and `post`), a signal sent by another process, and the process's view of itself.
-const PRELUDE = `
-  const { readFileSync, readdirSync } = await import("node:fs");
-  const worker = (body) => {
-    const src = "import * as b from " + ${JSON.stringify(INDEX)} + "; const post = (m) => postMessage(m);\\n" + body;
-    const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
-    w.next = () => new Promise((r, j) => { w.onmessage = (e) => r(e.data); w.onerror = (e) => j(e.message ?? e); });
-    w.ended = new Promise((r) => w.addEventListener("close", () => r()));
-    return w;
-  };
-  const kill = (sig) => { const r = Bun.spawnSync(["kill", "-" + sig, String(process.pid)]); if (r.exitCode !== 0) throw new Error("kill failed"); };
-  const status = (f) => BigInt("0x" + new RegExp(f + ":\\\\s*(\\\\S+)").exec(readFileSync("/proc/self/status", "utf8"))[1]);
-  const RTMAX = 1n << 63n;
-  const caught = () => status("SigCgt") & ~RTMAX;
-  const fds = () => readdirSync("/proc/self/fd").length;
-  // butter's own threads (the reactor's are named): Bun starts threads of its own at times
-  const threads = () => readdirSync("/proc/self/task").filter((t) => { try { return readFileSync("/proc/self/task/" + t + "/comm", "utf8").startsWith("butter"); } catch { return false; } }).length;
-  // the machinery's own fds (made once per process) exist before anything is counted
-  b.processSigmask(b.SIG_UNBLOCK, []);
-  const settle = async (ok, what, ms = 5000) => {
-    for (let i = 0; i < ms / 10; i++) { Bun.gc(true); if (ok()) return; await Bun.sleep(10); }
-    throw new Error("not settled: " + what);
+// In a child script: processSigmask blocks and unblocks SIGURG here, and a held Signalfd
+// receives SIGUSR1; machineryWorks() says { blocked, si }.
+const MACHINERY_WORKS = `
+  const machineryWorks = () => {
+    b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
+    const blocked = b.pthreadSigmask(b.SIG_BLOCK, null).has(23);
+    b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
+    const sfd = new b.Signalfd(["SIGUSR1"], { flags: b.SFD_NONBLOCK });
+    b.tgkill(b.getpid(), b.gettid(), "SIGUSR1");
+    const si = sfd.readEvent().signo;
+    sfd.close();
+    return { blocked, si };
   };
 `;
 
@@ -335,13 +322,8 @@ describe("what a hold owns is given back without close()", () => {
       await w.ended;
       Bun.gc(true);
       await Bun.sleep(50);
-      b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
-      const blocked = b.pthreadSigmask(b.SIG_BLOCK, null).has(23);
-      b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
-      const sfd = new b.Signalfd(["SIGUSR1"], { flags: b.SFD_NONBLOCK });
-      b.tgkill(b.getpid(), b.gettid(), "SIGUSR1");
-      report({ blocked, si: sfd.readEvent().signo });
-      sfd.close();
+      ${MACHINERY_WORKS}
+      report(machineryWorks());
     `);
     expect(r.status, r.stderr).toBe(0);
     expect(r.reports[0]).toEqual({ blocked: true, si: 10 });
@@ -369,13 +351,8 @@ describe("SIGRTMAX is butter's", () => {
       const { dlopen } = await import("bun:ffi");
       const libc = dlopen("libc.so.6", { signal: { args: ["i32", "ptr"], returns: "ptr" } });
       libc.symbols.signal(64, 1); // SIG_IGN
-      b.processSigmask(b.SIG_BLOCK, ["SIGURG"]);
-      const blocked = b.pthreadSigmask(b.SIG_BLOCK, null).has(23);
-      b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]);
-      const sfd = new b.Signalfd(["SIGUSR1"], { flags: b.SFD_NONBLOCK });
-      b.tgkill(b.getpid(), b.gettid(), "SIGUSR1");
-      report({ blocked, si: sfd.readEvent().signo });
-      sfd.close();
+      ${MACHINERY_WORKS}
+      report(machineryWorks());
     `);
     expect(r.status, r.stderr).toBe(0);
     expect(r.reports[0]).toEqual({ blocked: true, si: 10 });
