@@ -93,6 +93,16 @@ export const PAGES: Record<string, string> = {
   "processSigmask/read": "read(2)",
   "processSigmask/nanosleep": "nanosleep(2)",
   "signalfd/fcntl": "fcntl(2)",
+  // splice, tee, vmsplice
+  splice: "splice(2)",
+  tee: "tee(2)",
+  vmsplice: "vmsplice(2)",
+  "splice/mmap": "mmap(2)",
+  copy_file_range: "copy_file_range(2)",
+  sendfile: "sendfile(2)",
+  "splice/fcntl": "fcntl(2)",
+  "splice/ioctl": "ioctl(2)",
+  "splice/poll": "poll(2)",
 };
 
 /** Calls with no page in manpages-dev: their errnos, and where they come from. */

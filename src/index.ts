@@ -68,3 +68,15 @@ export { processSigmask } from "./signal/process-mask.ts";
 export { Signalfd, SignalfdAsync } from "./signal/signalfd.ts";
 export type { SignalfdOptions } from "./signal/signalfd.ts";
 export { heldSignals } from "./signal/holds.ts";
+
+// ---- splice, tee, vmsplice ----
+export {
+  SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SPLICE_F_MORE, SPLICE_F_GIFT, O_CLOEXEC, O_NONBLOCK, O_DIRECT, MAX_RW_COUNT,
+  splice, tee, vmsplice, vmspliceBuffer, pageSize, pipe2, getPipeSize, setPipeSize, pipeMaxSize, fionread,
+  copyFileRange, sendfile,
+} from "./splice/calls.ts";
+export type { FileOffset, OffsetArg } from "./splice/calls.ts";
+export { Pipe, PipeEnd } from "./splice/pipe.ts";
+export type { PipeOptions } from "./splice/pipe.ts";
+export { spliceAll, teeTo } from "./splice/move.ts";
+export type { FdLike, MoveOptions, MoveProgress } from "./splice/move.ts";

@@ -27,6 +27,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/uio.h>
 #include <time.h>
 
 static __thread int in_helper;
@@ -188,6 +192,42 @@ WRAP(int, sigaction, (int sig, const struct sigaction *act, struct sigaction *ol
 WRAP(int, tgkill, (pid_t tgid, pid_t tid, int sig), (tgid, tid, sig))
 WRAP(int, sigqueue, (pid_t pid, int sig, const union sigval value), (pid, sig, value))
 WRAP(int, poll, (struct pollfd *fds, nfds_t n, int timeout), (fds, n, timeout))
+WRAP(ssize_t, splice, (int a, loff_t *oa, int b, loff_t *ob, size_t n, unsigned int f), (a, oa, b, ob, n, f))
+WRAP(ssize_t, tee, (int a, int b, size_t n, unsigned int f), (a, b, n, f))
+WRAP(ssize_t, vmsplice, (int fd, const struct iovec *iov, size_t nr, unsigned int f), (fd, iov, nr, f))
+WRAP(ssize_t, copy_file_range, (int a, loff_t *oa, int b, loff_t *ob, size_t n, unsigned int f), (a, oa, b, ob, n, f))
+WRAP(ssize_t, sendfile, (int out, int in, off_t *off, size_t n), (out, in, off, n))
+
+/* fcntl(2) and ioctl(2) are variadic: butter's helpers pass one int or pointer after the command. */
+int fcntl(int fd, int cmd, ...) {
+  REAL(fcntl);
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  FAIL_IF_PLANNED(decide("butter/fcntl"));
+  return real_fcntl(fd, cmd, arg);
+}
+int ioctl(int fd, unsigned long req, ...) {
+  REAL(ioctl);
+  va_list ap;
+  va_start(ap, req);
+  void *arg = va_arg(ap, void *);
+  va_end(ap);
+  FAIL_IF_PLANNED(decide("butter/ioctl"));
+  return real_ioctl(fd, req, arg);
+}
+
+/* mmap(2) returns MAP_FAILED and sets errno. */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
+  REAL(mmap);
+  int d = decide("butter/mmap");
+  if (d > 0) {
+    errno = d;
+    return MAP_FAILED;
+  }
+  return real_mmap(addr, len, prot, flags, fd, off);
+}
 
 /* opendir(3) returns NULL and sets errno. */
 DIR *opendir(const char *path) {

@@ -292,6 +292,27 @@ export function waitWritable(fd: number, wake: () => void): void {
   wait(fd, WRITABLE, wake);
 }
 
+/**
+ * The promise form of waitReadable/waitWritable, for code that awaits: resolves once
+ * `fd` is ready in `dir`; with a `signal`, an abort forgets the wait and rejects with
+ * the signal's reason.
+ * @throws {@link OSError} (as a rejection) when `fd` cannot be waited on.
+ */
+export function ready(fd: number, dir: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      cancel(fd, dir);
+      reject(signal!.reason);
+    };
+    wait(fd, dir, () => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    });
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 /** Forgets the pending waits on `fd` (both directions, or `dir`); call it before closing `fd`. */
 export function cancel(fd: number, dir?: number): void {
   let any = false;

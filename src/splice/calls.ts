@@ -1,0 +1,291 @@
+/**
+ * splice(2), tee(2), vmsplice(2), 1:1, and the calls used with them: pipe2(2), the pipe
+ * size (fcntl F_GETPIPE_SZ/F_SETPIPE_SZ), FIONREAD, copy_file_range(2) and sendfile(2).
+ *
+ * A byte count is a number. One call moves at most MAX_RW_COUNT bytes (Linux's own limit
+ * for one transfer, 2^31 - 4096); a larger `len` is taken as that, as the kernel would.
+ */
+import { ptr, toArrayBuffer } from "bun:ffi";
+import { readFileSync } from "node:fs";
+import { helpers } from "../../bunffi/load.ts";
+import { defineCall, check, errorFor, EINTR } from "../core/errors.ts";
+import { ERRNO } from "../core/errno.ts";
+import { PIPE2 } from "../core/io.ts";
+import * as v from "../core/validate.ts";
+
+const lib = helpers("splice.c", {
+  bt_splice: { args: ["i32", "ptr", "i32", "ptr", "i64", "i32"], returns: "i32" },
+  bt_tee: { args: ["i32", "i32", "i64", "i32"], returns: "i32" },
+  bt_vmsplice: { args: ["i32", "ptr", "i32", "i32", "ptr"], returns: "i32" },
+  bt_copy_file_range: { args: ["i32", "ptr", "i32", "ptr", "i64", "i32"], returns: "i32" },
+  bt_sendfile: { args: ["i32", "i32", "ptr", "i64"], returns: "i32" },
+  bt_pipe2: { args: ["ptr", "i32"], returns: "i32" },
+  bt_get_pipe_size: { args: ["i32"], returns: "i32" },
+  bt_set_pipe_size: { args: ["i32", "i32"], returns: "i32" },
+  bt_fionread: { args: ["i32"], returns: "i32" },
+  bt_ready: { args: ["i32", "i32"], returns: "i32" },
+  bt_map_pages: { args: ["i64", "ptr"], returns: "ptr" },
+  bt_munmap_address: { args: [], returns: "ptr" },
+  bt_page_size: { args: [], returns: "i32" },
+});
+
+/** splice(2)/tee(2)/vmsplice(2) flag: a hint to move pages instead of copying them. */
+export const SPLICE_F_MOVE = 1;
+/** splice(2)/tee(2)/vmsplice(2) flag: do not block on the pipe(s) (EAGAIN instead). */
+export const SPLICE_F_NONBLOCK = 2;
+/** splice(2) flag: more data follows (a hint for a socket, as MSG_MORE). */
+export const SPLICE_F_MORE = 4;
+/**
+ * vmsplice(2) flag: give the pages to the kernel. Refused by butter's `vmsplice`: it
+ * already hands the kernel pages that JS can no longer reach (see {@link vmsplice}).
+ */
+export const SPLICE_F_GIFT = 8;
+const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
+/** pipe2(2) flags. */
+export const O_CLOEXEC = 0o2000000;
+export const O_NONBLOCK = 0o4000;
+/** pipe2(2) flag: a packet-mode pipe (each write a packet). */
+export const O_DIRECT = 0o40000;
+/** Linux's largest transfer in one call (MAX_RW_COUNT): 2^31 minus a page. */
+export const MAX_RW_COUNT = 0x7ffff000;
+
+// EPIPE is on none of these pages, but it is what the kernel says when the pipe or
+// socket written to has no reader left: documented here so that it is an OSError.
+export const SPLICE = defineCall("splice", ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "ESPIPE", "EPIPE"]);
+export const TEE = defineCall("tee", ["EAGAIN", "EINVAL", "ENOMEM", "EPIPE"]);
+export const VMSPLICE = defineCall("vmsplice", ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "EPIPE"]);
+// mmap(2): the pages vmsplice reads from, and the fresh pages put under them after
+export const MMAP = defineCall("mmap", ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"], { family: "splice" });
+export const COPY_FILE_RANGE = defineCall("copy_file_range", ["EBADF", "EFBIG", "EINVAL", "EIO", "EISDIR", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EOVERFLOW", "EPERM", "ETXTBSY", "EXDEV"]);
+export const SENDFILE = defineCall("sendfile", ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "EIO", "ENOMEM", "EOVERFLOW", "ESPIPE", "EPIPE"]);
+// fcntl(2) F_GETPIPE_SZ / F_SETPIPE_SZ
+export const FCNTL_PIPE = defineCall("fcntl", ["EBADF", "EBUSY", "EINVAL", "EPERM"], { family: "splice" });
+// ioctl(2) FIONREAD
+export const IOCTL_FIONREAD = defineCall("ioctl", ["EBADF", "EINVAL", "ENOTTY"], { family: "splice" });
+// poll(2): which end of a move is ready (a zero-timeout poll)
+export const POLL_READY = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "splice" });
+
+/**
+ * A file offset the kernel reads and moves on: pass `{ offset }` to see where the call
+ * left it. A plain number or bigint is a start position whose update is not kept; null
+ * means the fd's own file position (and is required for a pipe or socket).
+ */
+export interface FileOffset {
+  offset: bigint;
+}
+export type OffsetArg = FileOffset | bigint | number | null;
+
+const offsets = new BigInt64Array(2);
+
+function offsetIn(value: unknown, what: string, slot: number): BigInt64Array | null {
+  if (value === null || value === undefined) return null;
+  const given = typeof value === "object" ? (value as FileOffset).offset : value;
+  offsets[slot] = v.bigint(given, typeof value === "object" ? `${what}.offset` : what, 0n, v.I64_MAX);
+  return slot === 0 ? offsets : offsets.subarray(1);
+}
+
+function offsetOut(value: unknown, slot: number): void {
+  if (value !== null && typeof value === "object") (value as FileOffset).offset = offsets[slot]!;
+}
+
+function length(value: unknown, what = "len"): number {
+  return Math.min(v.int(value, what, 0, Number.MAX_SAFE_INTEGER), MAX_RW_COUNT);
+}
+
+/**
+ * splice(2): moves up to `len` bytes from `fdIn` to `fdOut`, one of which must be a
+ * pipe, without copying them through user memory. Returns the bytes moved: 0 at the end
+ * of the input (or for `len` 0).
+ * @param offIn - where to read a file from (see {@link FileOffset}); null for a pipe or socket
+ * @param offOut - where to write a file at; null for a pipe or socket
+ * @param flags - SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SPLICE_F_MORE
+ * @throws {@link OSError} with an errno splice(2) lists: EAGAIN (non-blocking and nothing to move), EINVAL (neither end a pipe, an O_APPEND target, the same pipe twice), ESPIPE (an offset for a pipe), EBADF; RangeError or TypeError for a bad argument.
+ */
+export function splice(fdIn: number, offIn: OffsetArg, fdOut: number, offOut: OffsetArg, len: number, flags = 0): number {
+  const a = v.fd(fdIn, "fdIn");
+  const b = v.fd(fdOut, "fdOut");
+  const pin = offsetIn(offIn, "offIn", 0);
+  const pout = offsetIn(offOut, "offOut", 1);
+  const n = length(len);
+  const r = check(lib().bt_splice(a, pin, b, pout, n, v.flags(flags, "flags", SPLICE_F_ALL)), SPLICE);
+  offsetOut(offIn, 0);
+  offsetOut(offOut, 1);
+  return r;
+}
+
+/**
+ * tee(2): copies up to `len` bytes from pipe `fdIn` into pipe `fdOut` without consuming
+ * them (the two pipes share the pages). Returns the bytes copied, 0 when `fdIn` is empty
+ * and has no writer left.
+ * @throws {@link OSError} EAGAIN (non-blocking and nothing to copy or no room), EINVAL (not two pipes, or the same pipe), ENOMEM.
+ */
+export function tee(fdIn: number, fdOut: number, len: number, flags = 0): number {
+  const a = v.fd(fdIn, "fdIn");
+  const b = v.fd(fdOut, "fdOut");
+  return check(lib().bt_tee(a, b, length(len), v.flags(flags, "flags", SPLICE_F_ALL)), TEE);
+}
+
+// The ArrayBuffers vmspliceBuffer() made: vmsplice takes memory from nowhere else.
+const ours = new WeakSet<ArrayBufferLike>();
+let munmapAddress: number | undefined;
+
+/**
+ * Memory that {@link vmsplice} can hand to the kernel: `length` bytes of whole,
+ * page-aligned anonymous pages of butter's own, zero-filled, given back (munmap) when
+ * the returned array is collected.
+ * @throws {@link OSError} from mmap (ENOMEM) when the memory cannot be had; RangeError for a bad length.
+ */
+export function vmspliceBuffer(length: number): Uint8Array {
+  const n = v.int(length, "length", 1, MAX_RW_COUNT);
+  const page = pageSize();
+  const mapped = Math.ceil(n / page) * page;
+  const err = new Int32Array(1);
+  const p = lib().bt_map_pages(mapped, err);
+  if (!p) throw errorFor(err[0]!, MMAP);
+  munmapAddress ??= lib().bt_munmap_address() as number;
+  // JSC calls the deallocator with (address, context): munmap(address, mapped)
+  const buf = toArrayBuffer(p, 0, n, mapped as never, munmapAddress as never);
+  ours.add(buf);
+  return new Uint8Array(buf);
+}
+
+let page: number | undefined;
+/** The system's page size (4096 on x86-64; 4 KiB, 16 KiB or 64 KiB on aarch64). */
+export function pageSize(): number {
+  return (page ??= lib().bt_page_size());
+}
+
+/**
+ * vmsplice(2): hands the bytes of `segments` to pipe `fd` without copying them. Returns
+ * the bytes the pipe took (fewer than given when it filled up).
+ *
+ * The rule that makes it safe from a garbage-collected language: the segments must be
+ * views into memory from {@link vmspliceBuffer}, and every page the kernel took is
+ * replaced under the view by a fresh zero page before this returns. The pipe keeps the
+ * old pages, which nothing can write any more, so what its reader gets is what was
+ * there at the call, whatever the program writes next or whenever the buffer is
+ * collected. The bytes handed over read as 0 afterwards; the bytes not taken (after a
+ * partial vmsplice) are kept. SPLICE_F_GIFT is refused: it is never needed this way.
+ * @throws {@link OSError} EAGAIN (SPLICE_F_NONBLOCK and the pipe is full), EBADF (not a pipe), ENOMEM; TypeError for memory not from vmspliceBuffer(); RangeError for SPLICE_F_GIFT. If the fresh pages cannot be had after the kernel took the bytes (mmap ENOMEM), the error says how many were taken and the buffer is detached, so that it can never be written.
+ */
+export function vmsplice(fd: number, segments: Uint8Array | readonly Uint8Array[], flags = 0): number {
+  const f = v.fd(fd);
+  const fl = v.flags(flags, "flags", SPLICE_F_ALL);
+  if (fl & SPLICE_F_GIFT) throw new RangeError("vmsplice: SPLICE_F_GIFT is refused; butter hands the kernel pages that JS can no longer reach without it");
+  const list = segments instanceof Uint8Array ? [segments] : segments;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 1024) {
+    throw new TypeError("segments must be a Uint8Array or an array of 1 to 1024 of them");
+  }
+  const iov = new BigUint64Array(list.length * 2);
+  let total = 0;
+  list.forEach((s, i) => {
+    if (!(s instanceof Uint8Array) || !ours.has(s.buffer)) {
+      throw new TypeError(`segments[${i}] is not memory from vmspliceBuffer(): the kernel may read what it is given after vmsplice returns, so only that memory is taken`);
+    }
+    const take = Math.min(s.byteLength, MAX_RW_COUNT - total);
+    total += take;
+    iov[i * 2] = BigInt(take === 0 ? 0 : ptr(s));
+    iov[i * 2 + 1] = BigInt(take);
+  });
+  const replaceErr = new Int32Array(1);
+  const r = check(lib().bt_vmsplice(f, iov, list.length, fl, replaceErr), VMSPLICE);
+  if (replaceErr[0] !== 0) {
+    // The kernel has the bytes but JS still maps their pages: detach so nobody writes them.
+    for (const s of list) if (s.byteLength > 0) (s.buffer as ArrayBuffer).transfer(0);
+    throw errorFor(replaceErr[0]!, MMAP, undefined, `vmsplice took ${r} bytes; their buffer is detached, since its pages could not be replaced`);
+  }
+  return r;
+}
+
+/**
+ * pipe2(2): a new pipe, `[readFd, writeFd]`; close-on-exec unless `flags` says otherwise.
+ * @param flags - O_CLOEXEC, O_NONBLOCK, O_DIRECT
+ * @throws {@link OSError} EMFILE, ENFILE; RangeError for unknown flags.
+ */
+export function pipe2(flags = O_CLOEXEC): [number, number] {
+  const fds = new Int32Array(2);
+  check(lib().bt_pipe2(fds, v.flags(flags, "flags", O_CLOEXEC | O_NONBLOCK | O_DIRECT)), PIPE2);
+  return [fds[0]!, fds[1]!];
+}
+
+/**
+ * fcntl(fd, F_GETPIPE_SZ): the pipe's capacity in bytes.
+ * @throws {@link OSError} EBADF (not an fd, or not a pipe).
+ */
+export function getPipeSize(fd: number): number {
+  return check(lib().bt_get_pipe_size(v.fd(fd)), FCNTL_PIPE);
+}
+
+/**
+ * fcntl(fd, F_SETPIPE_SZ): sets the pipe's capacity to at least `size` bytes; returns
+ * the capacity set (a power-of-two number of pages). Above {@link pipeMaxSize} only a
+ * process with CAP_SYS_RESOURCE may go.
+ * @throws {@link PermissionError} EPERM above the limit (the message names it); OSError EBUSY (smaller than what the pipe holds), EBADF (not a pipe), EINVAL.
+ */
+export function setPipeSize(fd: number, size: number): number {
+  const f = v.fd(fd);
+  const n = v.int(size, "size", 0, 0x7fffffff);
+  const r = lib().bt_set_pipe_size(f, n);
+  if (r === -ERRNO.EPERM!) {
+    throw errorFor(r, FCNTL_PIPE, undefined, `${n} bytes is above /proc/sys/fs/pipe-max-size (${pipeMaxSize()}) and this process lacks CAP_SYS_RESOURCE`);
+  }
+  return check(r, FCNTL_PIPE);
+}
+
+/** /proc/sys/fs/pipe-max-size: the largest pipe an unprivileged process may ask for. */
+export function pipeMaxSize(): number {
+  return Number(readFileSync("/proc/sys/fs/pipe-max-size", "utf8"));
+}
+
+/**
+ * ioctl(fd, FIONREAD): how many bytes are waiting to be read (in a pipe, a socket, a tty).
+ * @throws {@link OSError} EBADF, ENOTTY or EINVAL (an fd that cannot say).
+ */
+export function fionread(fd: number): number {
+  return check(lib().bt_fionread(v.fd(fd)), IOCTL_FIONREAD);
+}
+
+/**
+ * copy_file_range(2): copies up to `len` bytes between two regular files inside the
+ * kernel (a reflink or server-side copy where the filesystem can). Returns the bytes
+ * copied, 0 at the end of the input.
+ * @throws {@link OSError} with an errno copy_file_range(2) lists: EXDEV, EINVAL (not regular files, overlapping ranges of one file), EBADF (an O_APPEND target), EFBIG, ENOSPC, EISDIR, ...
+ */
+export function copyFileRange(fdIn: number, offIn: OffsetArg, fdOut: number, offOut: OffsetArg, len: number, flags = 0): number {
+  const a = v.fd(fdIn, "fdIn");
+  const b = v.fd(fdOut, "fdOut");
+  const pin = offsetIn(offIn, "offIn", 0);
+  const pout = offsetIn(offOut, "offOut", 1);
+  const n = length(len);
+  const r = check(lib().bt_copy_file_range(a, pin, b, pout, n, v.flags(flags, "flags", 0)), COPY_FILE_RANGE);
+  offsetOut(offIn, 0);
+  offsetOut(offOut, 1);
+  return r;
+}
+
+/**
+ * sendfile(2): copies up to `count` bytes from `inFd` (a file that can be mapped) to
+ * `outFd` (any fd) inside the kernel. With an `offset`, reads from there and leaves the
+ * file position alone. Returns the bytes copied.
+ * @throws {@link OSError} with an errno sendfile(2) lists: EAGAIN (a non-blocking `outFd` is full), EINVAL (an O_APPEND `outFd`, an `inFd` that cannot be mapped), ESPIPE (an offset for an unseekable `inFd`), EBADF, EIO, EOVERFLOW.
+ */
+export function sendfile(outFd: number, inFd: number, offset: OffsetArg, count: number): number {
+  const o = v.fd(outFd, "outFd");
+  const i = v.fd(inFd, "inFd");
+  const p = offsetIn(offset, "offset", 0);
+  const r = check(lib().bt_sendfile(o, i, p, length(count, "count")), SENDFILE);
+  offsetOut(offset, 0);
+  return r;
+}
+
+/**
+ * Which of two ends is ready now (a zero-timeout poll(2)): bit 0 `fdIn` readable or at
+ * its end, bit 1 `fdOut` writable or failed. What a mover asks after EAGAIN. @internal
+ */
+export function readyNow(fdIn: number, fdOut: number): number {
+  for (;;) {
+    const r = lib().bt_ready(fdIn, fdOut);
+    if (r !== -EINTR) return check(r, POLL_READY);
+  }
+}
+
