@@ -4,7 +4,7 @@
 // nothing). Prints a table and writes the same figures, with the date and the machine,
 // to bench/build/results.json. Needs gcc (C baselines) and python3 (asyncio peer).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -26,7 +26,7 @@ function measure(cmd: string, args: string[]): number {
 }
 
 mkdirSync(here("build"), { recursive: true });
-for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read"]) {
+for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read", "splice_copy"]) {
   sh("gcc", ["-O2", "-pthread", "-o", here(`build/${c}`), here(`c/${c}.c`)]);
 }
 const bun = process.execPath;
@@ -134,6 +134,28 @@ for (const mode of ["drain", "live"]) {
 }
 rmSync(dir, { recursive: true, force: true });
 
+// splice: one file copied to another (file -> pipe -> file), on tmpfs where there is one
+// so that the disk is not what is measured. MiB/s of the median run, and its CPU time.
+const SPLICE_BYTES = smoke ? 1 << 20 : quick ? 64 << 20 : 256 << 20;
+const sdir = mkdtempSync(`${existsSync("/dev/shm") ? "/dev/shm" : tmpdir()}/butter-bench-`);
+const ssrc = `${sdir}/src`;
+const sfd = openSync(ssrc, "w");
+spawnSync("head", ["-c", String(SPLICE_BYTES), "/dev/urandom"], { stdio: ["ignore", sfd, "inherit"] });
+closeSync(sfd);
+const copy = (cmd: string, args: string[]): [number, number] => {
+  const runs = Array.from({ length: RUNS }, () => sh(cmd, [...args, ssrc, `${sdir}/dst`]).split(" ").map(Number));
+  const mid = [...runs].sort((a, b) => a[0]! - b[0]!)[Math.floor(runs.length / 2)]!;
+  if (mid[2] !== SPLICE_BYTES) throw new Error(`${cmd} ${args.join(" ")} copied ${mid[2]} of ${SPLICE_BYTES} bytes`);
+  return [mid[0]!, mid[1]!];
+};
+const srows: [string, number, number][] = [];
+srows.push(["C: splice loop (1 MiB pipe)", ...copy(here("build/splice_copy"), ["splice"])]);
+srows.push(["C: read/write loop (1 MiB buffer)", ...copy(here("build/splice_copy"), ["rw"])]);
+srows.push(["butter spliceAll", ...copy(bun, [here("splice.ts"), "butter"])]);
+srows.push(["Bun.write(Bun.file(dst), Bun.file(src))", ...copy(bun, [here("splice.ts"), "bun-write"])]);
+srows.push(["Bun.file().stream() into a FileSink", ...copy(bun, [here("splice.ts"), "stream"])]);
+rmSync(sdir, { recursive: true, force: true });
+
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`butter benchmarks: median of ${RUNS} runs, ${N} ops (wait: ${NWAIT}), ${new Date().toISOString()}`);
 const fmt = (ns: number) => (ns < 1e5 ? `${ns.toFixed(0)} ns` : `${(ns / 1e6).toFixed(1)} ms`);
@@ -147,6 +169,14 @@ console.log(`${"".padEnd(iw)}  ${"events/s".padStart(10)}  ${"ns/event".padStart
 for (const [name, ns, c, note] of irows) {
   const ratio = ns === c ? "" : `${(c / ns).toFixed(2)}x`;
   console.log(`${name.padEnd(iw)}  ${(1e9 / ns / 1e6).toFixed(2).padStart(7)} M  ${ns.toFixed(0).padStart(8)}  ${ratio}${note ? `  (${note})` : ""}`);
+}
+
+const sw = Math.max(...srows.map((r) => r[0].length));
+const mibs = (ns: number) => SPLICE_BYTES / (1 << 20) / (ns / 1e9);
+console.log(`\nsplice: a ${SPLICE_BYTES >> 20} MiB file copied to another, median of ${RUNS} runs`);
+console.log(`${"".padEnd(sw)}  ${"MiB/s".padStart(7)}  ${"CPU ms".padStart(7)}  vs the C splice loop`);
+for (const [name, ns, cpuNs] of srows) {
+  console.log(`${name.padEnd(sw)}  ${mibs(ns).toFixed(0).padStart(7)}  ${(cpuNs / 1e6).toFixed(1).padStart(7)}  ${(mibs(ns) / mibs(srows[0]![1])).toFixed(2)}x`);
 }
 
 // The same figures as JSON, with when and where they were measured.
@@ -163,6 +193,7 @@ const results = {
   },
   runs: RUNS,
   rows: rows.map(([name, ns, ratio]) => ({ name: name.replace(/\s+/g, " "), ns, ratio: ratio === "" ? null : Number(ratio.replace("x", "")) })),
+  splice: srows.map(([name, ns, cpuNs]) => ({ name, bytes: SPLICE_BYTES, mibPerSecond: mibs(ns), cpuMs: cpuNs / 1e6, vsCSplice: mibs(ns) / mibs(srows[0]![1]) })),
   inotify: irows.map(([name, ns, c, note]) => ({
     name: name.replace(/\s+/g, " "),
     eventsPerSecond: 1e9 / ns,

@@ -41,8 +41,9 @@ export const SPLICE_F_MORE = 4;
  */
 export const SPLICE_F_GIFT = 8;
 const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
-/** pipe2(2) flags. */
+/** pipe2(2) flag: close-on-exec (butter's default). */
 export const O_CLOEXEC = 0o2000000;
+/** pipe2(2) flag: reads and writes of the pipe say EAGAIN instead of blocking. */
 export const O_NONBLOCK = 0o4000;
 /** pipe2(2) flag: a packet-mode pipe (each write a packet). */
 export const O_DIRECT = 0o40000;
@@ -71,8 +72,10 @@ export const POLL_READY = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOM
  * means the fd's own file position (and is required for a pipe or socket).
  */
 export interface FileOffset {
+  /** the byte position; the call leaves it where the transfer ended */
   offset: bigint;
 }
+/** An offset argument: a {@link FileOffset} to update, a start position, or null for the fd's own position. */
 export type OffsetArg = FileOffset | bigint | number | null;
 
 const offsets = new BigInt64Array(2);
@@ -125,6 +128,10 @@ export function tee(fdIn: number, fdOut: number, len: number, flags = 0): number
   return check(lib().bt_tee(a, b, length(len), v.flags(flags, "flags", SPLICE_F_ALL)), TEE);
 }
 
+// bun:ffi's toArrayBuffer takes a deallocator context and function after the length;
+// its type declarations stop at the length.
+type WithDeallocator = (p: number, offset: number, length: number, context: number, deallocator: number) => ArrayBuffer;
+
 // The ArrayBuffers vmspliceBuffer() made: vmsplice takes memory from nowhere else.
 const ours = new WeakSet<ArrayBufferLike>();
 let munmapAddress: number | undefined;
@@ -144,7 +151,7 @@ export function vmspliceBuffer(length: number): Uint8Array {
   if (!p) throw errorFor(err[0]!, MMAP);
   munmapAddress ??= lib().bt_munmap_address() as number;
   // JSC calls the deallocator with (address, context): munmap(address, mapped)
-  const buf = toArrayBuffer(p, 0, n, mapped as never, munmapAddress as never);
+  const buf = (toArrayBuffer as unknown as WithDeallocator)(p as number, 0, n, mapped, munmapAddress);
   ours.add(buf);
   return new Uint8Array(buf);
 }

@@ -8,12 +8,18 @@ import { OSError, EAGAIN, EBADF, EINTR, errorFor } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { READABLE, WRITABLE, ready } from "../core/reactor.ts";
 import * as v from "../core/validate.ts";
-import { MAX_RW_COUNT, SPLICE, SPLICE_F_MOVE, SPLICE_F_NONBLOCK, TEE, getPipeSize, readyNow, splice, tee } from "./calls.ts";
+import { MAX_RW_COUNT, SPLICE, SPLICE_F_MOVE, SPLICE_F_NONBLOCK, TEE, getPipeSize, pipeMaxSize, readyNow, splice, tee } from "./calls.ts";
 import { Pipe } from "./pipe.ts";
 
 /** An fd, or anything that has one: a butter object, a Bun socket (`socket.fd`). */
-export type FdLike = number | { readonly fd: number };
+export type FdLike =
+  | number
+  | {
+      /** the fd; -1 for a closed butter object */
+      readonly fd: number;
+    };
 
+/** What spliceAll and teeTo take besides their fds. */
 export interface MoveOptions {
   /** Move at most this many bytes (default: until the input's end). */
   length?: number;
@@ -26,6 +32,7 @@ export interface MoveOptions {
  * the output (for teeTo, every output) before the failure or the abort.
  */
 export interface MoveProgress {
+  /** bytes that reached the output (every output, for teeTo) */
   bytesMoved?: number;
 }
 
@@ -82,6 +89,15 @@ async function drain(fdIn: number, fdOut: number, n: number, signal: AbortSignal
   }
 }
 
+/** A bigger pipe moves more per splice (fewer calls): 1 MiB, or what the system allows. */
+function roomy(p: Pipe): number {
+  try {
+    return p.resize(Math.min(1 << 20, pipeMaxSize()));
+  } catch {
+    return p.size; // (a memory limit on pipes, say: the default size works too)
+  }
+}
+
 function limitOf(o: MoveOptions): number {
   return o.length === undefined ? Number.MAX_SAFE_INTEGER : v.int(o.length, "length", 0, Number.MAX_SAFE_INTEGER);
 }
@@ -129,7 +145,7 @@ export async function spliceAll(from: FdLike, to: FdLike, opts?: MoveOptions): P
     }
     using p = new Pipe();
     const [pr, pw] = [p.reader.fd, p.writer.fd];
-    const room = getPipeSize(pw);
+    const room = roomy(p);
     while (moved < limit) {
       signal?.throwIfAborted();
       const r = step(() => splice(a, null, pw, null, Math.min(limit - moved, room), FLAGS));

@@ -8,6 +8,7 @@ import { close as closeFd } from "../core/io.ts";
 import * as v from "../core/validate.ts";
 import { O_CLOEXEC, O_DIRECT, O_NONBLOCK, fionread, getPipeSize, pipe2, pipeMaxSize, setPipeSize, vmsplice } from "./calls.ts";
 
+/** How {@link Pipe} makes its pipe. */
 export interface PipeOptions {
   /** O_NONBLOCK on both ends (default false; butter's movers do not need it). */
   nonblocking?: boolean;
@@ -22,6 +23,10 @@ export interface PipeOptions {
 /** One end of a {@link Pipe}. */
 export class PipeEnd extends FdObject {}
 
+/**
+ * A pipe whose two ends butter owns: `reader` and `writer` (each an {@link FdObject}),
+ * its capacity (`size`, `resize()`), what it holds (`available()`), and `vmsplice`.
+ */
 export class Pipe implements Disposable {
   /** The read end. */
   readonly reader: PipeEnd;
@@ -97,6 +102,7 @@ export class Pipe implements Disposable {
     }
   }
 
+  /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }
