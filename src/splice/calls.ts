@@ -239,6 +239,15 @@ export function setPipeSize(fd: number, size: number): number {
   return check(r, FCNTL_PIPE);
 }
 
+/**
+ * F_SETPIPE_SZ as a wish: the capacity the pipe has afterwards, `size` or, when the
+ * system refuses it (a limit on pipe memory), what it had. @internal
+ */
+export function growPipe(fd: number, size: number): number {
+  const r = lib().bt_set_pipe_size(fd, size);
+  return r > 0 ? r : getPipeSize(fd);
+}
+
 /** /proc/sys/fs/pipe-max-size: the largest pipe an unprivileged process may ask for. */
 export function pipeMaxSize(): number {
   return Number(readFileSync("/proc/sys/fs/pipe-max-size", "utf8"));

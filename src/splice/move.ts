@@ -8,7 +8,7 @@ import { OSError, EAGAIN, EBADF, EINTR, errorFor } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { READABLE, WRITABLE, ready } from "../core/reactor.ts";
 import * as v from "../core/validate.ts";
-import { MAX_RW_COUNT, SPLICE, SPLICE_F_MOVE, SPLICE_F_NONBLOCK, TEE, getPipeSize, pipeMaxSize, readyNow, splice, tee } from "./calls.ts";
+import { MAX_RW_COUNT, SPLICE, SPLICE_F_MOVE, SPLICE_F_NONBLOCK, TEE, getPipeSize, growPipe, pipeMaxSize, readyNow, splice, tee } from "./calls.ts";
 import { Pipe } from "./pipe.ts";
 
 /** An fd, or anything that has one: a butter object, a Bun socket (`socket.fd`). */
@@ -90,13 +90,7 @@ async function drain(fdIn: number, fdOut: number, n: number, signal: AbortSignal
 }
 
 /** A bigger pipe moves more per splice (fewer calls): 1 MiB, or what the system allows. */
-function roomy(p: Pipe): number {
-  try {
-    return p.resize(Math.min(1 << 20, pipeMaxSize()));
-  } catch {
-    return p.size; // (a memory limit on pipes, say: the default size works too)
-  }
-}
+const roomy = (p: Pipe): number => growPipe(p.writer.fd, Math.min(1 << 20, pipeMaxSize()));
 
 function limitOf(o: MoveOptions): number {
   return o.length === undefined ? Number.MAX_SAFE_INTEGER : v.int(o.length, "length", 0, Number.MAX_SAFE_INTEGER);

@@ -5,7 +5,7 @@ import { mkdtempSync, openSync, closeSync, readSync, rmSync, writeSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { cancel, pendingWaits, reactorBackend, reactorFds, waitReadable, waitWritable, WRITABLE } from "../../src/core/reactor.ts";
+import { cancel, pendingWaits, reactorBackend, reactorFds, ready, READABLE, waitReadable, waitWritable, WRITABLE } from "../../src/core/reactor.ts";
 import { OSError, PermissionError } from "../../src/core/errors.ts";
 import { eventfd, eventfdWrite, eventfdRead, EFD_NONBLOCK, EFD_CLOEXEC } from "../../src/eventfd/calls.ts";
 import { close } from "../../src/core/io.ts";
@@ -33,6 +33,24 @@ export function reactorCases(backend: "aio" | "thread"): void {
       expect(woke).toBe(1);
       expect(eventfdRead(fd)).toBe(1n);
       close(fd);
+    });
+
+    test("ready(): resolves when ready; an abort forgets the wait; an aborted signal or a bad fd rejects at once", async () => {
+      const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      const r = ready(fd, READABLE);
+      eventfdWrite(fd, 1);
+      await r;
+      eventfdRead(fd);
+      const ac = new AbortController();
+      const pending = ready(fd, READABLE, ac.signal);
+      expect(pendingWaits()).toBe(1);
+      ac.abort(new Error("stop"));
+      await expect(pending).rejects.toThrow("stop");
+      expect(pendingWaits()).toBe(0);
+      await expect(ready(fd, WRITABLE, ac.signal)).rejects.toThrow("stop");
+      expect(pendingWaits()).toBe(0);
+      close(fd);
+      await expect(ready(fd, READABLE)).rejects.toMatchObject({ code: "EBADF" });
     });
 
     test("a cancelled wait never fires, even if the fd becomes readable", async () => {

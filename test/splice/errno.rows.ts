@@ -207,6 +207,8 @@ export const matrix: Row[] = [
   ...rows("splice/mmap", "PermissionError", ["EPERM"]),
   ...rows("splice/mmap", "UnknownError", [UNDOCUMENTED]),
   ...rows("splice/mmap", "OSError", ["ENOMEM"], { scenario: "vmsplice:replace" }),
+  // the second mmap of the replacement: the fresh pages themselves (MAP_FIXED)
+  ...rows("splice/mmap", "OSError", ["ENOMEM"], { scenario: "vmsplice:replace", nth: 2 }),
   ...rows("copy_file_range", "OSError", ["EBADF", "EFBIG", "EINVAL", "EIO", "EISDIR", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EOVERFLOW", "ETXTBSY", "EXDEV"]),
   ...rows("copy_file_range", "PermissionError", ["EPERM"]),
   ...rows("copy_file_range", "UnknownError", [UNDOCUMENTED]),

@@ -223,7 +223,30 @@ describe("spliceAll", () => {
     expect(contents("abort-out").toString()).toBe("12345");
   });
 
+  test("an abort's reason is given as it is: a frozen error keeps no bytesMoved, a string stays a string", async () => {
+    using p = new b.Pipe();
+    const frozen = Object.freeze(new Error("frozen"));
+    const a = new AbortController();
+    a.abort(frozen);
+    await expect(b.spliceAll(p.reader, p.writer, { signal: a.signal })).rejects.toBe(frozen);
+    expect((frozen as b.MoveProgress).bytesMoved).toBeUndefined();
+    const c = new AbortController();
+    c.abort("no more");
+    await expect(b.spliceAll(p.reader, 1, { signal: c.signal })).rejects.toBe("no more");
+    await expect(b.teeTo(p.reader, [1], { signal: c.signal })).rejects.toBe("no more");
+  });
+
+  test("length 0 moves nothing and touches nothing", async () => {
+    using p = new b.Pipe();
+    writeSync(p.writer.fd, "x");
+    expect(await b.spliceAll(p.reader, 1, { length: 0 })).toBe(0);
+    expect(await b.teeTo(p.reader, [1], { length: 0 })).toBe(0);
+    expect(p.available()).toBe(1);
+  });
+
   test("arguments: fds or objects with one; closed objects and bad options are errors", async () => {
+    await expect(b.spliceAll({} as never, 1)).rejects.toThrow(TypeError);
+    await expect(b.spliceAll({ fd: "1" } as never, 1)).rejects.toThrow(/from.fd/);
     const closed = new b.Pipe();
     closed.close();
     await expect(b.spliceAll(closed.reader, 1)).rejects.toMatchObject({ code: "EBADF" });
