@@ -176,7 +176,10 @@ describe("pipes", () => {
     const script = `import * as b from ${JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname)};
       const [r] = b.pipe2();
       try { b.setPipeSize(r, ${max * 2}); console.log("set"); } catch (e) { console.log(e.name, e.code, e.message); }`;
-    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script], { encoding: "utf8" });
+    // (the child compiles its own helpers: the C coverage run's prebuilt ones are root's)
+    const env = { ...process.env };
+    delete env.BUTTER_HELPERS_PREBUILT;
+    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script], { encoding: "utf8", env });
     if (r.error) throw r.error;
     expect(r.stdout).toContain(`PermissionError EPERM`);
     expect(r.stdout).toContain(`pipe-max-size (${max})`);
