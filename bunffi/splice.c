@@ -33,7 +33,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 #define POLLERR 0x008
 #define POLLHUP 0x010
 
-/* An offset pointer is given (the kernel reads and updates it) when `use` says so. */
+/* An offset pointer is null for the fd's own position; otherwise the kernel reads and moves it on. */
 int bt_splice(int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, long len, int flags) {
   RET(splice(fd_in, off_in, fd_out, off_out, (size_t)len, (unsigned)flags));
 }

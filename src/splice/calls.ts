@@ -8,7 +8,7 @@
 import { ptr, toArrayBuffer } from "bun:ffi";
 import { readFileSync } from "node:fs";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, EINTR } from "../core/errors.ts";
+import { type CallSpec, defineCall, check, errorFor, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { PIPE2 } from "../core/io.ts";
 import * as v from "../core/validate.ts";
@@ -79,16 +79,32 @@ export interface FileOffset {
 export type OffsetArg = FileOffset | bigint | number | null;
 
 const offsets = new BigInt64Array(2);
+// the kernel's two loff_t slots, made once (a subarray per call would be an allocation)
+const slots = [offsets.subarray(0, 1), offsets.subarray(1, 2)] as const;
 
-function offsetIn(value: unknown, what: string, slot: number): BigInt64Array | null {
+function offsetIn(value: unknown, what: string, slot: 0 | 1): BigInt64Array | null {
   if (value === null || value === undefined) return null;
   const given = typeof value === "object" ? (value as FileOffset).offset : value;
   offsets[slot] = v.bigint(given, typeof value === "object" ? `${what}.offset` : what, 0n, v.I64_MAX);
-  return slot === 0 ? offsets : offsets.subarray(1);
+  return slots[slot];
 }
 
-function offsetOut(value: unknown, slot: number): void {
+function offsetOut(value: unknown, slot: 0 | 1): void {
   if (value !== null && typeof value === "object") (value as FileOffset).offset = offsets[slot]!;
+}
+
+type TwoOffsetFn = (a: number, pin: BigInt64Array | null, b: number, pout: BigInt64Array | null, n: number, flags: number) => number;
+
+/** splice and copy_file_range: the same arguments, checked once, offsets moved on after. */
+function withOffsets(fn: TwoOffsetFn, call: CallSpec, fdIn: number, offIn: OffsetArg, fdOut: number, offOut: OffsetArg, len: number, flags: number, allowed: number): number {
+  const a = v.fd(fdIn, "fdIn");
+  const b = v.fd(fdOut, "fdOut");
+  const pin = offsetIn(offIn, "offIn", 0);
+  const pout = offsetIn(offOut, "offOut", 1);
+  const r = check(fn(a, pin, b, pout, length(len), v.flags(flags, "flags", allowed)), call);
+  offsetOut(offIn, 0);
+  offsetOut(offOut, 1);
+  return r;
 }
 
 function length(value: unknown, what = "len"): number {
@@ -105,15 +121,7 @@ function length(value: unknown, what = "len"): number {
  * @throws {@link OSError} with an errno splice(2) lists: EAGAIN (non-blocking and nothing to move), EINVAL (neither end a pipe, an O_APPEND target, the same pipe twice), ESPIPE (an offset for a pipe), EBADF; RangeError or TypeError for a bad argument.
  */
 export function splice(fdIn: number, offIn: OffsetArg, fdOut: number, offOut: OffsetArg, len: number, flags = 0): number {
-  const a = v.fd(fdIn, "fdIn");
-  const b = v.fd(fdOut, "fdOut");
-  const pin = offsetIn(offIn, "offIn", 0);
-  const pout = offsetIn(offOut, "offOut", 1);
-  const n = length(len);
-  const r = check(lib().bt_splice(a, pin, b, pout, n, v.flags(flags, "flags", SPLICE_F_ALL)), SPLICE);
-  offsetOut(offIn, 0);
-  offsetOut(offOut, 1);
-  return r;
+  return withOffsets(lib().bt_splice, SPLICE, fdIn, offIn, fdOut, offOut, len, flags, SPLICE_F_ALL);
 }
 
 /**
@@ -268,15 +276,7 @@ export function fionread(fd: number): number {
  * @throws {@link OSError} with an errno copy_file_range(2) lists: EXDEV, EINVAL (not regular files, overlapping ranges of one file), EBADF (an O_APPEND target), EFBIG, ENOSPC, EISDIR, ...
  */
 export function copyFileRange(fdIn: number, offIn: OffsetArg, fdOut: number, offOut: OffsetArg, len: number, flags = 0): number {
-  const a = v.fd(fdIn, "fdIn");
-  const b = v.fd(fdOut, "fdOut");
-  const pin = offsetIn(offIn, "offIn", 0);
-  const pout = offsetIn(offOut, "offOut", 1);
-  const n = length(len);
-  const r = check(lib().bt_copy_file_range(a, pin, b, pout, n, v.flags(flags, "flags", 0)), COPY_FILE_RANGE);
-  offsetOut(offIn, 0);
-  offsetOut(offOut, 1);
-  return r;
+  return withOffsets(lib().bt_copy_file_range, COPY_FILE_RANGE, fdIn, offIn, fdOut, offOut, len, flags, 0);
 }
 
 /**

@@ -92,8 +92,26 @@ async function drain(fdIn: number, fdOut: number, n: number, signal: AbortSignal
 /** A bigger pipe moves more per splice (fewer calls): 1 MiB, or what the system allows. */
 const roomy = (p: Pipe): number => growPipe(p.writer.fd, Math.min(1 << 20, pipeMaxSize()));
 
-function limitOf(o: MoveOptions): number {
-  return o.length === undefined ? Number.MAX_SAFE_INTEGER : v.int(o.length, "length", 0, Number.MAX_SAFE_INTEGER);
+/** The options both movers take, checked: how many bytes at most, and the signal. */
+function moveOptions(opts: MoveOptions | undefined): { limit: number; signal: AbortSignal | undefined } {
+  const o = v.options(opts, "move options");
+  const limit = o.length === undefined ? Number.MAX_SAFE_INTEGER : v.int(o.length, "length", 0, Number.MAX_SAFE_INTEGER);
+  return { limit, signal: v.waitOptions({ signal: o.signal }).signal };
+}
+
+/**
+ * Splices from `a` to `b`, one of them a pipe, until the end or `limit`; `progress.moved`
+ * says how far it got, also when it throws.
+ */
+async function direct(a: number, b: number, limit: number, signal: AbortSignal | undefined, progress: { moved: number }): Promise<number> {
+  while (progress.moved < limit) {
+    signal?.throwIfAborted();
+    const r = step(() => splice(a, null, b, null, Math.min(limit - progress.moved, MAX_RW_COUNT), FLAGS));
+    if (r === null) await whenReady(a, b, signal);
+    else if (r === 0) break;
+    else progress.moved += r;
+  }
+  return progress.moved;
 }
 
 function withProgress(e: unknown, moved: number): unknown {
@@ -122,38 +140,27 @@ function withProgress(e: unknown, moved: number): unknown {
 export async function spliceAll(from: FdLike, to: FdLike, opts?: MoveOptions): Promise<number> {
   const a = fdOf(from, "from");
   const b = fdOf(to, "to");
-  const o = v.options(opts, "move options");
-  const signal = v.waitOptions({ signal: o.signal }).signal;
-  const limit = limitOf(o);
-  let moved = 0;
+  const { limit, signal } = moveOptions(opts);
+  const progress = { moved: 0 };
   try {
-    if (isPipe(a) || isPipe(b)) {
-      while (moved < limit) {
-        signal?.throwIfAborted();
-        const r = step(() => splice(a, null, b, null, Math.min(limit - moved, MAX_RW_COUNT), FLAGS));
-        if (r === null) await whenReady(a, b, signal);
-        else if (r === 0) break;
-        else moved += r;
-      }
-      return moved;
-    }
+    if (isPipe(a) || isPipe(b)) return await direct(a, b, limit, signal, progress);
     using p = new Pipe();
     const [pr, pw] = [p.reader.fd, p.writer.fd];
     const room = roomy(p);
-    while (moved < limit) {
+    while (progress.moved < limit) {
       signal?.throwIfAborted();
-      const r = step(() => splice(a, null, pw, null, Math.min(limit - moved, room), FLAGS));
+      const r = step(() => splice(a, null, pw, null, Math.min(limit - progress.moved, room), FLAGS));
       if (r === null) {
         await whenReady(a, pw, signal);
         continue;
       }
       if (r === 0) break;
       await drain(pr, b, r, signal);
-      moved += r;
+      progress.moved += r;
     }
-    return moved;
+    return progress.moved;
   } catch (e) {
-    throw withProgress(e, moved);
+    throw withProgress(e, progress.moved);
   }
 }
 
@@ -172,13 +179,13 @@ export async function teeTo(from: FdLike, to: readonly FdLike[], opts?: MoveOpti
   const outs = to.map((x, i) => fdOf(x, `to[${i}]`));
   // (one wait per fd and direction: the same output twice would wait on itself)
   if (new Set([a, ...outs]).size !== outs.length + 1) throw new TypeError("from and every fd of to must be different fds");
-  const o = v.options(opts, "move options");
-  const signal = v.waitOptions({ signal: o.signal }).signal;
-  const limit = limitOf(o);
+  const { limit, signal } = moveOptions(opts);
   if (!isPipe(a)) throw errorFor(-ERRNO.EINVAL!, TEE, undefined, "from must be a pipe");
-  let moved = 0;
+  const progress = { moved: 0 };
   const copies: Pipe[] = [];
   try {
+    const last = outs[outs.length - 1]!;
+    if (outs.length === 1) return await direct(a, last, limit, signal, progress);
     // Each copy's pipe is as large as `from`, so one tee takes all that `from` holds.
     const size = getPipeSize(a);
     for (let i = 0; i < outs.length - 1; i++) {
@@ -186,32 +193,25 @@ export async function teeTo(from: FdLike, to: readonly FdLike[], opts?: MoveOpti
       copies.push(p);
       if (p.size < size) p.resize(size);
     }
-    const last = outs[outs.length - 1]!;
-    while (moved < limit) {
+    while (progress.moved < limit) {
       signal?.throwIfAborted();
-      const want = Math.min(limit - moved, MAX_RW_COUNT);
-      let n: number | null;
-      if (copies.length === 0) n = step(() => splice(a, null, last, null, want, FLAGS));
-      else n = step(() => tee(a, copies[0]!.writer.fd, want, SPLICE_F_NONBLOCK));
+      const want = Math.min(limit - progress.moved, MAX_RW_COUNT);
+      const n = step(() => tee(a, copies[0]!.writer.fd, want, SPLICE_F_NONBLOCK));
       if (n === null) {
-        await whenReady(a, copies.length ? copies[0]!.writer.fd : last, signal);
+        await whenReady(a, copies[0]!.writer.fd, signal);
         continue;
       }
       if (n === 0) break;
-      if (copies.length === 0) {
-        moved += n;
-        continue;
-      }
       for (let i = 1; i < copies.length; i++) {
-        const got = step(() => tee(a, copies[i]!.writer.fd, n!, SPLICE_F_NONBLOCK));
+        const got = step(() => tee(a, copies[i]!.writer.fd, n, SPLICE_F_NONBLOCK));
         if (got !== n) throw errorFor(-EAGAIN, TEE, undefined, `a copy took ${got} of ${n} bytes`);
       }
-      await Promise.all([drain(a, last, n, signal), ...copies.map((p, i) => drain(p.reader.fd, outs[i]!, n!, signal))]);
-      moved += n;
+      await Promise.all([drain(a, last, n, signal), ...copies.map((p, i) => drain(p.reader.fd, outs[i]!, n, signal))]);
+      progress.moved += n;
     }
-    return moved;
+    return progress.moved;
   } catch (e) {
-    throw withProgress(e, moved);
+    throw withProgress(e, progress.moved);
   } finally {
     for (const p of copies) p.close();
   }

@@ -54,6 +54,16 @@ const moved = (b: B, e: Ends, v: unknown) => {
   if (drained(b, e) !== DATA) throw new Error("the bytes that arrived are not the ones sent");
 };
 
+/** DATA vmspliced from butter's memory into `out`: the call of both vmsplice scenarios. */
+const vmspliceData = {
+  setup: (b: B) => ({ ...setup(b), buf: b.vmspliceBuffer(DATA.length) }),
+  call: (b: B, e: Ends & { buf: Uint8Array }) => {
+    e.buf.set(new TextEncoder().encode(DATA));
+    return b.vmsplice(e.out.writer.fd, e.buf);
+  },
+  teardown: done,
+};
+
 export const scenarios: Record<string, Scenario> = {
   splice: {
     fn: "splice",
@@ -84,33 +94,20 @@ export const scenarios: Record<string, Scenario> = {
     teardown: done,
   },
   vmsplice: {
+    ...vmspliceData,
     fn: "vmsplice",
-    setup: (b) => ({ ...setup(b), buf: b.vmspliceBuffer(DATA.length) }),
-    call: (b, e: Ends & { buf: Uint8Array }) => {
-      e.buf.set(new TextEncoder().encode(DATA));
-      return b.vmsplice(e.out.writer.fd, e.buf);
-    },
-    usable: (b, e: Ends & { buf: Uint8Array }) => {
-      e.buf.set(new TextEncoder().encode(DATA));
-      moved(b, e, b.vmsplice(e.out.writer.fd, e.buf));
-    },
-    teardown: done,
+    usable: (b, e: Ends & { buf: Uint8Array }) => moved(b, e, vmspliceData.call(b, e)),
   },
-  // the fresh pages put under what the kernel took (the second mmap of a vmsplice call)
+  // the fresh pages put under what the kernel took (the mmaps vmsplice makes after the kernel took the bytes)
   "vmsplice:replace": {
+    ...vmspliceData,
     fn: "mmap",
-    setup: (b) => ({ ...setup(b), buf: b.vmspliceBuffer(DATA.length) }),
-    call: (b, e: Ends & { buf: Uint8Array }) => {
-      e.buf.set(new TextEncoder().encode(DATA));
-      return b.vmsplice(e.out.writer.fd, e.buf);
-    },
     usable: (b, e: Ends & { buf: Uint8Array }) => {
       // the bytes were taken, and the buffer can never be written again
       if (e.buf.byteLength !== 0 || e.buf.buffer.byteLength !== 0) throw new Error("the buffer is still attached");
       if (drained(b, e) !== DATA) throw new Error("the pipe does not hold the bytes");
       b.vmspliceBuffer(16);
     },
-    teardown: done,
   },
   "splice/mmap": {
     fn: "mmap",
