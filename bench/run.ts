@@ -26,7 +26,7 @@ function measure(cmd: string, args: string[]): number {
 }
 
 mkdirSync(here("build"), { recursive: true });
-for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read", "splice_copy"]) {
+for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read", "splice_copy", "tcp_sink"]) {
   sh("gcc", ["-O2", "-pthread", "-o", here(`build/${c}`), here(`c/${c}.c`)]);
 }
 const bun = process.execPath;
@@ -135,25 +135,48 @@ for (const mode of ["drain", "live"]) {
 rmSync(dir, { recursive: true, force: true });
 
 // splice: one file copied to another (file -> pipe -> file), on tmpfs where there is one
-// so that the disk is not what is measured. MiB/s of the median run, and its CPU time.
+// so that the disk is not what is measured, and the same file sent to a TCP socket on
+// 127.0.0.1 whose reader is one C sink for every row (bench/c/tcp_sink.c). MiB/s of the
+// median run, and the sender's CPU time (for Bun, every thread of the process).
 const SPLICE_BYTES = smoke ? 1 << 20 : quick ? 64 << 20 : 256 << 20;
 const sdir = mkdtempSync(`${existsSync("/dev/shm") ? "/dev/shm" : tmpdir()}/butter-bench-`);
 const ssrc = `${sdir}/src`;
 const sfd = openSync(ssrc, "w");
 spawnSync("head", ["-c", String(SPLICE_BYTES), "/dev/urandom"], { stdio: ["ignore", sfd, "inherit"] });
 closeSync(sfd);
-const copy = (cmd: string, args: string[]): [number, number] => {
-  const runs = Array.from({ length: RUNS }, () => sh(cmd, [...args, ssrc, `${sdir}/dst`]).split(" ").map(Number));
+/** One copy: to a file, or to a fresh sink, whose own count must be the whole file too. */
+async function copyOnce(cmd: string, args: string[], to: "file" | "tcp"): Promise<number[]> {
+  if (to === "file") return sh(cmd, [...args, ssrc, `${sdir}/dst`]).split(" ").map(Number);
+  const sink = Bun.spawn([here("build/tcp_sink")], { stdout: "pipe" });
+  const out = sink.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) text += new TextDecoder().decode((await out.read()).value);
+  const r = sh(cmd, [...args, ssrc, `tcp:${Number.parseInt(text)}`]).split(" ").map(Number);
+  for (let c = await out.read(); !c.done; c = await out.read()) text += new TextDecoder().decode(c.value);
+  const got = Number(text.trim().split("\n")[1]);
+  if ((await sink.exited) !== 0 || got !== SPLICE_BYTES) throw new Error(`the sink read ${got} of ${SPLICE_BYTES} bytes from ${args.join(" ")}`);
+  return r;
+}
+async function copy(cmd: string, args: string[], to: "file" | "tcp"): Promise<[number, number]> {
+  const runs: number[][] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await copyOnce(cmd, args, to));
   const mid = [...runs].sort((a, b) => a[0]! - b[0]!)[Math.floor(runs.length / 2)]!;
   if (mid[2] !== SPLICE_BYTES) throw new Error(`${cmd} ${args.join(" ")} copied ${mid[2]} of ${SPLICE_BYTES} bytes`);
   return [mid[0]!, mid[1]!];
-};
+}
 const srows: [string, number, number][] = [];
-srows.push(["C: splice loop (1 MiB pipe)", ...copy(here("build/splice_copy"), ["splice"])]);
-srows.push(["C: read/write loop (1 MiB buffer)", ...copy(here("build/splice_copy"), ["rw"])]);
-srows.push(["butter spliceAll", ...copy(bun, [here("splice.ts"), "butter"])]);
-srows.push(["Bun.write(Bun.file(dst), Bun.file(src))", ...copy(bun, [here("splice.ts"), "bun-write"])]);
-srows.push(["Bun.file().stream() into a FileSink", ...copy(bun, [here("splice.ts"), "stream"])]);
+const trows: [string, number, number][] = [];
+const cCopy = here("build/splice_copy");
+for (const [table, to] of [[srows, "file"], [trows, "tcp"]] as const) {
+  table.push(["C: splice loop (1 MiB pipe)", ...(await copy(cCopy, ["splice"], to))]);
+  table.push(["C: sendfile loop", ...(await copy(cCopy, ["sendfile"], to))]);
+  table.push(["C: read/write loop (1 MiB buffer)", ...(await copy(cCopy, ["rw"], to))]);
+  table.push(["butter spliceAll", ...(await copy(bun, [here("splice.ts"), "butter"], to))]);
+}
+srows.push(["Bun.write(Bun.file(dst), Bun.file(src))", ...(await copy(bun, [here("splice.ts"), "bun-write"], "file"))]);
+srows.push(["Bun.file().stream() into a FileSink", ...(await copy(bun, [here("splice.ts"), "stream"], "file"))]);
+trows.push(["Bun.file().stream() into a Bun.connect socket", ...(await copy(bun, [here("splice.ts"), "stream"], "tcp"))]);
+trows.push(["fs.createReadStream().pipe(net socket)", ...(await copy(bun, [here("splice.ts"), "node-pipe"], "tcp"))]);
 rmSync(sdir, { recursive: true, force: true });
 
 const w = Math.max(...rows.map((r) => r[0].length));
@@ -171,12 +194,14 @@ for (const [name, ns, c, note] of irows) {
   console.log(`${name.padEnd(iw)}  ${(1e9 / ns / 1e6).toFixed(2).padStart(7)} M  ${ns.toFixed(0).padStart(8)}  ${ratio}${note ? `  (${note})` : ""}`);
 }
 
-const sw = Math.max(...srows.map((r) => r[0].length));
 const mibs = (ns: number) => SPLICE_BYTES / (1 << 20) / (ns / 1e9);
-console.log(`\nsplice: a ${SPLICE_BYTES >> 20} MiB file copied to another, median of ${RUNS} runs`);
-console.log(`${"".padEnd(sw)}  ${"MiB/s".padStart(7)}  ${"CPU ms".padStart(7)}  vs the C splice loop`);
-for (const [name, ns, cpuNs] of srows) {
-  console.log(`${name.padEnd(sw)}  ${mibs(ns).toFixed(0).padStart(7)}  ${(cpuNs / 1e6).toFixed(1).padStart(7)}  ${(mibs(ns) / mibs(srows[0]![1])).toFixed(2)}x`);
+for (const [table, what] of [[srows, "copied to another file"], [trows, "sent to a TCP socket on 127.0.0.1"]] as const) {
+  const sw = Math.max(...table.map((r) => r[0].length));
+  console.log(`\nsplice: a ${SPLICE_BYTES >> 20} MiB file ${what}, median of ${RUNS} runs`);
+  console.log(`${"".padEnd(sw)}  ${"MiB/s".padStart(7)}  ${"CPU ms".padStart(7)}  vs the C splice loop`);
+  for (const [name, ns, cpuNs] of table) {
+    console.log(`${name.padEnd(sw)}  ${mibs(ns).toFixed(0).padStart(7)}  ${(cpuNs / 1e6).toFixed(1).padStart(7)}  ${(mibs(ns) / mibs(table[0]![1])).toFixed(2)}x`);
+  }
 }
 
 // The same figures as JSON, with when and where they were measured.
@@ -193,7 +218,9 @@ const results = {
   },
   runs: RUNS,
   rows: rows.map(([name, ns, ratio]) => ({ name: name.replace(/\s+/g, " "), ns, ratio: ratio === "" ? null : Number(ratio.replace("x", "")) })),
-  splice: srows.map(([name, ns, cpuNs]) => ({ name, bytes: SPLICE_BYTES, mibPerSecond: mibs(ns), cpuMs: cpuNs / 1e6, vsCSplice: mibs(ns) / mibs(srows[0]![1]) })),
+  splice: [srows, trows].flatMap((table, i) =>
+    table.map(([name, ns, cpuNs]) => ({ name, to: i ? "tcp" : "file", bytes: SPLICE_BYTES, mibPerSecond: mibs(ns), cpuMs: cpuNs / 1e6, vsCSplice: mibs(ns) / mibs(table[0]![1]) })),
+  ),
   inotify: irows.map(([name, ns, c, note]) => ({
     name: name.replace(/\s+/g, " "),
     eventsPerSecond: 1e9 / ns,
