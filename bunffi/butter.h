@@ -34,6 +34,13 @@ struct timespec { time_t tv_sec; long tv_nsec; };
 #define SIG_SETMASK 2
 
 int pipe2(int fds[2], int flags);
+int eventfd(unsigned int initval, int flags);
+
+/* The keys whose destructors give back what a JS thread held when it ends. */
+typedef unsigned int pthread_key_t;
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
+int pthread_key_delete(pthread_key_t key);
+int pthread_setspecific(pthread_key_t key, const void *value);
 
 /* glibc's sigset_t: 1024 bits, of which the kernel's first 64 mean anything. */
 typedef struct { unsigned long v[16]; } bt_sigset;

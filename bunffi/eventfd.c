@@ -1,6 +1,4 @@
 /* eventfd(2). Reads and writes of the counter go through io.c's u64 helpers. */
 #include "butter.h"
 
-int eventfd(unsigned int initval, int flags);
-
 int bt_eventfd(int initval, int flags) { RET(eventfd((unsigned int)initval, flags)); }

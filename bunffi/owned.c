@@ -7,10 +7,6 @@
  * ever run, so a pthread key destructor closes what is left. */
 #include "butter.h"
 
-typedef unsigned int pthread_key_t;
-int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
-int pthread_key_delete(pthread_key_t key);
-int pthread_setspecific(pthread_key_t key, const void *value);
 void *realloc(void *p, size_t n);
 void free(void *p);
 

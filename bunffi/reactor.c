@@ -18,19 +18,13 @@
 #include "epoll.h"
 
 typedef unsigned long pthread_t;
-typedef unsigned int pthread_key_t;
 int pthread_create(pthread_t *t, const void *attr, void *(*fn)(void *), void *arg);
 int pthread_detach(pthread_t t);
 int pthread_setname_np(pthread_t t, const char *name);
-int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
-int pthread_key_delete(pthread_key_t key);
-int pthread_setspecific(pthread_key_t key, const void *value);
-int eventfd(unsigned int initval, int flags);
 int __libc_current_sigrtmax(void);
 
 #define BATCH 64 /* at most 128 reports = 512 bytes: one write, atomic (under PIPE_BUF) */
 #define STOP ((u64)-1) /* the epoll data of the stop eventfd: no fd has that number */
-
 
 /* This file is compiled once per JS thread, so these are that thread's reactor. */
 static int g_ep = -1, g_pipe[2] = { -1, -1 }, g_stop = -1;

@@ -17,48 +17,9 @@
  * submits the request again (it completes at once if something is ready already, so no
  * wake-up is lost). The context, the epoll set and the doorbell belong to the JS thread
  * that made them: a pthread key destructor gives them back when it ends. */
-#include "butter.h"
+#include "aio.h"
 #include "epoll.h"
 
-typedef unsigned int pthread_key_t;
-int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
-int pthread_key_delete(pthread_key_t key);
-int pthread_setspecific(pthread_key_t key, const void *value);
-int eventfd(unsigned int initval, int flags);
-
-#if defined(__x86_64__)
-#define NR_io_setup 206
-#define NR_io_destroy 207
-#define NR_io_getevents 208
-#define NR_io_submit 209
-#elif defined(__aarch64__)
-#define NR_io_setup 0
-#define NR_io_destroy 1
-#define NR_io_submit 2
-#define NR_io_getevents 4
-#else
-#error "butter's AIO reactor knows the syscall numbers of x86_64 and aarch64 only"
-#endif
-
-/* uapi linux/aio_abi.h (little-endian: aio_key before aio_rw_flags) */
-struct iocb {
-  u64 aio_data;
-  unsigned int aio_key;
-  int aio_rw_flags;
-  unsigned short aio_lio_opcode;
-  short aio_reqprio;
-  unsigned int aio_fildes;
-  u64 aio_buf;
-  u64 aio_nbytes;
-  i64 aio_offset;
-  u64 aio_reserved2;
-  unsigned int aio_flags;
-  unsigned int aio_resfd;
-};
-struct io_event { u64 data; u64 obj; i64 res; i64 res2; };
-
-#define IOCB_CMD_POLL 5
-#define IOCB_FLAG_RESFD 1
 #define POLLIN 0x001
 
 /* Which call failed, for the JS side to name it. */

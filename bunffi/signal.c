@@ -31,7 +31,6 @@ struct bt_sigaction {
   void (*restorer)(void);
 };
 struct pollfd { int fd; short events; short revents; };
-typedef unsigned int pthread_key_t;
 
 int sigaction(int sig, const struct bt_sigaction *act, struct bt_sigaction *old);
 int sigpending(bt_sigset *set);
@@ -51,8 +50,6 @@ void *realloc(void *p, size_t n);
 void free(void *p);
 int pthread_mutex_lock(void *m);
 int pthread_mutex_unlock(void *m);
-int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
-int pthread_setspecific(pthread_key_t key, const void *value);
 int __libc_current_sigrtmin(void);
 int __libc_current_sigrtmax(void);
 

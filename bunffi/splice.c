@@ -1,6 +1,6 @@
 /* splice(2), tee(2), vmsplice(2) and the pipe and zero-copy calls beside them:
- * fcntl's pipe sizes, FIONREAD, copy_file_range(2), sendfile(2), and the page-aligned
- * memory that vmsplice hands to the kernel. */
+ * fcntl's pipe sizes, FIONREAD, copy_file_range(2), sendfile(2), and the fresh pages that
+ * vmsplice puts under what the kernel took (the memory it takes is bunffi/pages.c's). */
 #include "butter.h"
 
 typedef long long loff_t;
@@ -60,20 +60,6 @@ int bt_ready(int fd_in, int fd_out) {
   if (r < 0) return NEG_ERRNO;
   return ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0) | ((p[1].revents & (POLLOUT | POLLERR | POLLHUP)) ? 2 : 0);
 }
-
-/* Memory for vmsplice: whole anonymous pages, given to JS as an ArrayBuffer whose
- * deallocator is munmap itself (JSC calls it with the address and the context, which is
- * the length). Returns the address, or 0 with *err set. */
-void *bt_map_pages(long len, int *err) {
-  void *p = mmap(0, (size_t)len, PROT_RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    *err = NEG_ERRNO;
-    return 0;
-  }
-  return p;
-}
-void *bt_munmap_address(void) { return (void *)munmap; }
-int bt_page_size(void) { return getpagesize(); }
 
 /* Puts fresh pages under [from, to) (rounded out to whole pages), keeping the bytes of
  * the rounded-out edges that were not handed over. The pipe keeps its references to the

@@ -97,7 +97,7 @@ export const PAGES: Record<string, string> = {
   splice: "splice(2)",
   tee: "tee(2)",
   vmsplice: "vmsplice(2)",
-  "splice/mmap": "mmap(2)",
+  "pages/mmap": "mmap(2)",
   copy_file_range: "copy_file_range(2)",
   sendfile: "sendfile(2)",
   "splice/fcntl": "fcntl(2)",

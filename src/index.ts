@@ -23,6 +23,7 @@ export type { AsyncQueue, WaitOptions } from "./core/queue.ts";
 export { NAMESPACE_TYPES, kernelRelease, kernelVersion, namespaces } from "./core/features.ts";
 export type { NamespaceType } from "./core/features.ts";
 export { fsdecode, fsencode } from "./core/fsname.ts";
+export { pageSize, alignedBuffer } from "./core/pages.ts";
 
 // ---- eventfd ----
 export { EFD_SEMAPHORE, EFD_CLOEXEC, EFD_NONBLOCK, EVENTFD_MAX, eventfd, eventfdRead, eventfdWrite } from "./eventfd/calls.ts";
@@ -72,7 +73,7 @@ export { heldSignals } from "./signal/holds.ts";
 // ---- splice, tee, vmsplice ----
 export {
   SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SPLICE_F_MORE, SPLICE_F_GIFT, O_CLOEXEC, O_NONBLOCK, O_DIRECT, MAX_RW_COUNT,
-  splice, tee, vmsplice, vmspliceBuffer, pageSize, pipe2, getPipeSize, setPipeSize, pipeMaxSize, fionread,
+  splice, tee, vmsplice, vmspliceBuffer, pipe2, getPipeSize, setPipeSize, pipeMaxSize, fionread,
   copyFileRange, sendfile,
 } from "./splice/calls.ts";
 export type { FileOffset, OffsetArg } from "./splice/calls.ts";
@@ -80,3 +81,13 @@ export { Pipe, PipeEnd } from "./splice/pipe.ts";
 export type { PipeOptions } from "./splice/pipe.ts";
 export { spliceAll, teeTo } from "./splice/move.ts";
 export type { FdLike, MoveOptions, MoveProgress } from "./splice/move.ts";
+
+// ---- Linux AIO ----
+export {
+  IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC, IOCB_CMD_POLL, IOCB_CMD_NOOP, IOCB_CMD_PREADV,
+  IOCB_CMD_PWRITEV, IOCB_FLAG_RESFD, IOCB_FLAG_IOPRIO, RWF_HIPRI, RWF_DSYNC, RWF_SYNC, RWF_NOWAIT, RWF_APPEND,
+  Iocb, ioSetup, ioDestroy, ioSubmit, ioGetevents, ioPgetevents, ioCancel,
+} from "./aio/calls.ts";
+export type { IocbInit, IoEvent } from "./aio/calls.ts";
+export { AioContext } from "./aio/context.ts";
+export type { AioOptions } from "./aio/context.ts";

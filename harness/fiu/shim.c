@@ -32,6 +32,8 @@
 #include <sys/sendfile.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <sys/syscall.h>
+#include <linux/aio_abi.h>
 
 static __thread int in_helper;
 static __thread int armed;
@@ -287,7 +289,14 @@ long syscall(long number, ...) {
   for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
   va_end(ap);
   FAIL_IF_PLANNED(decide("butter/syscall"));
-  return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+  long r = real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+  /* "io_event": not a function but the result of a completion, which the kernel reports
+   * in the events io_getevents(2) fills: the first event reaped carries -errno instead. */
+  if ((number == SYS_io_getevents || number == SYS_io_pgetevents) && r >= 1) {
+    int d = decide("butter/io_event");
+    if (d > 0) ((struct io_event *)a[3])->res = -d;
+  }
+  return r;
 }
 
 /* pthread_create and pthread_sigmask return the error number instead of setting errno. */

@@ -5,12 +5,13 @@
  * A byte count is a number. One call moves at most MAX_RW_COUNT bytes (Linux's own limit
  * for one transfer, 2^31 - 4096); a larger `len` is taken as that, as the kernel would.
  */
-import { ptr, toArrayBuffer } from "bun:ffi";
+import { ptr } from "bun:ffi";
 import { readFileSync } from "node:fs";
 import { helpers } from "../../bunffi/load.ts";
 import { type CallSpec, defineCall, check, errorFor, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { PIPE2 } from "../core/io.ts";
+import { MMAP, mapPages } from "../core/pages.ts";
 import * as v from "../core/validate.ts";
 
 const lib = helpers("splice.c", {
@@ -24,9 +25,6 @@ const lib = helpers("splice.c", {
   bt_set_pipe_size: { args: ["i32", "i32"], returns: "i32" },
   bt_fionread: { args: ["i32"], returns: "i32" },
   bt_ready: { args: ["i32", "i32"], returns: "i32" },
-  bt_map_pages: { args: ["i64", "ptr"], returns: "ptr" },
-  bt_munmap_address: { args: [], returns: "ptr" },
-  bt_page_size: { args: [], returns: "i32" },
 });
 
 /** splice(2)/tee(2)/vmsplice(2) flag: a hint to move pages instead of copying them. */
@@ -55,8 +53,6 @@ export const MAX_RW_COUNT = 0x7ffff000;
 export const SPLICE = defineCall("splice", ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "ESPIPE", "EPIPE"]);
 export const TEE = defineCall("tee", ["EAGAIN", "EINVAL", "ENOMEM", "EPIPE"]);
 export const VMSPLICE = defineCall("vmsplice", ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "EPIPE"]);
-// mmap(2): the pages vmsplice reads from, and the fresh pages put under them after
-export const MMAP = defineCall("mmap", ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"], { family: "splice" });
 export const COPY_FILE_RANGE = defineCall("copy_file_range", ["EBADF", "EFBIG", "EINVAL", "EIO", "EISDIR", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EOVERFLOW", "EPERM", "ETXTBSY", "EXDEV"]);
 export const SENDFILE = defineCall("sendfile", ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "EIO", "ENOMEM", "EOVERFLOW", "ESPIPE", "EPIPE"]);
 // fcntl(2) F_GETPIPE_SZ / F_SETPIPE_SZ
@@ -136,13 +132,8 @@ export function tee(fdIn: number, fdOut: number, len: number, flags = 0): number
   return check(lib().bt_tee(a, b, length(len), v.flags(flags, "flags", SPLICE_F_ALL)), TEE);
 }
 
-// bun:ffi's toArrayBuffer takes a deallocator context and function after the length;
-// its type declarations stop at the length.
-type WithDeallocator = (p: number, offset: number, length: number, context: number, deallocator: number) => ArrayBuffer;
-
 // The ArrayBuffers vmspliceBuffer() made: vmsplice takes memory from nowhere else.
 const ours = new WeakSet<ArrayBufferLike>();
-let munmapAddress: number | undefined;
 
 /**
  * Memory that {@link vmsplice} can hand to the kernel: `length` bytes of whole,
@@ -151,23 +142,9 @@ let munmapAddress: number | undefined;
  * @throws {@link OSError} from mmap (ENOMEM) when the memory cannot be had; RangeError for a bad length.
  */
 export function vmspliceBuffer(length: number): Uint8Array {
-  const n = v.int(length, "length", 1, MAX_RW_COUNT);
-  const page = pageSize();
-  const mapped = Math.ceil(n / page) * page;
-  const err = new Int32Array(1);
-  const p = lib().bt_map_pages(mapped, err);
-  if (!p) throw errorFor(err[0]!, MMAP);
-  munmapAddress ??= lib().bt_munmap_address() as number;
-  // JSC calls the deallocator with (address, context): munmap(address, mapped)
-  const buf = (toArrayBuffer as unknown as WithDeallocator)(p as number, 0, n, mapped, munmapAddress);
+  const buf = mapPages(v.int(length, "length", 1, MAX_RW_COUNT));
   ours.add(buf);
   return new Uint8Array(buf);
-}
-
-let page: number | undefined;
-/** The system's page size (4096 on x86-64; 4 KiB, 16 KiB or 64 KiB on aarch64). */
-export function pageSize(): number {
-  return (page ??= lib().bt_page_size());
 }
 
 /**

@@ -109,7 +109,7 @@ export const scenarios: Record<string, Scenario> = {
       b.vmspliceBuffer(16);
     },
   },
-  "splice/mmap": {
+  "pages/mmap": {
     fn: "mmap",
     call: (b) => b.vmspliceBuffer(10),
     usable: (b) => b.vmspliceBuffer(10),
@@ -200,12 +200,12 @@ export const matrix: Row[] = [
   ...rows("tee", "UnknownError", [UNDOCUMENTED]),
   ...rows("vmsplice", "OSError", ["EAGAIN", "EBADF", "EINVAL", "ENOMEM"]),
   ...rows("vmsplice", "UnknownError", [UNDOCUMENTED]),
-  ...rows("splice/mmap", "OSError", ["EAGAIN", "ENOMEM"]),
-  ...rows("splice/mmap", "PermissionError", ["EPERM"]),
-  ...rows("splice/mmap", "UnknownError", [UNDOCUMENTED]),
-  ...rows("splice/mmap", "OSError", ["ENOMEM"], { scenario: "vmsplice:replace" }),
+  ...rows("pages/mmap", "OSError", ["EAGAIN", "ENOMEM"]),
+  ...rows("pages/mmap", "PermissionError", ["EPERM"]),
+  ...rows("pages/mmap", "UnknownError", [UNDOCUMENTED]),
+  ...rows("pages/mmap", "OSError", ["ENOMEM"], { scenario: "vmsplice:replace" }),
   // the second mmap of the replacement: the fresh pages themselves (MAP_FIXED)
-  ...rows("splice/mmap", "OSError", ["ENOMEM"], { scenario: "vmsplice:replace", nth: 2 }),
+  ...rows("pages/mmap", "OSError", ["ENOMEM"], { scenario: "vmsplice:replace", nth: 2 }),
   ...rows("copy_file_range", "OSError", ["EBADF", "EFBIG", "EINVAL", "EIO", "EISDIR", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EOVERFLOW", "ETXTBSY", "EXDEV"]),
   ...rows("copy_file_range", "PermissionError", ["EPERM"]),
   ...rows("copy_file_range", "UnknownError", [UNDOCUMENTED]),
