@@ -4,7 +4,8 @@
  * Compiled once per JS thread: the contexts that thread's AioContext objects own are
  * recorded here, and a pthread key destructor destroys them when the thread ends (a
  * Worker ended with requests in flight). io_destroy(2) waits for every request in
- * flight, so the kernel is done with their buffers when it returns. */
+ * flight, so the kernel is done with their buffers when it returns. (Their eventfds are
+ * fds like any object's: bunffi/owned.c closes them.) */
 #include "aio.h"
 
 void *realloc(void *p, size_t n);
@@ -60,27 +61,22 @@ int bt_aio_reap(u64 ctx, int efd, struct io_event *ev, int max) {
 
 /* ---- the contexts this thread's objects own, destroyed when it ends ---- */
 
-struct owned { u64 ctx; int efd; };
-static struct owned *owned;
+static u64 *owned;
 static int count, cap;
 static pthread_key_t key;
 static int keyed;
 
 static void thread_ended(void *value) {
   (void)value;
-  for (int i = 0; i < count; i++) {
-    syscall(NR_io_destroy, owned[i].ctx); /* waits for what is in flight */
-    close(owned[i].efd);
-  }
+  for (int i = 0; i < count; i++) syscall(NR_io_destroy, owned[i]); /* waits for what is in flight */
   free(owned);
   owned = 0;
   count = cap = keyed = 0;
   pthread_key_delete(key);
 }
 
-/* Records a context and its eventfd as owned by an object of this thread. 0, or -errno
- * (the key or memory). */
-int bt_aio_own(u64 ctx, int efd) {
+/* Records a context as owned by an object of this thread. 0, or -errno (the key or memory). */
+int bt_aio_own(u64 ctx) {
   if (!keyed) {
     int e = pthread_key_create(&key, thread_ended);
     if (e) return -e;
@@ -89,23 +85,23 @@ int bt_aio_own(u64 ctx, int efd) {
   }
   if (count == cap) {
     int n = cap ? cap * 2 : 8;
-    struct owned *p = realloc(owned, (size_t)n * sizeof *p);
+    u64 *p = realloc(owned, (size_t)n * sizeof *p);
     if (!p) return -ENOMEM;
     owned = p;
     cap = n;
   }
-  owned[count].ctx = ctx;
-  owned[count].efd = efd;
-  count++;
+  owned[count++] = ctx;
   return 0;
 }
 
-/* The context is about to be destroyed by its object: forget it. */
-void bt_aio_disown(u64 ctx) {
+/* An object's close or its collection: forgets the context and destroys it in one call,
+ * so that a thread ended between the two cannot leave it behind. */
+int bt_aio_release(u64 ctx) {
   for (int i = 0; i < count; i++) {
-    if (owned[i].ctx == ctx) {
+    if (owned[i] == ctx) {
       owned[i] = owned[--count];
-      return;
+      break;
     }
   }
+  RET(syscall(NR_io_destroy, ctx));
 }

@@ -53,6 +53,13 @@ void bt_disown(int fd) {
   if (fd >= 0 && fd < cap) owned[fd] = 0;
 }
 
+/* An object's close: forgets fd and closes it in one call, so that a thread ended
+ * between the two (a Worker terminated in the middle of close()) cannot leak it. */
+int bt_disown_close(int fd) {
+  bt_disown(fd);
+  RET(close(fd));
+}
+
 /* How many fds this thread's objects own (for tests). */
 int bt_owned_count(void) {
   int n = 0;

@@ -53,6 +53,7 @@ export const PAGES: Record<string, string> = {
   epoll_wait: "epoll_wait(2)",
   "reactor/epoll_wait": "epoll_wait(2)",
   "reactor/write": "write(2)",
+  "pages/mmap": "mmap(2)",
   pthread_create: "pthread_create(3)",
   // eventfd
   eventfd: "eventfd(2)",
@@ -97,18 +98,32 @@ export const PAGES: Record<string, string> = {
   splice: "splice(2)",
   tee: "tee(2)",
   vmsplice: "vmsplice(2)",
-  "pages/mmap": "mmap(2)",
   copy_file_range: "copy_file_range(2)",
   sendfile: "sendfile(2)",
   "splice/fcntl": "fcntl(2)",
   "splice/ioctl": "ioctl(2)",
   "splice/poll": "poll(2)",
+  // Linux AIO: the calls, a completion's result (the errno of the operation the kernel
+  // ran), and the eventfd read of a reap
+  "aio/io_setup": "io_setup(2)",
+  "aio/io_destroy": "io_destroy(2)",
+  "aio/io_submit": "io_submit(2)",
+  "aio/io_getevents": "io_getevents(2)",
+  "aio/io_cancel": "io_cancel(2)",
+  "aio-result/read": "read(2)",
+  "aio-result/write": "write(2)",
+  "aio-result/fsync": "fsync(2)",
+  "aio-result/poll": "poll(2)",
+  "aio-reap/read": "read(2)",
 };
 
 /** Calls with no page in manpages-dev: their errnos, and where they come from. */
 const BY_HAND: Record<string, { page: string; listed: string[] }> = {
   // manpages-dev has no pthread_key_create(3); POSIX lists these two
   pthread_key_create: { page: "POSIX pthread_key_create (no page in manpages-dev)", listed: ["EAGAIN", "ENOMEM"] },
+  // manpages-dev 6.03 has no io_pgetevents page: it is io_getevents with a signal mask
+  // (the kernel's fs/aio.c), and fails as io_getevents does
+  "aio/io_pgetevents": { page: "io_getevents(2) (io_pgetevents: no page in manpages-dev 6.03)", listed: ["EFAULT", "EINTR", "EINVAL", "ENOSYS"] },
 };
 
 const ALIASES: Record<string, string> = { EWOULDBLOCK: "EAGAIN", EDEADLOCK: "EDEADLK", ENOTSUP: "EOPNOTSUPP" };

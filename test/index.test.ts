@@ -53,7 +53,8 @@ test("internals are not exported", () => {
     "lib", "readInotify", "INOTIFY_MIN_BUFFER", "decodeInotifyEvents", "decodeSiginfos", "editProcessMask",
     "THREAD_TIMEOUT_MS", "Queued", "CounterSource", "toNanoseconds", "lostSignals", "sigbit", "word",
     "holdSignals", "releaseSignals", "machineryFds", "ownedFds", "helpersLoaded", "guardListeners", "settleListeners",
-    "readyNow", "growPipe", "SPLICE", "MMAP", "TEE", "VMSPLICE",
+    "readyNow", "growPipe", "SPLICE", "MMAP", "TEE", "VMSPLICE", "mapPages",
+    "aioLib", "address", "completionCall", "decodeEvents", "IO_SETUP", "IO_SUBMIT", "AIO_READ", "AIO_WRITE",
   ]) {
     expect(butter, name).not.toHaveProperty(name);
   }

@@ -25,8 +25,8 @@ const lib = helpers("aio.c", {
   bt_io_pgetevents: { args: ["u64", "i32", "i32", "ptr", "ptr", "ptr"], returns: "i32" },
   bt_iocb_pack: { args: ["ptr", "i32", "i32", "u64", "u64", "i64", "i32", "i32", "i32", "i32", "u64"], returns: "void" },
   bt_aio_reap: { args: ["u64", "i32", "ptr", "i32"], returns: "i32" },
-  bt_aio_own: { args: ["u64", "i32"], returns: "i32" },
-  bt_aio_disown: { args: ["u64"], returns: "void" },
+  bt_aio_own: { args: ["u64"], returns: "i32" },
+  bt_aio_release: { args: ["u64"], returns: "i32" },
 });
 /** The family's helpers, for its objects. @internal */
 export const aioLib = lib;
@@ -75,10 +75,10 @@ export const IO_PGETEVENTS = defineCall("io_pgetevents", ["EFAULT", "EINTR", "EI
 export const IO_CANCEL = defineCall("io_cancel", ["EAGAIN", "EFAULT", "EINVAL", "ENOSYS"], { family: "aio" });
 // A completion's negative result is the errno of the operation the kernel ran: the
 // errors read(2), write(2), fsync(2) and poll(2) list. ECANCELED: a cancelled request.
-export const AIO_READ = defineCall("read", ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "EISDIR", "ECANCELED"], { family: "aio" });
-export const AIO_WRITE = defineCall("write", ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", "ECANCELED"], { family: "aio" });
-export const AIO_FSYNC = defineCall("fsync", ["EBADF", "EDQUOT", "EINTR", "EINVAL", "EIO", "ENOSPC", "EROFS", "ECANCELED"], { family: "aio" });
-export const AIO_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", "ECANCELED"], { family: "aio" });
+export const AIO_READ = defineCall("read", ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "EISDIR", "ECANCELED"], { family: "aio-result" });
+export const AIO_WRITE = defineCall("write", ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", "ECANCELED"], { family: "aio-result" });
+export const AIO_FSYNC = defineCall("fsync", ["EBADF", "EDQUOT", "EINTR", "EINVAL", "EIO", "ENOSPC", "EROFS", "ECANCELED"], { family: "aio-result" });
+export const AIO_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", "ECANCELED"], { family: "aio-result" });
 /** The call a completion's errno belongs to, by opcode. @internal */
 export function completionCall(opcode: number) {
   if (opcode === IOCB_CMD_PREAD || opcode === IOCB_CMD_PREADV) return AIO_READ;
@@ -275,7 +275,7 @@ function timespec(timeout: unknown): BigInt64Array | null {
   return BigInt64Array.of(BigInt(Math.floor(ms / 1000)), BigInt((ms % 1000) * 1e6 + Math.round((timeout - ms) * 1e6)));
 }
 
-/** Decodes `n` io_events and lets go of the requests they complete. */
+/** Decodes `n` io_events and lets go of the requests they complete. @internal */
 export function decodeEvents(ctx: bigint, raw: BigInt64Array, n: number): IoEvent[] {
   const held = inFlight.get(ctx);
   const out: IoEvent[] = [];

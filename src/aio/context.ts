@@ -6,7 +6,6 @@
  */
 import { ptr, type Pointer } from "bun:ffi";
 import { FdObject } from "../core/fd.ts";
-import { close as closeFd } from "../core/io.ts";
 import { check, errorFor, OSError, EAGAIN } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { cancel, waitReadable } from "../core/reactor.ts";
@@ -18,6 +17,12 @@ import {
   IOCB_FLAG_IOPRIO, IOCB_FLAG_RESFD, RWF_APPEND, RWF_DSYNC, RWF_HIPRI, RWF_NOWAIT, RWF_SYNC,
 } from "./calls.ts";
 import { PTHREAD_KEY_CREATE } from "../core/io.ts";
+
+// A context dropped without close(): the collector destroys it (its eventfd is closed as
+// every object's fd is). Holds the context's number only, never the object.
+const destroyed = new FinalizationRegistry<bigint>((ctx) => {
+  aioLib().bt_aio_release(ctx);
+});
 
 const EINVAL = ERRNO.EINVAL!;
 const ECANCELED = ERRNO.ECANCELED!;
@@ -113,6 +118,9 @@ export class AioContext extends FdObject implements AsyncDisposable {
   #waiting = false;
   #drained: (() => void)[] = [];
   #submits = 0;
+  // false until the context exists: a constructor that fails closes the eventfd alone
+  #made = false;
+  #closeError: Error | undefined;
 
   /**
    * @param capacity - requests in the kernel at once (io_setup's nr_events), 1 to 65536; default 128
@@ -122,27 +130,23 @@ export class AioContext extends FdObject implements AsyncDisposable {
    */
   constructor(capacity = 128) {
     const n = v.int(capacity, "capacity", 1, 65536);
-    const efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    super(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    const lib = aioLib();
     let ctx: bigint;
     try {
       ctx = ioSetup(n);
     } catch (e) {
-      closeFd(efd);
+      super.close();
       throw e;
     }
-    const lib = aioLib();
-    const owned = lib.bt_aio_own(ctx, efd);
+    const owned = lib.bt_aio_own(ctx);
     if (owned < 0) {
-      lib.bt_io_destroy(ctx);
-      closeFd(efd);
+      lib.bt_aio_release(ctx);
+      super.close();
       check(owned, PTHREAD_KEY_CREATE);
     }
-    // The collector's release: never refers to this object.
-    super(efd, () => {
-      lib.bt_aio_disown(ctx);
-      lib.bt_io_destroy(ctx);
-      closeFd(efd);
-    });
+    destroyed.register(this, ctx, this);
+    this.#made = true;
     this.ctx = ctx;
     this.capacity = n;
     this.#slab = new Uint8Array(new ArrayBuffer(64 * n));
@@ -215,6 +219,9 @@ export class AioContext extends FdObject implements AsyncDisposable {
    */
   override close(): void {
     super.close();
+    const e = this.#closeError;
+    this.#closeError = undefined;
+    if (e !== undefined) throw e;
   }
 
   /** Resolves once no request is in flight or waiting. */
@@ -231,6 +238,7 @@ export class AioContext extends FdObject implements AsyncDisposable {
 
   /** Takes the context down before the eventfd closes. @internal */
   protected override beforeClose(fd: number): void {
+    if (!this.#made) return;
     if (this.#waiting) cancel(fd);
     this.#waiting = false;
     // what completed already is delivered; what is still in the kernel, io_destroy waits for
@@ -241,9 +249,8 @@ export class AioContext extends FdObject implements AsyncDisposable {
         // then those requests end as the others in the kernel do, below
       }
     }
-    const lib = aioLib();
-    lib.bt_aio_disown(this.ctx);
-    const r = lib.bt_io_destroy(this.ctx);
+    destroyed.unregister(this);
+    const r = aioLib().bt_aio_release(this.ctx);
     const gone = (why: string) => new OSError(ECANCELED, "io_destroy", undefined, why);
     for (const req of this.#slots) {
       if (req !== undefined) this.#settle(req, undefined, gone("the AioContext was closed with this request in the kernel; the kernel finished or cancelled it, and io_destroy does not say which"));
@@ -252,7 +259,8 @@ export class AioContext extends FdObject implements AsyncDisposable {
     this.#inFlight = 0;
     for (const req of this.#queue.splice(0)) this.#settle(req, undefined, gone("the AioContext was closed before this request was submitted"));
     this.#wakeDrained();
-    check(r, IO_DESTROY);
+    // thrown by close() once the object is closed: Linux has let go of the context either way
+    if (r < 0) this.#closeError = errorFor(r, IO_DESTROY);
   }
 
   // Every argument error is a rejection, as every kernel error is.
@@ -331,27 +339,34 @@ export class AioContext extends FdObject implements AsyncDisposable {
       k++;
     }
     if (this.#inFlight > 0) this.#wait();
-    else this.#wakeDrained();
+    else this.#idle();
   }
 
   #wait(): void {
     if (this.#waiting) return;
     this.#waiting = true;
     const fd = this.fd;
-    const wake = () => {
+    waitReadable(fd, () => {
       this.#waiting = false;
-      if (this.closed) return;
-      try {
-        this.#take(fd);
-      } catch {
-        // the completions stay in the kernel's ring: look again shortly
-        this.#waiting = true;
-        setTimeout(wake, 1);
-        return;
-      }
-      this.#next();
-    };
-    waitReadable(fd, wake);
+      this.#reapOrRetry(fd);
+    });
+  }
+
+  // A failed reap has reset the eventfd already, so nothing would ring for the
+  // completions left in the kernel's ring: look again on a timer until a reap works.
+  #reapOrRetry(fd: number): void {
+    if (this.closed) return;
+    try {
+      this.#take(fd);
+    } catch {
+      this.#waiting = true;
+      setTimeout(() => {
+        this.#waiting = false;
+        this.#reapOrRetry(fd);
+      }, 1);
+      return;
+    }
+    this.#next();
   }
 
   /**
@@ -361,7 +376,20 @@ export class AioContext extends FdObject implements AsyncDisposable {
    * @throws {@link OSError} from io_getevents(2) (its completions stay in the kernel, for the next reap).
    */
   reap(): number {
-    const n = this.#take(this.openFd("io_getevents"));
+    const fd = this.openFd("io_getevents");
+    let n: number;
+    try {
+      n = this.#take(fd);
+    } catch (e) {
+      if (this.#inFlight > 0 && !this.#waiting) this.#reapOrRetry(fd);
+      else if (this.#inFlight > 0) {
+        // the pending wait would not ring: the eventfd was reset
+        cancel(fd);
+        this.#waiting = false;
+        this.#reapOrRetry(fd);
+      }
+      throw e;
+    }
     this.#next();
     return n;
   }
@@ -409,7 +437,17 @@ export class AioContext extends FdObject implements AsyncDisposable {
   #next(): void {
     if (this.#queue.length > 0) this.#flush();
     else if (this.#inFlight > 0) this.#wait();
-    else this.#wakeDrained();
+    else this.#idle();
+  }
+
+  // Nothing in flight: a wait still armed (after a reap the program made) would keep the
+  // process alive for nothing.
+  #idle(): void {
+    if (this.#waiting) {
+      cancel(this.fd);
+      this.#waiting = false;
+    }
+    this.#wakeDrained();
   }
 
   #settle(req: Request, res: number | undefined, err?: unknown): void {
@@ -426,7 +464,7 @@ export class AioContext extends FdObject implements AsyncDisposable {
     if (queued >= 0) {
       this.#queue.splice(queued, 1);
       this.#settle(req, undefined, req.signal!.reason);
-      if (this.#inFlight === 0 && this.#queue.length === 0) this.#wakeDrained();
+      if (this.#inFlight === 0 && this.#queue.length === 0) this.#idle();
       return;
     }
     if (req.slot < 0 || this.#slots[req.slot] !== req) return;

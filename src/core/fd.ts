@@ -6,7 +6,7 @@
  * thread's objects still own).
  */
 import { helpers } from "../../bunffi/load.ts";
-import { close, ioReady, PTHREAD_KEY_CREATE } from "./io.ts";
+import { CLOSE, close, ioReady, PTHREAD_KEY_CREATE } from "./io.ts";
 import { OSError, EBADF, check } from "./errors.ts";
 import * as v from "./validate.ts";
 
@@ -14,6 +14,7 @@ const lib = helpers("owned.c", {
   bt_own: { args: ["i32"], returns: "i32" },
   bt_disown: { args: ["i32"], returns: "void" },
   bt_owned_count: { args: [], returns: "i32" },
+  bt_disown_close: { args: ["i32"], returns: "i32" },
 });
 
 /** How many fds this JS thread's objects own now (for tests and diagnostics). */
@@ -55,8 +56,9 @@ export class FdObject implements Disposable {
   constructor(fd: number, release?: () => void) {
     fd = v.fd(fd); // (bunffi/owned.c indexes by it)
     ioReady();
+    const owned = lib(); // compiled now: close() must never be the first use
     if (release === undefined) {
-      const r = lib().bt_own(fd);
+      const r = owned.bt_own(fd);
       if (r < 0) {
         close(fd);
         check(r, PTHREAD_KEY_CREATE);
@@ -91,8 +93,7 @@ export class FdObject implements Disposable {
     this.beforeClose(fd);
     this.#fd = -1;
     forgotten.unregister(this);
-    lib().bt_disown(fd);
-    close(fd);
+    check(lib().bt_disown_close(fd), CLOSE);
   }
 
   /** `close()`, for `using`. */

@@ -1,0 +1,228 @@
+// The errno rows of Linux AIO: io_setup(2), io_destroy(2), io_submit(2), io_getevents(2),
+// io_pgetevents, io_cancel(2) (all through syscall(2): glibc has no wrappers), a
+// completion's result (the shim's "io_event" point puts -errno in the first event reaped),
+// and the read of the eventfd a reap resets.
+// Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
+// rules: harness/errno-rows.ts).
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import type * as Butter from "../../src/index.ts";
+import { rows, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
+
+const DATA = "butter in flight";
+
+/** A context, a file holding DATA, and an eventfd that is readable. */
+interface Aio {
+  ctx: Butter.AioContext;
+  dir: string;
+  fd: number;
+  bell: Butter.Eventfd;
+}
+
+function aio(b: B): Aio {
+  const dir = mkdtempSync(`${tmpdir()}/butter-aio-rows-`);
+  writeFileSync(`${dir}/f`, DATA);
+  const bell = new b.Eventfd(1, b.EFD_NONBLOCK);
+  return { ctx: new b.AioContext(4), dir, fd: openSync(`${dir}/f`, "r+"), bell };
+}
+
+function done(_b: B, e: Aio): void {
+  e.ctx.close();
+  e.bell.close();
+  closeSync(e.fd);
+  rmSync(e.dir, { recursive: true, force: true });
+}
+
+/** A request made, submitted and reaped in one synchronous call (a file's read completes
+ *  at submit; an fsync a moment later, on a kernel thread). */
+function roundTrip(e: Aio, make: () => Promise<number>): Promise<number> {
+  const p = make();
+  e.ctx.submit();
+  while (e.ctx.inFlight > 0) e.ctx.reap();
+  return p;
+}
+
+const readBack = (e: Aio) => roundTrip(e, () => e.ctx.read(e.fd, new Uint8Array(64), 0));
+const readsData = async (_b: B, e: Aio) => {
+  const n = await readBack(e);
+  if (n !== DATA.length) throw new Error(`read ${n} bytes, not ${DATA.length}`);
+};
+
+/** A bare context and a poll request in it, for the 1:1 calls. */
+interface Raw {
+  ctx: bigint;
+  bell: Butter.Eventfd;
+  poll: Butter.Iocb;
+}
+function raw(b: B): Raw {
+  const ctx = b.ioSetup(4);
+  const bell = new b.Eventfd(0, b.EFD_NONBLOCK);
+  const poll = new b.Iocb({ opcode: b.IOCB_CMD_POLL, fd: bell.fd, events: 1 });
+  b.ioSubmit(ctx, [poll]);
+  return { ctx, bell, poll };
+}
+function rawDone(b: B, r: Raw): void {
+  try {
+    b.ioDestroy(r.ctx);
+  } catch {
+    // a row that failed io_destroy destroyed it in `usable`
+  }
+  r.bell.close();
+}
+const rawUsable = (b: B, r: Raw) => {
+  r.bell.write(1);
+  if (b.ioGetevents(r.ctx, 1, 4, 5000).length !== 1) throw new Error("the poll request did not complete");
+};
+
+export const scenarios: Record<string, Scenario> = {
+  "aio/io_setup": {
+    fn: "syscall",
+    call: (b) => new b.AioContext(4),
+    usable: (b) => new b.AioContext(4).close(),
+  },
+  "aio/io_destroy": {
+    fn: "syscall",
+    setup: (b) => b.ioSetup(4),
+    call: (b, ctx: bigint) => b.ioDestroy(ctx),
+    // the context is still there, and goes now
+    usable: (b, ctx: bigint) => b.ioDestroy(ctx),
+  },
+  // close() of a context: the object is closed even so (its eventfd too)
+  "aio/io_destroy:close": {
+    fn: "syscall",
+    setup: aio,
+    call: (_b, e: Aio) => e.ctx.close(),
+    usable: (b, e: Aio) => {
+      if (!e.ctx.closed) throw new Error("the context is not closed");
+      e.ctx = new b.AioContext(4);
+      return readsData(b, e);
+    },
+    teardown: done,
+  },
+  "aio/io_submit": {
+    fn: "syscall",
+    setup: aio,
+    call: (_b, e: Aio) => readBack(e),
+    usable: readsData,
+    teardown: done,
+  },
+  "aio/io_getevents": {
+    fn: "syscall",
+    setup: (b) => {
+      const r = raw(b);
+      r.bell.write(1); // the poll completes
+      return r;
+    },
+    call: (b, r: Raw) => b.ioGetevents(r.ctx, 1, 4, 5000),
+    returns: (_b, r: Raw, v) => {
+      const evs = v as Butter.IoEvent[];
+      if (evs.length !== 1 || evs[0]!.iocb !== r.poll || (evs[0]!.res & 1) !== 1) throw new Error("the poll's completion was not returned");
+    },
+    // the completion a failed call did not take is still there (a retried call took it)
+    usable: (b, r: Raw) => {
+      let evs = b.ioGetevents(r.ctx, 0, 4, 0);
+      if (evs.length === 0) {
+        b.ioSubmit(r.ctx, [r.poll]);
+        evs = b.ioGetevents(r.ctx, 1, 4, 5000);
+      }
+      if (evs.length !== 1 || evs[0]!.iocb !== r.poll) throw new Error("the completion was lost");
+    },
+    teardown: rawDone,
+  },
+  // an AioContext's own reap: its completions stay in the ring for the next one
+  "aio/io_getevents:reap": {
+    fn: "syscall",
+    setup: (b) => {
+      const e = aio(b);
+      return { ...e, pending: e.ctx.read(e.fd, new Uint8Array(64), 0).then((n) => n), sent: e.ctx.submit() };
+    },
+    call: (_b, e: Aio) => e.ctx.reap(),
+    usable: async (_b, e: Aio & { pending: Promise<number> }) => {
+      if ((await e.pending) !== DATA.length) throw new Error("the request was lost");
+    },
+    teardown: done,
+  },
+  "aio/io_pgetevents": {
+    fn: "syscall",
+    setup: raw,
+    call: (b, r: Raw) => b.ioPgetevents(r.ctx, 0, 4, 0, ["SIGUSR1"]),
+    usable: rawUsable,
+    teardown: rawDone,
+  },
+  "aio/io_cancel": {
+    fn: "syscall",
+    setup: raw,
+    call: (b, r: Raw) => b.ioCancel(r.ctx, r.poll),
+    usable: (b, r: Raw) => {
+      if (b.ioCancel(r.ctx, r.poll) !== true) throw new Error("not cancelled");
+      if (b.ioGetevents(r.ctx, 1, 4, 5000).length !== 1) throw new Error("no completion for the cancelled poll");
+    },
+    teardown: rawDone,
+  },
+  "aio-result/read": {
+    fn: "io_event",
+    setup: aio,
+    call: (_b, e: Aio) => readBack(e),
+    usable: readsData,
+    teardown: done,
+  },
+  "aio-result/write": {
+    fn: "io_event",
+    setup: aio,
+    call: (_b, e: Aio) => roundTrip(e, () => e.ctx.write(e.fd, new TextEncoder().encode("B"), 0)),
+    usable: readsData,
+    teardown: done,
+  },
+  "aio-result/fsync": {
+    fn: "io_event",
+    setup: aio,
+    call: (_b, e: Aio) => roundTrip(e, () => e.ctx.fsync(e.fd)),
+    usable: readsData,
+    teardown: done,
+  },
+  "aio-result/poll": {
+    fn: "io_event",
+    setup: aio,
+    call: (_b, e: Aio) => roundTrip(e, () => e.ctx.poll(e.bell.fd, 1)),
+    usable: readsData,
+    teardown: done,
+  },
+  // the reap's read of the context's eventfd: its failure leaves the counter set (which
+  // only rings again), and the completions are taken all the same
+  "aio-reap/read": {
+    fn: "read",
+    setup: aio,
+    call: (_b, e: Aio) => readBack(e),
+    returns: (_b, _e, v) => {
+      if (v !== DATA.length) throw new Error(`read ${v} bytes, not ${DATA.length}`);
+    },
+    usable: readsData,
+    teardown: done,
+  },
+};
+
+const all = (call: string, errnos: { os?: string[]; perm?: string[]; internal?: string[] }, extra: Partial<Row> = {}): Row[] => [
+  ...rows(call, "OSError", errnos.os ?? [], extra),
+  ...rows(call, "PermissionError", errnos.perm ?? [], extra),
+  ...rows(call, "InternalError", errnos.internal ?? [], extra),
+  ...rows(call, "UnknownError", [UNDOCUMENTED], extra),
+];
+
+export const matrix: Row[] = [
+  ...all("aio/io_setup", { os: ["EAGAIN", "EINVAL", "ENOMEM", "ENOSYS"], internal: ["EFAULT"] }),
+  ...all("aio/io_destroy", { os: ["EINVAL", "ENOSYS"], internal: ["EFAULT"] }),
+  ...rows("aio/io_destroy", "OSError", ["EINVAL"], { scenario: "aio/io_destroy:close" }),
+  ...all("aio/io_submit", { os: ["EAGAIN", "EBADF", "EINVAL", "ENOSYS", "EOPNOTSUPP"], perm: ["EPERM"], internal: ["EFAULT"] }),
+  // a signal's interruption is waited through
+  ...rows("aio/io_getevents", "retried", ["EINTR"]),
+  ...all("aio/io_getevents", { os: ["EINVAL", "ENOSYS"], internal: ["EFAULT"] }),
+  ...rows("aio/io_getevents", "OSError", ["EINVAL"], { scenario: "aio/io_getevents:reap" }),
+  // io_pgetevents' EINTR is its point (the mask let a signal in): reported, not retried
+  ...all("aio/io_pgetevents", { os: ["EINTR", "EINVAL", "ENOSYS"], internal: ["EFAULT"] }),
+  ...all("aio/io_cancel", { os: ["EAGAIN", "EINVAL", "ENOSYS"], internal: ["EFAULT"] }),
+  ...all("aio-result/read", { os: ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR", "ECANCELED"], internal: ["EFAULT"] }),
+  ...all("aio-result/write", { os: ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPIPE", "ECANCELED"], perm: ["EPERM"], internal: ["EFAULT"] }),
+  ...all("aio-result/fsync", { os: ["EBADF", "EDQUOT", "EINTR", "EINVAL", "EIO", "ENOSPC", "EROFS", "ECANCELED"] }),
+  ...all("aio-result/poll", { os: ["EINTR", "EINVAL", "ENOMEM", "ECANCELED"], internal: ["EFAULT"] }),
+  ...rows("aio-reap/read", "passes", ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "EISDIR"]),
+];
