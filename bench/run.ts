@@ -179,6 +179,44 @@ trows.push(["Bun.file().stream() into a Bun.connect socket", ...(await copy(bun,
 trows.push(["fs.createReadStream().pipe(net socket)", ...(await copy(bun, [here("splice.ts"), "node-pipe"], "tcp"))]);
 rmSync(sdir, { recursive: true, force: true });
 
+// aio: random 4 KiB reads of a file on the disk (not tmpfs: O_DIRECT goes to the device)
+// at queue depths 1, 32 and 128, in IOPS, against fio --ioengine=libaio with the same
+// pattern (the physical limit) and Bun's own reads; and 1 MiB sequential reads at depth 4.
+// Bun.file has no O_DIRECT: its reads go through the page cache, from which the file is
+// dropped before each run (dd iflag=nocache); they read memory once a block was read.
+const AIO_BYTES = smoke ? 8 << 20 : quick ? 128 << 20 : 512 << 20;
+const AIO_SECONDS = smoke ? 0.2 : quick ? 1 : 3;
+const adir = mkdtempSync(`${existsSync("/var/tmp") ? "/var/tmp" : tmpdir()}/butter-bench-aio-`);
+const afile = `${adir}/data`;
+const afd = openSync(afile, "w");
+spawnSync("head", ["-c", String(AIO_BYTES), "/dev/urandom"], { stdio: ["ignore", afd, "inherit"] });
+closeSync(afd);
+const hasFio = spawnSync("fio", ["--version"]).status === 0;
+const uncache = () => spawnSync("dd", [`if=${afile}`, "iflag=nocache", "count=0", "status=none"]);
+const arows: { name: string; depth: number; pattern: string; iops: number; mibPerSecond: number }[] = [];
+function aioRow(name: string, depth: number, pattern: "rand" | "seq", bs: number, measureOnce: () => number): void {
+  const iops = median(Array.from({ length: RUNS }, () => (uncache(), measureOnce())));
+  arows.push({ name, depth, pattern, iops, mibPerSecond: (iops * bs) / (1 << 20) });
+}
+const fio = (depth: number, pattern: "rand" | "seq", bs: number) => () => {
+  const out = sh("fio", ["--name=r", `--filename=${afile}`, `--rw=${pattern === "rand" ? "randread" : "read"}`, `--bs=${bs}`, "--direct=1", "--ioengine=libaio", `--iodepth=${depth}`, `--runtime=${AIO_SECONDS}`, "--time_based", "--output-format=json"]);
+  return JSON.parse(out).jobs[0].read.iops as number;
+};
+const bunAio = (mode: string, depth: number, pattern: "rand" | "seq", bs: number) => () => {
+  const [ops, ns] = sh(bun, [here("aio.ts"), mode, afile, String(depth), String(AIO_SECONDS), pattern, String(bs)]).split(" ").map(Number);
+  return ops! / (ns! / 1e9);
+};
+for (const depth of [1, 32, 128]) {
+  if (hasFio) aioRow("fio --ioengine=libaio --direct=1", depth, "rand", 4096, fio(depth, "rand", 4096));
+  aioRow("butter AioContext, O_DIRECT", depth, "rand", 4096, bunAio("butter", depth, "rand", 4096));
+  aioRow("node:fs/promises FileHandle.read, O_DIRECT", depth, "rand", 4096, bunAio("fs-promises", depth, "rand", 4096));
+  aioRow("Bun.file().slice().arrayBuffer() (page cache)", depth, "rand", 4096, bunAio("bun-file", depth, "rand", 4096));
+}
+if (hasFio) aioRow("fio --ioengine=libaio --direct=1", 4, "seq", 1 << 20, fio(4, "seq", 1 << 20));
+aioRow("butter AioContext, O_DIRECT", 4, "seq", 1 << 20, bunAio("butter", 4, "seq", 1 << 20));
+aioRow("node:fs/promises FileHandle.read, O_DIRECT", 4, "seq", 1 << 20, bunAio("fs-promises", 4, "seq", 1 << 20));
+rmSync(adir, { recursive: true, force: true });
+
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`butter benchmarks: median of ${RUNS} runs, ${N} ops (wait: ${NWAIT}), ${new Date().toISOString()}`);
 const fmt = (ns: number) => (ns < 1e5 ? `${ns.toFixed(0)} ns` : `${(ns / 1e6).toFixed(1)} ms`);
@@ -204,6 +242,28 @@ for (const [table, what] of [[srows, "copied to another file"], [trows, "sent to
   }
 }
 
+{
+  const names = [...new Set(arows.filter((r) => r.pattern === "rand").map((r) => r.name))];
+  const aw = Math.max(...names.map((n) => n.length));
+  const at = (name: string, depth: number, pattern = "rand") => arows.find((r) => r.name === name && r.depth === depth && r.pattern === pattern);
+  const fioName = "fio --ioengine=libaio --direct=1";
+  const vs = (r: { name: string; iops: number; depth: number; pattern: string } | undefined) => {
+    const f = r && at(fioName, r.depth, r.pattern);
+    return r && f && r.name !== fioName ? ` ${(r.iops / f.iops).toFixed(2)}x` : "";
+  };
+  console.log(`\naio: random 4 KiB reads of a ${AIO_BYTES >> 20} MiB file on the disk, ${AIO_SECONDS} s a run, median of ${RUNS}; IOPS (vs fio)${hasFio ? "" : " (fio is not installed: no fio rows)"}`);
+  console.log(`${"".padEnd(aw)}  ${"depth 1".padStart(14)}  ${"depth 32".padStart(14)}  ${"depth 128".padStart(14)}`);
+  for (const n of names) {
+    const cells = [1, 32, 128].map((d) => {
+      const r = at(n, d);
+      return `${r ? Math.round(r.iops) : "-"}${vs(r)}`.padStart(14);
+    });
+    console.log(`${n.padEnd(aw)}  ${cells.join("  ")}`);
+  }
+  console.log("sequential 1 MiB reads, depth 4, MiB/s:");
+  for (const r of arows.filter((x) => x.pattern === "seq")) console.log(`  ${r.name.padEnd(aw)}  ${r.mibPerSecond.toFixed(0).padStart(7)}${vs(r)}`);
+}
+
 // The same figures as JSON, with when and where they were measured.
 const cpus = (await import("node:os")).cpus();
 const results = {
@@ -221,6 +281,10 @@ const results = {
   splice: [srows, trows].flatMap((table, i) =>
     table.map(([name, ns, cpuNs]) => ({ name, to: i ? "tcp" : "file", bytes: SPLICE_BYTES, mibPerSecond: mibs(ns), cpuMs: cpuNs / 1e6, vsCSplice: mibs(ns) / mibs(table[0]![1]) })),
   ),
+  aio: arows.map((r) => ({ ...r, bytes: AIO_BYTES, vsFio: (() => {
+    const f = arows.find((x) => x.name.startsWith("fio") && x.depth === r.depth && x.pattern === r.pattern);
+    return f && !r.name.startsWith("fio") ? r.iops / f.iops : null;
+  })() })),
   inotify: irows.map(([name, ns, c, note]) => ({
     name: name.replace(/\s+/g, " "),
     eventsPerSecond: 1e9 / ns,

@@ -24,6 +24,9 @@ test("bun bench/run.ts runs every row and writes them, with the machine and the 
     expect(names, to).toEqual(expect.arrayContaining(["C: splice loop (1 MiB pipe)", "butter spliceAll"]));
   }
   for (const x of out.splice) expect(Number.isFinite(x.mibPerSecond) && x.mibPerSecond > 0 && x.bytes > 0, x.name).toBe(true);
+  const aio = out.aio.map((x: { name: string; depth: number }) => `${x.name} @${x.depth}`);
+  for (const d of [1, 32, 128]) expect(aio).toContain(`butter AioContext, O_DIRECT @${d}`);
+  for (const x of out.aio) expect(Number.isFinite(x.iops) && x.iops > 0, x.name).toBe(true);
   // every row printed in the table is in the file
   const printed = r.stdout.split("\n").filter((l) => /^(sync|async|wait|start|signal|mask) /.test(l));
   expect(printed.length).toBe(out.rows.length);

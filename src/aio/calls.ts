@@ -13,7 +13,6 @@ import { helpers } from "../../bunffi/load.ts";
 import { readFileSync } from "node:fs";
 import { defineCall, check, errorFor, EAGAIN, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
-import { maskOf, type Signal } from "../signal/calls.ts";
 import * as v from "../core/validate.ts";
 
 const lib = helpers("aio.c", {
@@ -90,6 +89,7 @@ export function completionCall(opcode: number) {
 export interface IocbInit {
   /** an IOCB_CMD_* opcode */
   opcode: number;
+  /** the file (or, for IOCB_CMD_POLL, anything pollable) */
   fd: number;
   /** IOCB_CMD_PREAD/PWRITE: the memory read into or written from */
   buffer?: ArrayBufferView;
@@ -324,12 +324,13 @@ export function ioGetevents(ctx: bigint, minNr: number, nr: number, timeout: num
 
 /**
  * io_pgetevents (Linux 4.18): ioGetevents with the thread's signal mask set to `mask`
- * while it waits (null: unchanged), as pselect(2) does. A signal that interrupts it is
- * OSError EINTR: the point of the mask is to be woken by it.
- * @throws {@link OSError} EINTR, EINVAL, ENOSYS (a kernel without it).
+ * while it waits (null: unchanged), as pselect(2) does. The mask is 64 bits, one per
+ * signal, as `maskOf(["SIGUSR1"])` makes it. A signal that interrupts it is OSError
+ * EINTR: the point of the mask is to be woken by it.
+ * @throws {@link OSError} EINTR, EINVAL, ENOSYS (a kernel without it); RangeError for a bad mask.
  */
-export function ioPgetevents(ctx: bigint, minNr: number, nr: number, timeout: number | null, mask: Iterable<Signal> | null): IoEvent[] {
-  return getevents(IO_PGETEVENTS, ctx, minNr, nr, timeout, mask === null ? null : BigUint64Array.of(maskOf(mask)));
+export function ioPgetevents(ctx: bigint, minNr: number, nr: number, timeout: number | null, mask: bigint | null): IoEvent[] {
+  return getevents(IO_PGETEVENTS, ctx, minNr, nr, timeout, mask === null ? null : BigUint64Array.of(v.bigint(mask, "mask", 0n, v.U64_MAX)));
 }
 
 /**

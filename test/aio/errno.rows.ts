@@ -145,7 +145,7 @@ export const scenarios: Record<string, Scenario> = {
   "aio/io_pgetevents": {
     fn: "syscall",
     setup: raw,
-    call: (b, r: Raw) => b.ioPgetevents(r.ctx, 0, 4, 0, ["SIGUSR1"]),
+    call: (b, r: Raw) => b.ioPgetevents(r.ctx, 0, 4, 0, b.maskOf(["SIGUSR1"])),
     usable: rawUsable,
     teardown: rawDone,
   },
