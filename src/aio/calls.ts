@@ -227,7 +227,7 @@ function aioLimits(): string {
       return "?";
     }
   };
-  return `the system allows ${read("aio-max-nr")} requests in all AIO contexts together (/proc/sys/fs/aio-max-nr) and ${read("aio-nr")} are taken; the kernel counts about twice a context's capacity`;
+  return `the system allows ${read("aio-max-nr")} requests in all AIO contexts together (/proc/sys/fs/aio-max-nr) and ${read("aio-nr")} are taken (/proc/sys/fs/aio-nr: each context counts its capacity)`;
 }
 
 function ctxArg(ctx: unknown): bigint {
