@@ -442,8 +442,8 @@ export class AioContext extends FdObject implements AsyncDisposable {
       if (r < 0) throw errorFor(r, IO_GETEVENTS);
       for (let i = 0; i < r; i++) {
         const slot = Number(ev[4 * i]!);
-        const req = this.#slots[slot];
-        if (req === undefined) continue;
+        // every completion is of a slot in flight: a slot is freed only here, or with the context
+        const req = this.#slots[slot]!;
         this.#slots[slot] = undefined;
         this.#free.push(slot);
         this.#inFlight--;
@@ -488,9 +488,9 @@ export class AioContext extends FdObject implements AsyncDisposable {
       if (this.#inFlight === 0 && this.#queue.length === 0) this.#idle();
       return;
     }
-    if (req.slot < 0 || this.#slots[req.slot] !== req) return;
-    // The kernel cancels what it can (a poll); a file's read or write runs to its end,
-    // and its promise then settles with what the kernel did.
+    // Not in line, so in the kernel (a settled request has no listener left). The kernel
+    // cancels what it can (a poll); a file's read or write runs to its end, and its
+    // promise then settles with what the kernel did.
     const r = aioLib().bt_io_cancel(this.ctx, (this.#base + 64 * req.slot) as Pointer, this.#events);
     if (r === -EINPROGRESS || r === 0) req.cancelled = true;
   }
@@ -500,10 +500,10 @@ export class AioContext extends FdObject implements AsyncDisposable {
   }
 }
 
-/** For EINVAL: why, when the request is not aligned as O_DIRECT needs. */
+/** For EINVAL: why, when the request is not aligned as O_DIRECT needs (a read or write; others have no pieces). */
 function misaligned(req: Request): string | undefined {
-  if (req.opcode !== IOCB_CMD_PREAD && req.opcode !== IOCB_CMD_PWRITE && req.opcode !== IOCB_CMD_PREADV && req.opcode !== IOCB_CMD_PWRITEV) return undefined;
   const bad = req.offset % BigInt(BLOCK) !== 0n || req.pieces.some(([a, n]) => a % BLOCK !== 0 || n % BLOCK !== 0);
-  if (!bad) return undefined;
-  return "the request is not aligned: on an fd opened with O_DIRECT, the buffer's address, its length and the offset must be multiples of the device's logical block size (512 or 4096 bytes); alignedBuffer() gives such memory";
+  return bad
+    ? "the request is not aligned: on an fd opened with O_DIRECT, the buffer's address, its length and the offset must be multiples of the device's logical block size (512 or 4096 bytes); alignedBuffer() gives such memory"
+    : undefined;
 }

@@ -169,7 +169,7 @@ describe("errors", () => {
     expect(r.stdout.toString().trim(), r.stderr.toString()).toBe("OSError EFBIG write");
   });
 
-  test.skipIf(!direct.dir)(`O_DIRECT on the disk: aligned memory works, misaligned is EINVAL with the reason ${direct.why ?? ""}`, async () => {
+  test.skipIf(!direct.dir)(`O_DIRECT on the disk: aligned memory works, misaligned is EINVAL with the reason; RWF_ flags and every opcode on the device ${direct.why ?? ""}`, async () => {
     const path = `${direct.dir}/d`;
     writeFileSync(path, randomBytes(1 << 16));
     const fd = openSync(path, constants.O_RDWR | constants.O_DIRECT);
@@ -188,6 +188,15 @@ describe("errors", () => {
     expect(e.message).toMatch(/O_DIRECT.*alignedBuffer/);
     const e2 = await errorOf(ctx.read(fd, buf, 100));
     expect(e2.message).toMatch(/not aligned/);
+    // per-request flags and every vector opcode on the device
+    expect(await ctx.write(fd, buf, 8192, { rwFlags: b.RWF_DSYNC })).toBe(8192);
+    expect(await ctx.write(fd, buf, 16384, { rwFlags: b.RWF_SYNC, ioprio: (2 << 13) | 4 })).toBe(8192);
+    const halves = [b.alignedBuffer(4096), b.alignedBuffer(4096)];
+    expect(await ctx.readv(fd, halves, 8192, { rwFlags: b.RWF_HIPRI })).toBe(8192);
+    expect(halves.every((h) => h.every((x) => x === 7))).toBe(true);
+    expect(await ctx.writev(fd, halves, 32768)).toBe(8192);
+    expect(await ctx.read(fd, buf, 32768, { rwFlags: b.RWF_NOWAIT }).catch((x) => x.code)).toBeOneOf([8192, "EAGAIN"]);
+    expect([await ctx.fsync(fd), await ctx.fdsync(fd)]).toEqual([0, 0]);
     closeSync(fd);
   });
 
@@ -256,6 +265,29 @@ describe("cancellation and closing", () => {
     expect((await errorOf(inLine)).message).toMatch(/before this request was submitted/);
     expect(await errorOf(ctx.read(0, new Uint8Array(1), 0))).toMatchObject({ code: "EBADF" });
     ctx.close();
+  });
+
+  test("close() right after a request was made: it never goes to the kernel", async () => {
+    const fd = file("abc");
+    const ctx = new b.AioContext();
+    const p = ctx.read(fd, new Uint8Array(3), 0);
+    ctx.close();
+    expect((await errorOf(p)).message).toMatch(/before this request was submitted/);
+    await null;
+    expect(ctx.submits).toBe(0);
+    closeSync(fd);
+  });
+
+  test("requests in line go when a completion woken by the reactor makes room", async () => {
+    using ctx = new b.AioContext(1);
+    using e = new b.Eventfd(0, b.EFD_NONBLOCK);
+    const first = ctx.poll(e.fd, 1);
+    const second = ctx.poll(e.fd, 1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect([ctx.inFlight, ctx.queued]).toEqual([1, 1]);
+    e.write(1);
+    expect([(await first) & 1, (await second) & 1]).toEqual([1, 1]);
+    expect(ctx.submits).toBe(2);
   });
 
   test("await using waits for every request, then closes", async () => {
