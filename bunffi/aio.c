@@ -76,7 +76,7 @@ static void thread_ended(void *value) {
 }
 
 /* Records a context as owned by an object of this thread. 0, or -errno (the key or memory). */
-int bt_aio_own(u64 ctx) {
+static int own(u64 ctx) {
   if (!keyed) {
     int e = pthread_key_create(&key, thread_ended);
     if (e) return -e;
@@ -92,6 +92,21 @@ int bt_aio_own(u64 ctx) {
   }
   owned[count++] = ctx;
   return 0;
+}
+
+/* An AioContext's context: io_setup, and the record that destroys it when this thread
+ * ends, in one call (a thread ended between the two could not leave it behind). 0, or
+ * -errno with *at: 0 for io_setup, 1 for the record (the context is destroyed then). */
+int bt_aio_setup_owned(int nr, u64 *ctx, int *at) {
+  *ctx = 0;
+  *at = 0;
+  if (syscall(NR_io_setup, (long)nr, ctx) < 0) return NEG_ERRNO;
+  int err = own(*ctx);
+  if (err) {
+    *at = 1;
+    syscall(NR_io_destroy, *ctx);
+  }
+  return err;
 }
 
 /* An object's close or its collection: forgets the context and destroys it in one call,

@@ -54,7 +54,7 @@ test("internals are not exported", () => {
     "THREAD_TIMEOUT_MS", "Queued", "CounterSource", "toNanoseconds", "lostSignals", "sigbit", "word",
     "holdSignals", "releaseSignals", "machineryFds", "ownedFds", "helpersLoaded", "guardListeners", "settleListeners",
     "readyNow", "growPipe", "SPLICE", "MMAP", "TEE", "VMSPLICE", "mapPages",
-    "aioLib", "address", "completionCall", "decodeEvents", "IO_SETUP", "IO_SUBMIT", "AIO_READ", "AIO_WRITE",
+    "aioLib", "address", "completionCall", "decodeEvents", "setupError", "IO_SETUP", "IO_SUBMIT", "AIO_READ", "AIO_WRITE",
   ]) {
     expect(butter, name).not.toHaveProperty(name);
   }

@@ -24,7 +24,7 @@ const lib = helpers("aio.c", {
   bt_io_pgetevents: { args: ["u64", "i32", "i32", "ptr", "ptr", "ptr"], returns: "i32" },
   bt_iocb_pack: { args: ["ptr", "i32", "i32", "u64", "u64", "i64", "i32", "i32", "i32", "i32", "u64"], returns: "void" },
   bt_aio_reap: { args: ["u64", "i32", "ptr", "i32"], returns: "i32" },
-  bt_aio_own: { args: ["u64"], returns: "i32" },
+  bt_aio_setup_owned: { args: ["i32", "ptr", "ptr"], returns: "i32" },
   bt_aio_release: { args: ["u64"], returns: "i32" },
 });
 /** The family's helpers, for its objects. @internal */
@@ -213,9 +213,13 @@ const ctxOut = new BigUint64Array(1);
 export function ioSetup(nrEvents: number): bigint {
   const n = v.int(nrEvents, "nrEvents", 1, 0x7fffffff);
   const r = lib().bt_io_setup(n, ctxOut);
-  if (r === -EAGAIN) throw errorFor(r, IO_SETUP, undefined, aioLimits());
-  check(r, IO_SETUP);
+  if (r < 0) throw setupError(r);
   return ctxOut[0]!;
+}
+
+/** io_setup's error; EAGAIN says what the system allows and what is taken. @internal */
+export function setupError(r: number): Error {
+  return errorFor(r, IO_SETUP, undefined, r === -EAGAIN ? aioLimits() : undefined);
 }
 
 /** What EAGAIN from io_setup means, with the system's figures. */

@@ -6,13 +6,13 @@
  */
 import { ptr, type Pointer } from "bun:ffi";
 import { FdObject } from "../core/fd.ts";
-import { check, errorFor, OSError, EAGAIN } from "../core/errors.ts";
+import { errorFor, OSError, EAGAIN } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { cancel, waitReadable } from "../core/reactor.ts";
 import { eventfd, EFD_CLOEXEC, EFD_NONBLOCK } from "../eventfd/calls.ts";
 import * as v from "../core/validate.ts";
 import {
-  address, aioLib, completionCall, ioSetup, IO_DESTROY, IO_GETEVENTS, IO_SUBMIT,
+  address, aioLib, completionCall, setupError, IO_DESTROY, IO_GETEVENTS, IO_SUBMIT,
   IOCB_CMD_FDSYNC, IOCB_CMD_FSYNC, IOCB_CMD_POLL, IOCB_CMD_PREAD, IOCB_CMD_PREADV, IOCB_CMD_PWRITE, IOCB_CMD_PWRITEV,
   IOCB_FLAG_IOPRIO, IOCB_FLAG_RESFD, RWF_APPEND, RWF_DSYNC, RWF_HIPRI, RWF_NOWAIT, RWF_SYNC,
 } from "./calls.ts";
@@ -131,20 +131,16 @@ export class AioContext extends FdObject implements AsyncDisposable {
   constructor(capacity = 128) {
     const n = v.int(capacity, "capacity", 1, 65536);
     super(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-    const lib = aioLib();
-    let ctx: bigint;
-    try {
-      ctx = ioSetup(n);
-    } catch (e) {
+    // io_setup and the record that destroys the context at this thread's end, in one call
+    // (a Worker ended between two would leave the context behind)
+    const out = new BigUint64Array(1);
+    const at = new Int32Array(1);
+    const r = aioLib().bt_aio_setup_owned(n, out, at);
+    if (r < 0) {
       super.close();
-      throw e;
+      throw at[0] ? errorFor(r, PTHREAD_KEY_CREATE) : setupError(r);
     }
-    const owned = lib.bt_aio_own(ctx);
-    if (owned < 0) {
-      lib.bt_aio_release(ctx);
-      super.close();
-      check(owned, PTHREAD_KEY_CREATE);
-    }
+    const ctx = out[0]!;
     destroyed.register(this, ctx, this);
     this.#made = true;
     this.ctx = ctx;
@@ -345,12 +341,7 @@ export class AioContext extends FdObject implements AsyncDisposable {
     // read completes there) are taken now, without waiting for the eventfd's wake-up, a
     // thread hop away: at depth this keeps the device busy. Their callers' next requests
     // come back here in one batch.
-    try {
-      this.#take(this.fd);
-    } catch {
-      this.#retryLater(this.fd);
-      return taken;
-    }
+    if (!this.#takeOrRetry(this.fd)) return taken;
     if (this.#queue.length > 0 && this.#free.length > 0) this.#schedule();
     else if (this.#inFlight > 0) this.#wait();
     else this.#idle();
@@ -377,13 +368,18 @@ export class AioContext extends FdObject implements AsyncDisposable {
   // A failed reap has reset the eventfd already, so nothing would ring for the
   // completions left in the kernel's ring: look again on a timer until a reap works.
   #reapOrRetry(fd: number): void {
-    if (this.closed) return;
+    if (!this.closed && this.#takeOrRetry(fd)) this.#next();
+  }
+
+  // What completed, taken; false when the reap failed and a timer will look again.
+  #takeOrRetry(fd: number): boolean {
     try {
       this.#take(fd);
+      return true;
     } catch {
-      return this.#retryLater(fd);
+      this.#retryLater(fd);
+      return false;
     }
-    this.#next();
   }
 
   #retryLater(fd: number): void {

@@ -13,6 +13,14 @@ import { pendingWaits } from "../../src/core/reactor.ts";
 
 const tmp = tempDirs("aio");
 const rings = () => readFileSync("/proc/self/maps", "utf8").split("\n").filter((l) => l.includes("/[aio]")).length;
+/** A Worker running `code` (which imports butter as `b`): its first message, and its end. */
+function worker(code: string) {
+  const src = `import * as b from ${JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname)};\n${code}`;
+  const w = new Worker(URL.createObjectURL(new Blob([src], { type: "application/typescript" })));
+  const closed = new Promise<void>((r) => w.addEventListener("close", () => r()));
+  const message = new Promise<unknown>((r) => (w.onmessage = (m) => r(m.data)));
+  return { message, end: () => (w.terminate(), closed) };
+}
 const errorOf = (p: Promise<unknown>) => p.then(() => { throw new Error("expected a rejection"); }, (e) => e);
 
 function file(data: Uint8Array | string, name = "f"): number {
@@ -320,18 +328,13 @@ describe("threads, listeners, the collector", () => {
   });
 
   test("a Worker's contexts are destroyed when it ends, with a request in flight", async () => {
-    const code = `import * as b from ${JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname)};
-      const ctx = new b.AioContext(4); const e = new b.Eventfd(0, b.EFD_NONBLOCK);
-      ctx.poll(e.fd, 1); globalThis.keep = [ctx, e];
-      setTimeout(() => postMessage(ctx.inFlight), 5);`;
     const before = rings();
-    const w = new Worker(URL.createObjectURL(new Blob([code], { type: "application/typescript" })));
-    expect(await new Promise((r) => (w.onmessage = (m) => r(m.data)))).toBe(1);
+    const w = worker(`const ctx = new b.AioContext(4); const e = new b.Eventfd(0, b.EFD_NONBLOCK);
+      ctx.poll(e.fd, 1); globalThis.keep = [ctx, e];
+      setTimeout(() => postMessage(ctx.inFlight), 5);`);
+    expect(await w.message).toBe(1);
     expect(rings()).toBeGreaterThan(before);
-    await new Promise<void>((r) => {
-      w.addEventListener("close", () => r());
-      w.terminate();
-    });
+    await w.end();
     for (let i = 0; i < 50 && rings() > before; i++) await new Promise((r) => setTimeout(r, 5));
     expect(rings()).toBe(before);
   });
@@ -343,22 +346,17 @@ describe("threads, listeners, the collector", () => {
     process.on("SIGWINCH", listener);
     process.on("exit", listener);
     try {
-      const code = `import * as b from ${JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname)};
-        const ctx = new b.AioContext(32); const buf = new Uint8Array(${1 << 20});
+      const w = worker(`const ctx = new b.AioContext(32); const buf = new Uint8Array(${1 << 20});
         const ps = []; for (let i = 0; i < 256; i++) ps.push(ctx.read(${fd}, buf.subarray(i * 4096, (i + 1) * 4096), i * 4096));
-        Promise.all(ps).then((r) => { postMessage([r.reduce((a, x) => a + x, 0), Buffer.from(buf).toString("base64").length]); ctx.close(); });`;
-      const w = new Worker(URL.createObjectURL(new Blob([code], { type: "application/typescript" })));
+        Promise.all(ps).then((r) => { postMessage([r.reduce((a, x) => a + x, 0), Buffer.from(buf).toString("base64").length]); ctx.close(); });`);
       using ctx = new b.AioContext(32);
       const buf = new Uint8Array(1 << 20);
       const here = Promise.all(Array.from({ length: 256 }, (_, i) => ctx.read(fd, buf.subarray(i * 4096, (i + 1) * 4096), i * 4096)));
-      const [inWorker, total] = await Promise.all([new Promise<number[]>((r) => (w.onmessage = (m) => r(m.data))), here]);
+      const [inWorker, total] = (await Promise.all([w.message, here])) as [number[], number[]];
       expect(inWorker[0]).toBe(1 << 20);
       expect(total.reduce((a, x) => a + x, 0)).toBe(1 << 20);
       expect(Buffer.from(buf).equals(data)).toBe(true);
-      await new Promise<void>((r) => {
-        w.addEventListener("close", () => r());
-        w.terminate();
-      });
+      await w.end();
     } finally {
       process.off("SIGWINCH", listener);
       process.off("exit", listener);
