@@ -300,8 +300,8 @@ function getevents(call: typeof IO_GETEVENTS, ctx: bigint, minNr: number, nr: nu
   const raw = new BigInt64Array(4 * max);
   const deadline = ts === null ? 0 : Bun.nanoseconds() + Number(ts[0]!) * 1e9 + Number(ts[1]!);
   for (;;) {
-    const r = mask === null ? lib().bt_io_getevents(c, min, max, raw, ts) : lib().bt_io_pgetevents(c, min, max, raw, ts, mask);
-    if (r === -EINTR && mask === null) {
+    const r = call === IO_GETEVENTS ? lib().bt_io_getevents(c, min, max, raw, ts) : lib().bt_io_pgetevents(c, min, max, raw, ts, mask);
+    if (r === -EINTR && call === IO_GETEVENTS) {
       // interrupted by a signal: wait again for what is left of the time
       if (ts !== null) {
         const left = Math.max(0, deadline - Bun.nanoseconds());
