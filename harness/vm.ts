@@ -1,6 +1,7 @@
 /**
- * `bun run test:vm`: runs the privileged suite as real root in a disposable QEMU guest on
- * Debian's 6.1 kernel (see docs/vm.md). It builds the guest when its inputs changed
+ * `bun run test:vm [-- --kernel 5.10|6.1|6.12|all]`: runs the privileged suite as real root
+ * in a disposable QEMU guest on Debian's kernel of that line (default 6.1; `all` runs the
+ * lines of vm/kernels.txt in turn; see docs/vm.md). It builds the guest when its inputs changed
  * (vm/build.sh), builds the fault-injection shim here (the guest has no compiler), boots
  * the guest with this checkout shared over 9p, streams the guest's console (the suite
  * prints there exactly as on the host), and exits with the suite's status.
@@ -53,15 +54,30 @@ export function guestStatus(code: number | null): { status: number } | { failure
   return { failure: `QEMU exited with ${code}: the guest ended without reporting a status (kernel panic, or a boot failure; see its console above)` };
 }
 
-if (import.meta.main) {
-  const built = spawnSync("bash", [`${ROOT}/vm/build.sh`], { stdio: "inherit" });
-  if (built.status !== 0) fail("building the guest failed (vm/build.sh; it needs root and vm/provision.sh --vm-host)");
-  const shim = buildShim();
-  if (!("path" in shim)) console.log(`test:vm: no fault-injection shim (${shim.reason}); the guest runs without it`);
+/** The kernel lines of vm/kernels.txt, in its order. */
+export function kernelLines(): string[] {
+  return readFileSync(`${ROOT}/vm/kernels.txt`, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+    .map((l) => l.split(/\s+/)[0]!);
+}
 
-  mkdirSync(`${ROOT}/harness/build/vm`, { recursive: true });
-  writeFileSync(`${ROOT}/harness/build/vm/command`, `${COMMAND}\n`);
+/** `--kernel LINE|all` from argv (default 6.1): the lines to run, in order. */
+export function kernelsWanted(argv: string[]): string[] {
+  const i = argv.indexOf("--kernel");
+  const want = i >= 0 ? argv[i + 1] : "6.1";
+  const lines = kernelLines();
+  if (want === "all") return lines;
+  if (want === undefined || !lines.includes(want)) fail(`--kernel takes ${[...lines, "all"].join(", ")}; got ${want ?? "nothing"}`);
+  return [want];
+}
 
+/** Builds and boots the guest of one kernel line; resolves with the suite's status. */
+function runGuest(line: string, shimReady: boolean): Promise<number> {
+  const built = spawnSync("bash", [`${ROOT}/vm/build.sh`, "--kernel", line], { stdio: "inherit" });
+  if (built.status !== 0) fail(`building the ${line} guest failed (vm/build.sh; it needs root and vm/provision.sh --vm-host)`);
+  if (!shimReady) console.log("test:vm: no fault-injection shim; the guest runs without it");
+  const dir = `${ROOT}/vm/build/${line}`;
   const useKvm = kvm();
   const accel = useKvm ? ["-accel", "kvm", "-cpu", "host,-arch-capabilities"] : ["-accel", "tcg", "-cpu", "max"];
   const argv = [
@@ -71,11 +87,11 @@ if (import.meta.main) {
     ...["-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"],
     ...["-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"],
     ...["-virtfs", `local,path=${ROOT},mount_tag=butter,security_model=passthrough,id=butter`],
-    ...["-kernel", `${ROOT}/vm/build/vmlinuz`, "-initrd", `${ROOT}/vm/build/initramfs.cpio`],
+    ...["-kernel", `${dir}/vmlinuz`, "-initrd", `${dir}/initramfs.cpio`],
     // panic=-1 reboots at once on a panic, and -no-reboot turns that into QEMU's exit
     ...["-append", "console=ttyS0 rdinit=/init panic=-1 quiet loglevel=3"],
   ];
-  console.log(`test:vm: booting Debian's kernel under ${useKvm ? "KVM" : "TCG (software emulation)"}, ${SMP} CPUs, timeout ${TIMEOUT_S} s`);
+  console.log(`test:vm: booting Debian's ${line} kernel under ${useKvm ? "KVM" : "TCG (software emulation)"}, ${SMP} CPUs, timeout ${TIMEOUT_S} s`);
   const started = performance.now();
   const qemu = spawn("qemu-system-x86_64", argv, { stdio: ["ignore", "inherit", "inherit"] });
   let timedOut = false;
@@ -86,14 +102,30 @@ if (import.meta.main) {
   const stop = () => qemu.kill("SIGKILL");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  qemu.on("error", (e) => fail(`cannot start QEMU: ${e.message} (vm/provision.sh --vm-host installs it)`));
-  qemu.on("exit", (code) => {
-    clearTimeout(timer);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (timedOut) fail(`the guest was still running after ${TIMEOUT_S} s and was killed: a failure`);
-    const r = guestStatus(code);
-    if ("failure" in r) fail(r.failure);
-    console.log(`test:vm: guest finished in ${seconds} s (boot, suite, power-off) with status ${r.status}`);
-    process.exit(r.status);
+  return new Promise((resolve) => {
+    qemu.on("error", (e) => fail(`cannot start QEMU: ${e.message} (vm/provision.sh --vm-host installs it)`));
+    qemu.on("exit", (code) => {
+      clearTimeout(timer);
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (timedOut) fail(`the ${line} guest was still running after ${TIMEOUT_S} s and was killed: a failure`);
+      const r = guestStatus(code);
+      if ("failure" in r) fail(`${line}: ${r.failure}`);
+      console.log(`test:vm: the ${line} guest finished in ${seconds} s (boot, suite, power-off) with status ${r.status}`);
+      resolve(r.status);
+    });
   });
+}
+
+if (import.meta.main) {
+  const lines = kernelsWanted(process.argv.slice(2));
+  const shim = buildShim();
+  if (!("path" in shim)) console.log(`test:vm: (${shim.reason})`);
+  mkdirSync(`${ROOT}/harness/build/vm`, { recursive: true });
+  writeFileSync(`${ROOT}/harness/build/vm/command`, `${COMMAND}\n`);
+  const results: [string, number][] = [];
+  for (const line of lines) results.push([line, await runGuest(line, "path" in shim)]);
+  if (results.length > 1) console.log(`test:vm: ${results.map(([l, st]) => `${l} ${st === 0 ? "passed" : `failed (${st})`}`).join(", ")}`);
+  process.exit(results.some(([, st]) => st !== 0) ? 1 : 0);
 }

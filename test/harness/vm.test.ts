@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { guestStatus } from "../../harness/vm.ts";
+import { guestStatus, kernelLines } from "../../harness/vm.ts";
 import { privilegedFiles, PRIVILEGED_MARK } from "../../harness/privileged.ts";
 import { ROOT } from "../../harness/child.ts";
 
@@ -21,7 +21,7 @@ describe("QEMU's exit code", () => {
 
 // The whole path, end to end, on the real guest: a failing command fails, a kernel panic
 // fails, a hung guest is killed and fails. (~25 s under TCG; CI builds the guest first.)
-const built = existsSync(`${ROOT}/vm/build/vmlinuz`) && existsSync(`${ROOT}/vm/build/initramfs.cpio`);
+const built = existsSync(`${ROOT}/vm/build/6.1/vmlinuz`) && existsSync(`${ROOT}/vm/build/6.1/initramfs.cpio`);
 const testVm = (env: Record<string, string>) =>
   spawnSync(process.execPath, [`${ROOT}/harness/vm.ts`], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
 
@@ -42,6 +42,23 @@ describe.skipIf(!built)("bun run test:vm, end to end (needs the guest: bash vm/b
     const r = testVm({ BUTTER_VM_COMMAND: "sleep 600", BUTTER_VM_TIMEOUT: "4" });
     expect(r.stderr).toContain("still running after 4 s and was killed");
     expect(r.status).toBe(1);
+  });
+});
+
+describe("the kernel matrix", () => {
+  test("vm/kernels.txt pins the three lines, each to an exact Debian package and version", () => {
+    expect(kernelLines()).toEqual(["5.10", "6.1", "6.12"]);
+    const pins = readFileSync(`${ROOT}/vm/kernels.txt`, "utf8").split("\n").filter((l) => /^\d/.test(l)).map((l) => l.split(/\s+/));
+    for (const [line, suite, pkg, version] of pins) {
+      expect(pkg, line).toMatch(new RegExp(`^linux-image-${line!.replace(".", "\\.")}\\.[0-9.+a-z-]*-amd64$`));
+      expect(version, line).toMatch(new RegExp(`^${line!.replace(".", "\\.")}\\.\\d+-\\d+$`));
+      expect(["bullseye", "bookworm", "trixie"]).toContain(suite);
+    }
+  });
+  test("--kernel takes a line of vm/kernels.txt or all, and says what it takes otherwise", () => {
+    const r = spawnSync(process.execPath, [`${ROOT}/harness/vm.ts`, "--kernel", "4.19"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("--kernel takes 5.10, 6.1, 6.12, all; got 4.19");
   });
 });
 
