@@ -127,5 +127,5 @@ if (import.meta.main) {
   const results: [string, number][] = [];
   for (const line of lines) results.push([line, await runGuest(line, "path" in shim)]);
   if (results.length > 1) console.log(`test:vm: ${results.map(([l, st]) => `${l} ${st === 0 ? "passed" : `failed (${st})`}`).join(", ")}`);
-  process.exit(results.some(([, st]) => st !== 0) ? 1 : 0);
+  process.exit(results.find(([, st]) => st !== 0)?.[1] ?? 0); // the status of the first guest that failed
 }
