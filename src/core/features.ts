@@ -5,8 +5,9 @@
  * kernel may leave a feature out or backport one. Read once and cached; the kernel does
  * not change under a running process.
  *
- * The privileged suite checks every answer against the kernel on two kernels (the host's
- * and the VM guest's): see test/core/features.test.ts.
+ * The privileged suite checks every answer against the kernel on every kernel of the test
+ * matrix (the host's and the VM guests'): see test/core/features.test.ts and
+ * test/harness/kernel-report.test.ts, whose reports make docs/kernels.md.
  */
 import { readdirSync, readFileSync } from "node:fs";
 
