@@ -31,6 +31,8 @@ pkgs=(libfiu-dev libfiu0 fiu-utils inotify-tools manpages-dev gcovr fio)
 # unpacked, never installed); Vagrant and its libvirt provider, so that the suite can
 # validate the Vagrantfile (no box is booted).
 [ "${1:-}" = --vm-host ] && pkgs+=(qemu-system-x86 busybox-static cpio vagrant vagrant-libvirt)
+# xz, for the guest kernels whose modules are xz-compressed (Debian 13's)
+[ "${1:-}" = --vm-host ] && ! command -v xz >/dev/null 2>&1 && need+=(xz-utils)
 for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
