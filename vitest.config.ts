@@ -22,7 +22,7 @@ export default defineConfig({
       // V8 coverage sees only the test threads: what runs in child processes and Workers
       // (holds across threads, a Worker's end, rows forced in a fresh process) is tested
       // there but not counted, hence statements and branches lower (docs/testing.md).
-      thresholds: { lines: 99, branches: 94, functions: 97, statements: 98 },
+      thresholds: { lines: 99, branches: 94, functions: 98, statements: 98 },
     },
   },
 });
