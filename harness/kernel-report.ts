@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fill } from "./docs-blocks.ts";
+import { versionOf } from "../src/core/features.ts";
 
 export const REPORTS = fileURLToPath(new URL("./build/kernels/", import.meta.url));
 export const KERNELS_DOC = fileURLToPath(new URL("../docs/kernels.md", import.meta.url));
@@ -28,7 +29,7 @@ export function writeReport(r: KernelReport): void {
 
 export function readReports(): KernelReport[] {
   if (!existsSync(REPORTS)) return [];
-  const version = (r: KernelReport) => r.release.split(/[.-]/).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
+  const version = (r: KernelReport) => versionOf(r.release);
   return readdirSync(REPORTS)
     .filter((f) => f.endsWith(".json"))
     .map((f) => JSON.parse(readFileSync(`${REPORTS}${f}`, "utf8")) as KernelReport)

@@ -16,14 +16,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 line=6.1
+lines=$(awk '!/^#/ && NF { print $1 }' kernels.txt | paste -sd '|')
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) line=${2:-}; shift 2 ;;
-    *) echo "usage: vm/build.sh [--kernel 5.10|6.1|6.12]" >&2; exit 2 ;;
+    *) echo "usage: vm/build.sh [--kernel $lines]" >&2; exit 2 ;;
   esac
 done
-pin=$(awk -v l="$line" '$1 == l' kernels.txt)
-[ -n "$pin" ] || { echo "vm/build.sh: no kernel line '$line' in vm/kernels.txt (5.10, 6.1, 6.12)" >&2; exit 2; }
+pin=$(awk -v l="$line" '!/^#/ && $1 == l' kernels.txt)
+[ -n "$pin" ] || { echo "vm/build.sh: no kernel line '$line' in vm/kernels.txt ($lines)" >&2; exit 2; }
 read -r _ suite kpkg kversion <<<"$pin"
 out=build/$line
 mkdir -p "$out"
@@ -42,7 +43,7 @@ mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
 have() { apt-cache "${aptopts[@]}" madison "$1" 2>/dev/null | awk -v v="$2" '$3 == v { found = 1 } END { exit !found }'; }
 if ! have "$kpkg" "$kversion"; then apt-get "${aptopts[@]}" update -qq; fi
 if ! have "$kpkg" "$kversion"; then
-  # the archive moved past the pin: the newest kernel of the same line in $suite
+  # the archive moved past the pin: the newest kernel of the same line (one suite has it)
   newer=$(apt-cache "${aptopts[@]}" search --names-only "^linux-image-${line//./\\.}\\.[0-9.+a-z-]*-amd64\$" | awk '{ print $1 }' | grep -v -e cloud -e -rt- -e unsigned -e dbg | sort -V | tail -n1)
   [ -n "$newer" ] || { echo "vm/build.sh: $kpkg $kversion is not in Debian's archive any more, and no other $line kernel is" >&2; exit 1; }
   echo "vm/build.sh: the pin $kpkg $kversion is gone from the archive; using $newer (update vm/kernels.txt)" >&2

@@ -61,7 +61,8 @@ export const RWF_NOWAIT = 8;
 /** Per-request flag: append, whatever the offset. */
 export const RWF_APPEND = 0x10;
 const EINPROGRESS = ERRNO.EINPROGRESS!;
-const RWF_ALL = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
+/** Every RWF_ flag a request may carry. @internal */
+export const RWF_ALL = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
 const OPCODES = new Set([IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC, IOCB_CMD_POLL, IOCB_CMD_NOOP, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV]);
 
 export const IO_SETUP = defineCall("io_setup", ["EAGAIN", "EFAULT", "EINVAL", "ENOMEM", "ENOSYS"], { family: "aio" });
@@ -123,6 +124,24 @@ export function address(view: ArrayBufferView, what: string): [number, number] {
 }
 
 /**
+ * The iovec array of IOCB_CMD_PREADV/PWRITEV for `buffers` (1 to 1024 views), with each
+ * piece's [address, length] and what the request must hold while the kernel uses them.
+ * `why` ends the TypeError for a bad list. @internal
+ */
+export function iovec(buffers: unknown, why: string): { iov: BigUint64Array; pieces: [number, number][]; hold: unknown[] } {
+  if (!Array.isArray(buffers) || buffers.length === 0 || buffers.length > 1024) {
+    throw new TypeError(`buffers must be an array of 1 to 1024 TypedArrays${why}`);
+  }
+  const pieces = buffers.map((b, i) => address(b, `buffers[${i}]`));
+  const iov = new BigUint64Array(new ArrayBuffer(16 * pieces.length));
+  pieces.forEach(([a, n], i) => {
+    iov[2 * i] = BigInt(a);
+    iov[2 * i + 1] = BigInt(n);
+  });
+  return { iov, pieces, hold: [iov, ...buffers] };
+}
+
+/**
  * One AIO request (struct iocb), packed by the C helper into 64 bytes of its own, which
  * stay at one address: io_cancel finds a request by that address. It holds the memory
  * its opcode reads or writes for as long as it lives.
@@ -158,19 +177,10 @@ export class Iocb {
       [buf, nbytes] = address(o.buffer, "buffer");
       hold.push(o.buffer);
     } else if (op === IOCB_CMD_PREADV || op === IOCB_CMD_PWRITEV) {
-      const list = o.buffers;
-      if (!Array.isArray(list) || list.length === 0 || list.length > 1024) {
-        throw new TypeError("buffers must be an array of 1 to 1024 TypedArrays for IOCB_CMD_PREADV and IOCB_CMD_PWRITEV");
-      }
-      const iov = new BigUint64Array(new ArrayBuffer(list.length * 16));
-      list.forEach((b, i) => {
-        const [a, n] = address(b, `buffers[${i}]`);
-        iov[2 * i] = BigInt(a);
-        iov[2 * i + 1] = BigInt(n);
-      });
-      buf = ptr(iov) as number;
-      nbytes = list.length;
-      hold.push(iov, ...list);
+      const vec = iovec(o.buffers, " for IOCB_CMD_PREADV and IOCB_CMD_PWRITEV");
+      buf = ptr(vec.iov) as number;
+      nbytes = vec.pieces.length;
+      hold.push(...vec.hold);
     } else if (op === IOCB_CMD_POLL) {
       buf = v.int(o.events ?? 0, "events", 0, 0xffff);
     }

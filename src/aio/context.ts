@@ -12,9 +12,9 @@ import { cancel, waitReadable } from "../core/reactor.ts";
 import { eventfd, EFD_CLOEXEC, EFD_NONBLOCK } from "../eventfd/calls.ts";
 import * as v from "../core/validate.ts";
 import {
-  address, aioLib, completionCall, setupError, IO_DESTROY, IO_GETEVENTS, IO_SUBMIT,
+  address, aioLib, completionCall, iovec, setupError, IO_DESTROY, IO_GETEVENTS, IO_SUBMIT, RWF_ALL,
   IOCB_CMD_FDSYNC, IOCB_CMD_FSYNC, IOCB_CMD_POLL, IOCB_CMD_PREAD, IOCB_CMD_PREADV, IOCB_CMD_PWRITE, IOCB_CMD_PWRITEV,
-  IOCB_FLAG_IOPRIO, IOCB_FLAG_RESFD, RWF_APPEND, RWF_DSYNC, RWF_HIPRI, RWF_NOWAIT, RWF_SYNC,
+  IOCB_FLAG_IOPRIO, IOCB_FLAG_RESFD,
 } from "./calls.ts";
 import { PTHREAD_KEY_CREATE } from "../core/io.ts";
 
@@ -27,7 +27,6 @@ const destroyed = new FinalizationRegistry<bigint>((ctx) => {
 const EINVAL = ERRNO.EINVAL!;
 const ECANCELED = ERRNO.ECANCELED!;
 const EINPROGRESS = ERRNO.EINPROGRESS!;
-const RWF_ALL = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
 // O_DIRECT's alignment: what a misaligned request is checked against for the explanation
 const BLOCK = 512;
 
@@ -77,16 +76,8 @@ function one(buffer: ArrayBufferView): Memory {
 }
 
 function vector(buffers: readonly ArrayBufferView[]): Memory {
-  if (!Array.isArray(buffers) || buffers.length === 0 || buffers.length > 1024) {
-    throw new TypeError("buffers must be an array of 1 to 1024 TypedArrays");
-  }
-  const pieces = buffers.map((b, i) => address(b, `buffers[${i}]`));
-  const iov = new BigUint64Array(new ArrayBuffer(16 * pieces.length));
-  pieces.forEach(([a, n], i) => {
-    iov[2 * i] = BigInt(a);
-    iov[2 * i + 1] = BigInt(n);
-  });
-  return { buf: ptr(iov) as number, nbytes: pieces.length, hold: [iov, buffers], pieces };
+  const { iov, pieces, hold } = iovec(buffers, "");
+  return { buf: ptr(iov) as number, nbytes: pieces.length, hold, pieces };
 }
 
 /**
@@ -200,7 +191,7 @@ export class AioContext extends FdObject implements AsyncDisposable {
   /**
    * Waits until `fd` has one of the poll(2) `events` (POLLIN = 1, POLLOUT = 4, ...)
    * (IOCB_CMD_POLL, Linux 4.18). Resolves with the events that happened. Sockets, eventfds
-   * and most devices can be polled this way; pipes and FIFOs cannot (EINVAL).
+   * and pipes can be polled this way; a file the kernel cannot poll so says EINVAL.
    */
   poll(fd: number, events: number, opts?: AioOptions): Promise<number> {
     return this.#request(IOCB_CMD_POLL, fd, () => ({ buf: v.int(events, "events", 1, 0xffff), nbytes: 0, hold: undefined, pieces: [] }), 0, opts);

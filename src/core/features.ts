@@ -33,8 +33,13 @@ export function kernelRelease(): string {
  * (a missing part is 0). For messages and reports: decide by feature, not by version.
  */
 export function kernelVersion(): [number, number, number] {
+  return versionOf(kernelRelease());
+}
+
+/** [major, minor, patch] of a release string (a missing part is 0). @internal */
+export function versionOf(release: string): [number, number, number] {
   // always matches; an absent part is "" and Number("") is 0
-  const [, major, minor, patch] = /^(\d*)\.?(\d*)\.?(\d*)/.exec(kernelRelease())!;
+  const [, major, minor, patch] = /^(\d*)\.?(\d*)\.?(\d*)/.exec(release)!;
   return [Number(major), Number(minor), Number(patch)];
 }
 

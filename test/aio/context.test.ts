@@ -21,6 +21,14 @@ function worker(code: string) {
   const message = new Promise<unknown>((r) => (w.onmessage = (m) => r(m.data)));
   return { message, end: () => (w.terminate(), closed) };
 }
+/** A context of 1 with one poll in the kernel and one in line, on an eventfd nothing wrote yet. */
+async function oneOutOneInLine(ctx: b.AioContext, e: b.Eventfd) {
+  const first = ctx.poll(e.fd, 1);
+  const second = ctx.poll(e.fd, 1);
+  await new Promise((r) => setTimeout(r, 5));
+  expect([ctx.inFlight, ctx.queued]).toEqual([1, 1]);
+  return [first, second] as const;
+}
 const errorOf = (p: Promise<unknown>) => p.then(() => { throw new Error("expected a rejection"); }, (e) => e);
 
 function file(data: Uint8Array | string, name = "f"): number {
@@ -262,10 +270,7 @@ describe("cancellation and closing", () => {
   test("close() with requests in flight and in line: io_destroy waits, each rejects with ECANCELED, and the object says EBADF after", async () => {
     const ctx = new b.AioContext(1);
     using e = new b.Eventfd(0, b.EFD_NONBLOCK);
-    const inKernel = ctx.poll(e.fd, 1);
-    const inLine = ctx.poll(e.fd, 1);
-    await new Promise((r) => setTimeout(r, 5));
-    expect([ctx.inFlight, ctx.queued]).toEqual([1, 1]);
+    const [inKernel, inLine] = await oneOutOneInLine(ctx, e);
     const before = rings();
     ctx.close();
     expect(rings()).toBe(before - 1);
@@ -289,10 +294,7 @@ describe("cancellation and closing", () => {
   test("requests in line go when a completion woken by the reactor makes room", async () => {
     using ctx = new b.AioContext(1);
     using e = new b.Eventfd(0, b.EFD_NONBLOCK);
-    const first = ctx.poll(e.fd, 1);
-    const second = ctx.poll(e.fd, 1);
-    await new Promise((r) => setTimeout(r, 5));
-    expect([ctx.inFlight, ctx.queued]).toEqual([1, 1]);
+    const [first, second] = await oneOutOneInLine(ctx, e);
     e.write(1);
     expect([(await first) & 1, (await second) & 1]).toEqual([1, 1]);
     expect(ctx.submits).toBe(2);

@@ -3,7 +3,7 @@
 // kernel's version documents, and written to its report (harness/kernel-report.ts), from
 // which docs/kernels.md's table is made. On the host the committed table's column for
 // this kernel, when it has one, must be what was measured here.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch } from "node:os";
 import { afterAll, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
@@ -45,10 +45,9 @@ test("Linux AIO: io_pgetevents (4.18) and IOCB_CMD_POLL (4.18) work; the reactor
 });
 
 test("RWF_NOWAIT on tmpfs: taken, or EOPNOTSUPP as the kernel says (every kernel tested says EOPNOTSUPP)", async () => {
-  const dir = `/dev/shm`;
-  const { openSync, closeSync, writeFileSync, rmSync } = await import("node:fs");
-  writeFileSync(`${dir}/butter-nowait`, "abcd");
-  const fd = openSync(`${dir}/butter-nowait`, "r");
+  const path = "/dev/shm/butter-nowait";
+  writeFileSync(path, "abcd");
+  const fd = openSync(path, "r");
   try {
     await using ctx = new b.AioContext(2);
     const r = await ctx.read(fd, new Uint8Array(4), 0, { rwFlags: b.RWF_NOWAIT }).then(
@@ -59,7 +58,7 @@ test("RWF_NOWAIT on tmpfs: taken, or EOPNOTSUPP as the kernel says (every kernel
     features["aio: RWF_NOWAIT on tmpfs"] = r;
   } finally {
     closeSync(fd);
-    rmSync(`${dir}/butter-nowait`);
+    rmSync(path);
   }
 });
 
