@@ -48,15 +48,11 @@ int bt_own(int fd) { /* fd >= 0: an object's constructor made it */
   return 0;
 }
 
-/* fd is about to be closed by its object (or was given away): forget it. */
-void bt_disown(int fd) {
-  if (fd >= 0 && fd < cap) owned[fd] = 0;
-}
-
-/* An object's close: forgets fd and closes it in one call, so that a thread ended
- * between the two (a Worker terminated in the middle of close()) cannot leak it. */
+/* An object's close, or the collector's: forgets fd and closes it in one call, so that a
+ * thread ended between the two (a Worker terminated in the middle of close()) cannot
+ * leak it. */
 int bt_disown_close(int fd) {
-  bt_disown(fd);
+  if (fd >= 0 && fd < cap) owned[fd] = 0;
   RET(close(fd));
 }
 

@@ -12,7 +12,6 @@ import * as v from "./validate.ts";
 
 const lib = helpers("owned.c", {
   bt_own: { args: ["i32"], returns: "i32" },
-  bt_disown: { args: ["i32"], returns: "void" },
   bt_owned_count: { args: [], returns: "i32" },
   bt_disown_close: { args: ["i32"], returns: "i32" },
 });
@@ -26,10 +25,8 @@ export function ownedFds(): number {
 // must stay collectable.
 const forgotten = new FinalizationRegistry<number | (() => void)>((held) => {
   try {
-    if (typeof held === "number") {
-      lib().bt_disown(held);
-      close(held);
-    } else held();
+    if (typeof held === "number") lib().bt_disown_close(held);
+    else held();
   } catch {
     // Nobody is left to tell; the fd is released by the kernel either way.
   }
