@@ -56,6 +56,11 @@ int bt_disown_close(int fd) {
   RET(close(fd));
 }
 
+/* An object hands its fd to the program (fanotify's takeFd()): forgotten, not closed. */
+void bt_disown(int fd) {
+  if (fd >= 0 && fd < cap) owned[fd] = 0;
+}
+
 /* How many fds this thread's objects own (for tests). */
 int bt_owned_count(void) {
   int n = 0;

@@ -55,6 +55,7 @@ test("internals are not exported", () => {
     "holdSignals", "releaseSignals", "machineryFds", "ownedFds", "helpersLoaded", "guardListeners", "settleListeners",
     "readyNow", "growPipe", "SPLICE", "MMAP", "TEE", "VMSPLICE", "mapPages",
     "aioLib", "address", "completionCall", "decodeEvents", "setupError", "IO_SETUP", "IO_SUBMIT", "AIO_READ", "AIO_WRITE",
+    "decodeFanotifyEvents", "readFanotifyPaths", "fdPath", "packResponse", "handleKey", "FANOTIFY_READ", "FANOTIFY_MARK", "FidPaths", "explainEinval",
   ]) {
     expect(butter, name).not.toHaveProperty(name);
   }

@@ -14,6 +14,7 @@ const lib = helpers("owned.c", {
   bt_own: { args: ["i32"], returns: "i32" },
   bt_owned_count: { args: [], returns: "i32" },
   bt_disown_close: { args: ["i32"], returns: "i32" },
+  bt_disown: { args: ["i32"], returns: "void" },
 });
 
 /** How many fds this JS thread's objects own now (for tests and diagnostics). */
@@ -96,6 +97,19 @@ export class FdObject implements Disposable {
   /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /**
+   * Hands the fd over instead of closing it: the object is closed from then on, and
+   * neither the collector nor the thread's end will close the fd. Returns it. @internal
+   */
+  protected detachFd(): number {
+    const fd = this.openFd("detach");
+    this.beforeClose(fd);
+    this.#fd = -1;
+    forgotten.unregister(this);
+    lib().bt_disown(fd);
+    return fd;
   }
 
   /** Hook for subclasses that must let go of the fd first (pending waits). @internal */
