@@ -115,6 +115,15 @@ export const PAGES: Record<string, string> = {
   "aio-result/fsync": "fsync(2)",
   "aio-result/poll": "poll(2)",
   "aio-reap/read": "read(2)",
+  // fanotify: a group's read and a response's write fail as read(2) and write(2) do, and
+  // as fanotify(7) adds (its ERRORS section covers both: each call's other half is "cannot")
+  fanotify_init: "fanotify_init(2)",
+  fanotify_mark: "fanotify_mark(2)",
+  "fanotify/read": "read(2), fanotify(7)",
+  "fanotify/write": "write(2), fanotify(7)",
+  "fanotify/readlink": "readlink(2)",
+  name_to_handle_at: "name_to_handle_at(2)",
+  open_by_handle_at: "open_by_handle_at(2)",
 };
 
 /** Calls with no page in manpages-dev: their errnos, and where they come from. */
@@ -181,7 +190,7 @@ export function generate(): PagesFile {
   for (const id of ids) {
     const hand = BY_HAND[id];
     const page = hand?.page ?? PAGES[id]!;
-    const listed = hand?.listed ?? listedErrnos(page);
+    const listed = hand?.listed ?? [...new Set(page.split(", ").flatMap(listedErrnos))].sort();
     const kept = old?.calls[id]?.cannot ?? {};
     const cannot: Record<string, string> = {};
     for (const e of listed) if (kept[e] !== undefined) cannot[e] = kept[e]!;

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <sys/syscall.h>
 #include <linux/aio_abi.h>
+#include <sys/fanotify.h>
 
 static __thread int in_helper;
 static __thread int armed;
@@ -199,6 +200,11 @@ WRAP(ssize_t, tee, (int a, int b, size_t n, unsigned int f), (a, b, n, f))
 WRAP(ssize_t, vmsplice, (int fd, const struct iovec *iov, size_t nr, unsigned int f), (fd, iov, nr, f))
 WRAP(ssize_t, copy_file_range, (int a, loff_t *oa, int b, loff_t *ob, size_t n, unsigned int f), (a, oa, b, ob, n, f))
 WRAP(ssize_t, sendfile, (int out, int in, off_t *off, size_t n), (out, in, off, n))
+WRAP(int, fanotify_init, (unsigned int flags, unsigned int event_f_flags), (flags, event_f_flags))
+WRAP(int, fanotify_mark, (int fd, unsigned int flags, uint64_t mask, int dirfd, const char *path), (fd, flags, mask, dirfd, path))
+WRAP(int, name_to_handle_at, (int dirfd, const char *path, struct file_handle *h, int *mnt, int flags), (dirfd, path, h, mnt, flags))
+WRAP(int, open_by_handle_at, (int mount_fd, struct file_handle *h, int flags), (mount_fd, h, flags))
+WRAP(ssize_t, readlink, (const char *restrict path, char *restrict buf, size_t n), (path, buf, n))
 
 /* fcntl(2) and ioctl(2) are variadic: butter's helpers pass one int or pointer after the command. */
 int fcntl(int fd, int cmd, ...) {

@@ -265,15 +265,14 @@ export const FANOTIFY_PATH = defineCall(
 // write(2) of a response: fanotify(7) adds ENOENT (no such pending event) and EINVAL.
 export const FANOTIFY_RESPONSE = defineCall(
   "write",
-  ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "ENOENT", "EPERM"],
+  ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOENT", "ENOSPC", "EPERM", "EPIPE"],
   { family: "fanotify" },
 );
-export const NAME_TO_HANDLE_AT = defineCall("name_to_handle_at", [
-  "EBADF", "EFAULT", "EINVAL", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR", "EOPNOTSUPP", "EOVERFLOW", "EACCES",
-]);
-export const OPEN_BY_HANDLE_AT = defineCall("open_by_handle_at", [
-  "EBADF", "EFAULT", "EINVAL", "ELOOP", "EPERM", "ESTALE", "EACCES", "EMFILE", "ENFILE", "ENOENT", "ENOMEM", "ENOTDIR", "EISDIR", "ENXIO", "EROFS",
-]);
+// name_to_handle_at(2) and open_by_handle_at(2) share a page and its ERRORS; the path
+// lookup's errnos (EACCES, ENAMETOOLONG, ENOMEM) and an open's (EMFILE, ENFILE) besides.
+const HANDLE_ERRNOS = ["EBADF", "EFAULT", "EINVAL", "ELOOP", "ENOENT", "ENOTDIR", "EOPNOTSUPP", "EOVERFLOW", "EPERM", "ESTALE", "EACCES", "ENAMETOOLONG", "ENOMEM"];
+export const NAME_TO_HANDLE_AT = defineCall("name_to_handle_at", HANDLE_ERRNOS);
+export const OPEN_BY_HANDLE_AT = defineCall("open_by_handle_at", [...HANDLE_ERRNOS, "EMFILE", "ENFILE"]);
 
 /** Splits a mask into the two 32-bit halves the helper takes. */
 function halves(mask: number): [number, number] {

@@ -1,0 +1,196 @@
+// The errno rows of fanotify: fanotify_init(2), fanotify_mark(2), a group's read(2) and
+// the readlink(2) that turns an event's fd into its path, a response's write(2),
+// name_to_handle_at(2) and open_by_handle_at(2).
+// Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
+// rules: harness/errno-rows.ts). The matrix runs as root (CAP_SYS_ADMIN), as CI does.
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import type * as Butter from "../../src/index.ts";
+import { rows, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
+
+/** A directory of its own, and a group watching its children's close-after-write. */
+function watched(b: B, async = false) {
+  const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+  const fan = async ? new b.FanotifyAsync() : new b.Fanotify(b.FAN_NONBLOCK);
+  fan.mark(dir, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+  let n = 0;
+  const touch = () => writeFileSync(`${dir}/f${n++}`, "x");
+  return { dir, fan, touch };
+}
+type Watched = ReturnType<typeof watched>;
+
+function unwatched(_b: B, c: { dir: string; fan: Butter.Fanotify }) {
+  c.fan.close();
+  rmSync(c.dir, { recursive: true, force: true });
+}
+
+const eventFor = (c: Watched, ev: unknown, name = "f0") => {
+  const e = ev as Butter.FanotifyEvent;
+  if (e.mask !== 0x8) throw new Error(`got ${e.flags}, not FAN_CLOSE_WRITE`);
+  return e.path === `${c.dir}/${name}`;
+};
+
+/** A content group and another process's open of `guarded`, blocked on it, read. */
+function blockedOpen(b: B) {
+  const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+  writeFileSync(`${dir}/guarded`, "secret");
+  const fan = new b.Fanotify(b.FAN_CLASS_CONTENT, { deadline: 60_000 });
+  fan.mark(`${dir}/guarded`, b.FAN_OPEN_PERM);
+  const child = Bun.spawn(["cat", `${dir}/guarded`], { stdout: "pipe", stderr: "ignore" });
+  const ev = fan.readEvent(); // (blocking: returns when the child's open waits)
+  return { dir, fan, child, ev };
+}
+
+async function answeredOnce(_b: B, c: ReturnType<typeof blockedOpen>) {
+  // (after a forced ENOENT butter holds the event answered while the kernel still waits:
+  // closing the group lets the open go on)
+  if (!c.ev.answered) c.ev.allow();
+  else c.fan.close();
+  if ((await c.child.exited) !== 0) throw new Error("the blocked open was not let through");
+}
+
+export const scenarios: Record<string, Scenario> = {
+  fanotify_init: {
+    fn: "fanotify_init",
+    call: (b) => new b.Fanotify(b.FAN_NONBLOCK),
+    usable: (b) => new b.Fanotify(b.FAN_NONBLOCK).close(),
+  },
+  fanotify_mark: {
+    fn: "fanotify_mark",
+    setup: (b) => {
+      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+      return { dir, fan: new b.Fanotify(b.FAN_NONBLOCK) };
+    },
+    call: (b, c) => c.fan.mark(c.dir, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD),
+    usable: (b, c) => {
+      c.fan.mark(c.dir, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+      writeFileSync(`${c.dir}/f`, "x");
+      const [ev] = c.fan.readEvents();
+      if (ev?.path !== `${c.dir}/f`) throw new Error(`got ${ev?.path}`);
+    },
+    teardown: unwatched,
+  },
+  "fanotify/read": {
+    fn: "read",
+    setup: (b) => {
+      const c = watched(b);
+      c.touch();
+      return c;
+    },
+    call: (_b, c) => c.fan.readEvent(),
+    returns: (_b, c, ev) => {
+      if (!eventFor(c, ev)) throw new Error("not the event queued");
+    },
+    usable: (_b, c) => {
+      c.touch();
+      if (c.fan.readEvents().length === 0) throw new Error("no event after the failure");
+    },
+    teardown: unwatched,
+  },
+  "fanotify/read:get": {
+    fn: "read",
+    setup: (b) => watched(b, true),
+    call: async (_b, c) => {
+      setTimeout(() => c.fan.closed || c.touch(), 5);
+      return await (c.fan as Butter.FanotifyAsync).get();
+    },
+    returns: (_b, c, ev) => {
+      if (!eventFor(c, ev)) throw new Error("not the event queued");
+    },
+    usable: async (_b, c) => {
+      c.touch();
+      await (c.fan as Butter.FanotifyAsync).get();
+    },
+    teardown: unwatched,
+  },
+  // the event still arrives; the path's error rides with it
+  "fanotify/readlink": {
+    fn: "readlink",
+    setup: (b) => {
+      const c = watched(b);
+      c.touch();
+      return c;
+    },
+    call: (_b, c) => c.fan.readEvent(),
+    returns: (_b, _c, ev) => {
+      const e = ev as Butter.FanotifyEvent;
+      const err = e.pathError as Butter.OSError | undefined;
+      if (e.path !== undefined || err?.syscall !== "readlink") throw new Error(`path ${e.path}, error ${err}`);
+      if (e.fd !== -1) throw new Error("the event's fd was left open");
+    },
+    usable: (_b, c) => {
+      c.touch();
+      if (c.fan.readEvents()[0]?.path !== `${c.dir}/f1`) throw new Error("no path after the failure");
+    },
+    teardown: unwatched,
+  },
+  "fanotify/write": {
+    fn: "write",
+    setup: blockedOpen,
+    call: (_b, c) => c.ev.allow(),
+    returns: (_b, c) => {
+      if (!c.ev.answered) throw new Error("the event is not answered");
+    },
+    // a failed answer leaves the event waiting, to be answered again
+    usable: answeredOnce,
+    teardown: (b, c) => {
+      unwatched(b, c);
+      c.child.kill();
+    },
+  },
+  name_to_handle_at: {
+    fn: "name_to_handle_at",
+    call: (b) => b.nameToHandleAt(b.AT_FDCWD, tmpdir()),
+    usable: (b) => {
+      if (b.nameToHandleAt(b.AT_FDCWD, tmpdir()).handle.bytes.length === 0) throw new Error("empty handle");
+    },
+  },
+  open_by_handle_at: {
+    fn: "open_by_handle_at",
+    setup: (b) => {
+      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+      writeFileSync(`${dir}/h`, "x");
+      return { dir, mount: openSync(dir, "r"), handle: b.nameToHandleAt(b.AT_FDCWD, `${dir}/h`).handle };
+    },
+    call: (b, c) => closeSync(b.openByHandleAt(c.mount, c.handle, b.O_CLOEXEC)),
+    usable: (b, c) => closeSync(b.openByHandleAt(c.mount, c.handle, b.O_CLOEXEC)),
+    teardown: (_b, c) => {
+      closeSync(c.mount);
+      rmSync(c.dir, { recursive: true, force: true });
+    },
+  },
+};
+
+export const matrix: Row[] = [
+  ...rows("fanotify_init", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM", "ENOSYS"]),
+  ...rows("fanotify_init", "PermissionError", ["EPERM"]),
+  ...rows("fanotify_init", "UnknownError", [UNDOCUMENTED]),
+  ...rows("fanotify_mark", "OSError", [
+    "EBADF", "EEXIST", "EINVAL", "EISDIR", "ENODEV", "ENOENT", "ENOMEM", "ENOSPC", "ENOSYS", "ENOTDIR", "EOPNOTSUPP", "EXDEV",
+  ]),
+  ...rows("fanotify_mark", "PermissionError", ["EPERM"]),
+  ...rows("fanotify_mark", "UnknownError", [UNDOCUMENTED]),
+  ...rows("fanotify/read", "OSError", ["EAGAIN", "EBADF", "EINVAL", "EIO", "EISDIR", "EMFILE", "ENFILE", "ETXTBSY"]),
+  ...rows("fanotify/read", "InternalError", ["EFAULT"]),
+  ...rows("fanotify/read", "retried", ["EINTR"]),
+  ...rows("fanotify/read", "waits", ["EAGAIN"], { scenario: "fanotify/read:get" }),
+  ...rows("fanotify/read", "UnknownError", [UNDOCUMENTED]),
+  ...rows("fanotify/readlink", "passes", [
+    "EACCES", "EBADF", "EFAULT", "EINVAL", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR", UNDOCUMENTED,
+  ]),
+  ...rows("fanotify/write", "OSError", ["EAGAIN", "EBADF", "EDQUOT", "EFBIG", "EINVAL", "EIO", "ENOSPC", "EPIPE", "EDESTADDRREQ"]),
+  ...rows("fanotify/write", "PermissionError", ["EPERM"]),
+  ...rows("fanotify/write", "InternalError", ["EFAULT"]),
+  ...rows("fanotify/write", "retried", ["EINTR"]),
+  // ENOENT: the kernel no longer waits on the event (answered already): it is settled
+  ...rows("fanotify/write", "passes", ["ENOENT"]),
+  ...rows("fanotify/write", "UnknownError", [UNDOCUMENTED]),
+  ...rows("name_to_handle_at", "OSError", ["EBADF", "EINVAL", "ELOOP", "ENOENT", "ENOTDIR", "EOPNOTSUPP", "EOVERFLOW", "ESTALE"]),
+  ...rows("name_to_handle_at", "PermissionError", ["EPERM"]),
+  ...rows("name_to_handle_at", "InternalError", ["EFAULT"]),
+  ...rows("name_to_handle_at", "UnknownError", [UNDOCUMENTED]),
+  ...rows("open_by_handle_at", "OSError", ["EBADF", "EINVAL", "ELOOP", "ENOENT", "ENOTDIR", "EOPNOTSUPP", "EOVERFLOW", "ESTALE"]),
+  ...rows("open_by_handle_at", "PermissionError", ["EPERM"]),
+  ...rows("open_by_handle_at", "InternalError", ["EFAULT"]),
+  ...rows("open_by_handle_at", "UnknownError", [UNDOCUMENTED]),
+];

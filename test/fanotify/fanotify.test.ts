@@ -1,0 +1,166 @@
+// @privileged: fanotify groups that report fds and permission classes need CAP_SYS_ADMIN
+// Fanotify and FanotifyAsync: paths, the fds butter owns, permission answers.
+import { closeSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import * as b from "../../src/index.ts";
+import { ownedFds } from "../../src/core/fd.ts";
+import { sleep, tempDirs, thrown } from "../helpers.ts";
+
+const root = process.getuid?.() === 0;
+const dirs = tempDirs("fan");
+const openFdCount = () => readdirSync("/proc/self/fd").length;
+
+describe.skipIf(!root)("Fanotify (needs root: CAP_SYS_ADMIN)", () => {
+  test("events carry their path; the fds are closed as they are read", () => {
+    using fan = new b.Fanotify(b.FAN_NONBLOCK);
+    fan.mark(dirs.fan, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+    const before = openFdCount();
+    for (let i = 0; i < 50; i++) writeFileSync(`${dirs.fan}/f${i}`, "x");
+    const events = fan.readEvents();
+    expect(events.map((e) => e.path).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `${dirs.fan}/f${i}`).sort());
+    for (const e of events) {
+      expect(e.fd).toBe(-1);
+      expect(e.pid).toBe(process.pid);
+      expect(e.flags).toEqual(["FAN_CLOSE_WRITE"]);
+      expect(thrown(() => e.takeFd()).message).toMatch(/keepEventFds/);
+    }
+    expect(openFdCount()).toBe(before);
+    expect(fan.readEvents()).toEqual([]);
+  });
+
+  test("keepEventFds: the event owns its fd until close(), takeFd() hands it over", () => {
+    using fan = new b.Fanotify(b.FAN_NONBLOCK, { keepEventFds: true });
+    fan.mark(dirs.fan, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+    const owned = ownedFds();
+    writeFileSync(`${dirs.fan}/a`, "aa");
+    writeFileSync(`${dirs.fan}/b`, "bb");
+    const [a, c] = fan.readEvents();
+    expect(ownedFds()).toBe(owned + 2);
+    expect(a!.fd).toBeGreaterThan(2);
+    a!.close();
+    expect(a!.fd).toBe(-1);
+    const fd = c!.takeFd();
+    expect(ownedFds()).toBe(owned);
+    expect(Bun.file(`/proc/self/fd/${fd}`).size).toBe(2);
+    closeSync(fd); // (the program's now)
+  });
+
+  test("FID groups: paths from the marked directory's handle, and through open_by_handle_at for others", () => {
+    using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME_TARGET);
+    fan.mark(dirs.fan, b.FAN_CREATE | b.FAN_DELETE | b.FAN_RENAME | b.FAN_ONDIR | b.FAN_EVENT_ON_CHILD);
+    mkdirSync(`${dirs.fan}/d`);
+    writeFileSync(`${dirs.fan}/x`, "");
+    renameSync(`${dirs.fan}/x`, `${dirs.fan}/y`);
+    const events = fan.readEvents();
+    expect(events.map((e) => [e.flags.join("|"), e.path, e.name])).toEqual([
+      ["FAN_CREATE|FAN_ONDIR", `${dirs.fan}/d`, "d"],
+      ["FAN_CREATE", `${dirs.fan}/x`, "x"],
+      ["FAN_RENAME", `${dirs.fan}/y`, undefined],
+    ]);
+    const rename = events[2]!;
+    expect([rename.oldName, rename.newName, rename.oldPath, rename.newPath]).toEqual(["x", "y", `${dirs.fan}/x`, `${dirs.fan}/y`]);
+  });
+
+  test("a filesystem mark: a directory nobody marked is found by its handle", () => {
+    using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME);
+    fan.mark(dirs.fan, b.FAN_CREATE, b.FAN_MARK_FILESYSTEM);
+    mkdirSync(`${dirs.fan}/deep/er`, { recursive: true });
+    writeFileSync(`${dirs.fan}/deep/er/file`, "");
+    const mine = fan.readEvents().filter((e) => e.path?.startsWith(dirs.fan));
+    expect(mine.map((e) => e.path)).toContain(`${dirs.fan}/deep/er/file`);
+    fan.flush(b.FAN_MARK_FILESYSTEM);
+  });
+
+  test("the queue overflows into an event, never silently", () => {
+    // (names keep the creations apart: with FID alone they would merge into one event)
+    using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME);
+    fan.mark(dirs.fan, b.FAN_CREATE | b.FAN_EVENT_ON_CHILD);
+    for (let i = 0; i < 17_000; i++) writeFileSync(`${dirs.fan}/${i}`, "");
+    let n = 0;
+    let last: b.FanotifyEvent | undefined;
+    for (let batch = fan.readEvents(); batch.length > 0; batch = fan.readEvents()) {
+      n += batch.length;
+      last = batch.at(-1);
+    }
+    expect(last!.isOverflow).toBe(true);
+    expect(last!.path).toBeUndefined();
+    expect(fan.overflows).toBe(1);
+    expect(n).toBe(16_384 + 1);
+  });
+
+  test("an unknown feature or a combination the kernel refuses: EINVAL; a missing feature is named", () => {
+    const f = b.fanotifyFeatures();
+    expect(f.kernel).toBe(b.kernelRelease());
+    expect(thrown(() => new b.Fanotify(b.FAN_REPORT_MNT | b.FAN_REPORT_FID)).code).toBe("EINVAL");
+    if (f.mountEvents === false) {
+      expect(thrown(() => new b.Fanotify(b.FAN_REPORT_MNT)).message).toMatch(/mountEvents needs Linux 6\.15; this kernel is/);
+    } else {
+      using m = new b.Fanotify(b.FAN_REPORT_MNT);
+      expect(m.closed).toBe(false);
+    }
+    expect(() => new b.Fanotify(0, { deadlineResponse: "maybe" as never })).toThrow(TypeError);
+    expect(() => new b.Fanotify(0, { deadline: -1 })).toThrow(RangeError);
+    using fan = new b.Fanotify();
+    expect(() => fan.mark(dirs.fan, b.FAN_OPEN, b.FAN_MARK_ADD)).toThrow(RangeError);
+    expect(() => fan.flush(3)).toThrow(RangeError);
+  });
+});
+
+describe.skipIf(!root)("permission events (needs root: CAP_SYS_ADMIN)", () => {
+  const guarded = () => {
+    const file = `${dirs.fan}/guarded`;
+    writeFileSync(file, "secret");
+    return file;
+  };
+  const cat = (file: string) => Bun.spawn(["cat", file], { stdout: "pipe", stderr: "pipe" });
+
+  test("allow() and deny() answer a real open of another process, once", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT);
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const denied = cat(file);
+    const ev = await fan.get();
+    expect([ev.isPermission, ev.path, ev.pid, fan.pending]).toEqual([true, file, denied.pid, 1]);
+    expect(ev.fd).toBeGreaterThan(2);
+    ev.deny();
+    expect([ev.answered, ev.fd, fan.pending]).toEqual([true, -1, 0]);
+    expect(await denied.exited).toBe(1);
+    expect(() => ev.allow()).toThrow(/answered already/);
+    const allowed = cat(file);
+    (await fan.get()).allow();
+    expect(await allowed.exited).toBe(0);
+    expect(await new Response(allowed.stdout).text()).toBe("secret");
+  });
+
+  test("the deadline answers what the program does not (deny, here)", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 100, deadlineResponse: "deny" });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const child = cat(file);
+    const ev = await fan.get();
+    expect(ev.answered).toBe(false);
+    expect(await child.exited).toBe(1);
+    expect(ev.answered).toBe(true);
+    expect(fan.pending).toBe(0);
+  });
+
+  test("close() answers what is pending, with the deadline's answer", async () => {
+    const fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 60_000 });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const child = cat(file);
+    const ev = await fan.get();
+    await sleep(20);
+    fan.close();
+    expect(ev.answered).toBe(true);
+    expect(await child.exited).toBe(0);
+  });
+
+  test("a notification event takes no answer", () => {
+    using fan = new b.Fanotify(b.FAN_NONBLOCK);
+    fan.mark(dirs.fan, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+    writeFileSync(`${dirs.fan}/n`, "");
+    const [ev] = fan.readEvents();
+    expect(() => ev!.allow()).toThrow(/takes no answer/);
+  });
+});
