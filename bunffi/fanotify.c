@@ -1,7 +1,6 @@
-/* fanotify_init(2), fanotify_mark(2), name_to_handle_at(2), open_by_handle_at(2), and the
- * object's read: one read(2) of the group's fd, then each event's fd turned into its path
- * and closed, in one call, so that a burst of events never holds a burst of fds.
- * Events and their info records are decoded in JS (src/fanotify/calls.ts). */
+/* fanotify_init(2), fanotify_mark(2), name_to_handle_at(2), open_by_handle_at(2), a
+ * response's write(2), and the path of an fd. Events and their info records are decoded
+ * in JS (src/fanotify/calls.ts); the objects read through fanotify_drain.c. */
 #include "butter.h"
 
 int fanotify_init(unsigned int flags, unsigned int event_f_flags);
@@ -48,47 +47,4 @@ int bt_fd_path(int fd, char *buf, int room) {
   if (r < 0) return NEG_ERRNO;
   if (r >= room) return -36; /* ENAMETOOLONG */
   return (int)r;
-}
-
-#define META_LEN 24
-#define PATH_ROOM 4096 /* a /proc fd link is one page at most */
-#define PERM_EVENTS 0x00170000u /* OPEN_PERM | ACCESS_PERM | OPEN_EXEC_PERM | PRE_ACCESS */
-
-/* One read(2) of a fanotify group into buf (returns its length, or -errno). Then, for
- * the i-th event with an fd that is not a permission event (those keep theirs until
- * answered): its path goes into paths at spans[2i], of length spans[2i+1], and the fd is
- * closed unless keep. spans[2i] = -2 with the errno in spans[2i+1]: the readlink failed.
- * spans[2i] = -1: the paths buffer was full; the fd stays open for JS to finish
- * (bt_fd_path). Events without an fd get 0, 0. */
-int bt_fanotify_read(int fd, unsigned char *buf, int len, char *paths, int paths_len, int *spans, int keep) {
-  long n = read(fd, buf, (size_t)len);
-  if (n < 0) return NEG_ERRNO;
-  int off = 0, i = 0, used = 0;
-  while (off + META_LEN <= n) {
-    unsigned event_len = *(unsigned *)(buf + off);
-    if (event_len < META_LEN || off + (long)event_len > n) break; /* JS reports it */
-    unsigned mask_lo = *(unsigned *)(buf + off + 8);
-    int efd = *(int *)(buf + off + 16);
-    spans[2 * i] = 0;
-    spans[2 * i + 1] = 0;
-    if (efd >= 0 && (mask_lo & PERM_EVENTS) == 0) {
-      if (paths_len - used < PATH_ROOM) {
-        spans[2 * i] = -1;
-      } else {
-        int r = bt_fd_path(efd, paths + used, PATH_ROOM);
-        if (r < 0) {
-          spans[2 * i] = -2;
-          spans[2 * i + 1] = -r;
-        } else {
-          spans[2 * i] = used;
-          spans[2 * i + 1] = r;
-          used += r;
-        }
-        if (!keep) close(efd);
-      }
-    }
-    off += (int)event_len;
-    i++;
-  }
-  return (int)n;
 }

@@ -124,6 +124,10 @@ export const PAGES: Record<string, string> = {
   "fanotify/readlink": "readlink(2)",
   name_to_handle_at: "name_to_handle_at(2)",
   open_by_handle_at: "open_by_handle_at(2)",
+  // the drain thread's start: its memory, its bell and stop eventfds, the thread
+  "fanotify-drain/mmap": "mmap(2)",
+  "fanotify-drain/eventfd": "eventfd(2)",
+  "fanotify-drain/pthread_create": "pthread_create(3)",
 };
 
 /** Calls with no page in manpages-dev: their errnos, and where they come from. */

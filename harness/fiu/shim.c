@@ -44,7 +44,17 @@ void butter_fiu_leave(void) { in_helper--; }
 /* Plans fire only while the thread is armed: a test arms it around the call under test,
  * so that a helper call made by something else in between (a late wake-up of another
  * queue, say) cannot take the failure meant for that call. */
-void butter_fiu_arm(int on) { armed = on; }
+/* armed_any: some JS thread is armed. butter's fanotify drain threads (named
+ * "butter-drain") read the group for the JS thread, as its helper calls would: their
+ * calls can fail while any thread is armed. */
+static int armed_any;
+void butter_fiu_arm(int on) { armed = on; armed_any = on; }
+static __thread int drain_thread;
+static int is_drain_thread(void) {
+  char name[16];
+  if (!drain_thread && pthread_getname_np(pthread_self(), name, sizeof name) == 0 && strcmp(name, "butter-drain") == 0) drain_thread = 1;
+  return drain_thread;
+}
 
 /* One plan per function: fail (or shorten) its `nth` call from inside a helper. */
 #define MAX_PLANS 64
@@ -142,7 +152,7 @@ int butter_fiu_ready(void) { return 1; }
 /* The decision every wrapper makes: 0 = call through; >0 = fail with that errno;
  * -1 = shorten the transfer (to the plan's short_n bytes). */
 static int decide(const char *point) {
-  if (!in_helper || !armed) return 0;
+  if (in_helper ? !armed : !(armed_any && is_drain_thread())) return 0;
   return fiu_fail(point);
 }
 

@@ -25,6 +25,14 @@ export abstract class EventSource<T> extends FdObject {
    */
   protected abstract readBatch(fd: number): T[] | null;
 
+  /**
+   * The fd whose readability says events are ready: the object's own fd, or (for a
+   * family that reads its fd on a thread of butter's) that thread's bell. @internal
+   */
+  protected get readyFd(): number {
+    return this.fd;
+  }
+
   /** Events already read from the kernel and not yet handed out. @internal */
   protected get buffered(): number {
     return this.#buffer.length - this.#head;

@@ -172,7 +172,7 @@ export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
     }
 
     protected override beforeClose(fd: number): void {
-      if (this.#armed) cancel(fd);
+      if (this.#armed) cancel(this.readyFd);
       this.#armed = false;
       const getters = this.#getters;
       this.#getters = [];
@@ -182,13 +182,13 @@ export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
 
     #arm(): void {
       if (this.#armed) return;
-      waitReadable(this.fd, this.#onReadable);
+      waitReadable(this.readyFd, this.#onReadable);
       this.#armed = true;
     }
 
     #disarm(): void {
       this.#armed = false;
-      cancel(this.fd); // idempotent
+      cancel(this.readyFd); // idempotent
     }
 
     #onReadable = (): void => {

@@ -4,11 +4,12 @@
  * its audit-rule record), name_to_handle_at(2) and open_by_handle_at(2), and every FAN_*
  * constant of the uapi header of Linux 6.18.
  */
+import type { Pointer } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, shortTransfer, OSError, EAGAIN, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
-import { close, readInto } from "../core/io.ts";
+import { close, readInto, PTHREAD_KEY_CREATE } from "../core/io.ts";
 import * as v from "../core/validate.ts";
 
 const lib = helpers("fanotify.c", {
@@ -17,7 +18,6 @@ const lib = helpers("fanotify.c", {
   bt_name_to_handle_at: { args: ["i32", "ptr", "ptr", "ptr", "i32"], returns: "i32" },
   bt_open_by_handle_at: { args: ["i32", "ptr", "i32"], returns: "i32" },
   bt_fd_path: { args: ["i32", "ptr", "i32"], returns: "i32" },
-  bt_fanotify_read: { args: ["i32", "ptr", "i32", "ptr", "i32", "ptr", "i32"], returns: "i32" },
   bt_fanotify_write: { args: ["i32", "ptr", "i32"], returns: "i32" },
 });
 
@@ -495,13 +495,14 @@ function decodeRecords(buf: Uint8Array, dv: DataView, start: number, end: number
 
 /**
  * Decodes the `n` bytes of one read(2) of `fd` into events, built by `make` (called with
- * the event's index among them). A truncated event or record, a metadata version this
+ * the event's index among them, and the metadata's reserved byte: 0 from the kernel,
+ * butter's drain marks answered permission events there). A truncated event or record, a metadata version this
  * decoder does not know, or end of file is an OSError naming the fd, never a dropped tail.
  */
 export function decodeFanotifyEvents<T>(
   buf: Uint8Array,
   n: number,
-  make: (mask: number, fd: number, pid: number, records: FanotifyRecord[], index: number) => T,
+  make: (mask: number, fd: number, pid: number, records: FanotifyRecord[], index: number, reserved: number) => T,
   fd = -1,
 ): T[] {
   if (n === 0) throw shortTransfer(FANOTIFY_READ, fd, 0, FAN_EVENT_METADATA_LEN, "a fanotify event");
@@ -521,7 +522,7 @@ export function decodeFanotifyEvents<T>(
     }
     const mask = dv.getUint32(off + 8, true) + dv.getUint32(off + 12, true) * 0x100000000;
     const records = metaLen < len ? decodeRecords(buf, dv, off + metaLen, off + len, fd) : [];
-    out.push(make(mask, dv.getInt32(off + 16, true), dv.getInt32(off + 20, true), records, out.length));
+    out.push(make(mask, dv.getInt32(off + 16, true), dv.getInt32(off + 20, true), records, out.length, buf[off + 5]!));
     off += len;
   }
   return out;
@@ -591,19 +592,86 @@ export function fanotifyWriteResponse(fd: number, response: FanotifyResponse): v
   }
 }
 
-// ---- the objects' read: fds turned into paths in the helper ----
+// ---- the objects' drain (bunffi/fanotify_drain.c): internal ----
 
-/** What readFanotifyPaths returns: the events' bytes and, per event, its path. */
-export interface PathBatch {
-  readonly buf: Uint8Array;
-  readonly n: number;
-  /** per event index: its path, an OSError from the readlink, or undefined (no fd, or a permission event) */
-  path(index: number, fd: number): string | Error | undefined;
+const drainLib = helpers("fanotify_drain.c", {
+  bt_drain_open: { args: ["i32", "i32", "i32", "i32", "i32", "ptr", "ptr"], returns: "i32" },
+  bt_drain_take: { args: ["ptr", "ptr", "i32"], returns: "i32" },
+  bt_drain_answer: { args: ["ptr", "i32", "ptr", "i32"], returns: "i32" },
+  bt_drain_pending: { args: ["ptr", "i32"], returns: "i32" },
+  bt_drain_wait: { args: ["ptr"], returns: "i32" },
+  bt_drain_close: { args: ["ptr", "i32"], returns: "void" },
+});
+
+/** A private info record the drain adds: the path of the event's fd. */
+export const BT_PATH = 0xb0;
+/** A private info record the drain adds: the errno of the readlink that failed. */
+export const BT_PATH_ERR = 0xb1;
+/** The metadata's reserved byte from the drain: the deadline answered the event. */
+export const BY_DEADLINE = 1;
+/** The metadata's reserved byte from the drain: the program's own access, allowed at once. */
+export const BY_SELF = 2;
+
+// Which call failed in bt_drain_open (its memory, its two eventfds, the key that closes a
+// JS thread's drains when it ends: the one every thread's objects share, its thread).
+const DRAIN_MMAP = defineCall("mmap", ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"], {
+  family: "fanotify-drain",
+});
+const DRAIN_EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { family: "fanotify-drain" });
+const DRAIN_THREAD = defineCall("pthread_create", ["EAGAIN", "EINVAL", "EPERM"], { family: "fanotify-drain" });
+const DRAIN_AT = [undefined, DRAIN_MMAP, DRAIN_EVENTFD, PTHREAD_KEY_CREATE, DRAIN_THREAD];
+
+/** A drain of a group: its handle and the bell fd to wait on. */
+export interface Drain {
+  readonly handle: Pointer;
+  readonly bell: number;
 }
 
-const batchBuffer = new Uint8Array(64 * 1024);
-const pathBuffer = new Uint8Array(256 * 1024);
-const spans = new Int32Array((batchBuffer.length / FAN_EVENT_METADATA_LEN) * 2);
+/**
+ * Starts the drain thread of `fd` (bunffi/fanotify_drain.c): a buffer of `cap` bytes,
+ * permission events answered with `response` after `deadlineMs`.
+ */
+export function drainOpen(fd: number, cap: number, deadlineMs: number, response: number, keep: boolean): Drain {
+  const out = new BigUint64Array(1);
+  const at = new Int32Array(1);
+  const bell = drainLib().bt_drain_open(fd, cap, deadlineMs, response, keep ? 1 : 0, out, at);
+  if (bell < 0) throw errorFor(bell, DRAIN_AT[at[0]!]!);
+  return { handle: Number(out[0]) as Pointer, bell };
+}
+
+/** Whole events into `buf`: their byte count, 0 when none is ready; the drain's read error thrown once. */
+export function drainTake(d: Drain, buf: Uint8Array): number {
+  const n = drainLib().bt_drain_take(d.handle, buf, buf.length);
+  if (n < 0) throw errorFor(n, FANOTIFY_READ);
+  return n;
+}
+
+/** Blocks the JS thread until the drain has events (a blocking group's readEvent). */
+export function drainWait(d: Drain): void {
+  for (;;) {
+    const r = drainLib().bt_drain_wait(d.handle);
+    if (r !== -EINTR) return void check(r, FANOTIFY_READ);
+  }
+}
+
+/** Answers a permission event through the drain: false when the drain had answered it. */
+export function drainAnswer(d: Drain, response: FanotifyResponse): boolean {
+  const buf = packResponse(response);
+  const r = drainLib().bt_drain_answer(d.handle, response.fd, buf, buf.length);
+  if (r === -ERRNO.ENOENT!) return false;
+  if (r < 0) throw errorFor(r, FANOTIFY_RESPONSE);
+  return true;
+}
+
+/** Whether a permission event JS took still waits for an answer. */
+export function drainPending(d: Drain, fd: number): boolean {
+  return drainLib().bt_drain_pending(d.handle, fd) === 1;
+}
+
+/** Stops the drain; `closeSource` closes the group's fd too. */
+export function drainClose(d: Drain, closeSource: boolean): void {
+  drainLib().bt_drain_close(d.handle, closeSource ? 1 : 0);
+}
 
 /** The path of an open fd (readlink of /proc/self/fd/N), or the error. */
 export function fdPath(fd: number): string | Error {
@@ -611,34 +679,3 @@ export function fdPath(fd: number): string | Error {
   const r = lib().bt_fd_path(fd, buf, buf.length);
   return r < 0 ? errorFor(r, FANOTIFY_PATH) : fsdecode(buf, 0, r);
 }
-
-/**
- * One read(2) of a group for butter's objects: each event's fd is turned into its path
- * and closed in the helper (unless `keep`), permission events' fds excepted. Returns
- * null on EAGAIN; retries EINTR.
- */
-export function readFanotifyPaths(fd: number, keep: boolean): PathBatch | null {
-  const read = lib().bt_fanotify_read;
-  let n: number;
-  for (;;) {
-    n = read(fd, batchBuffer, batchBuffer.length, pathBuffer, pathBuffer.length, spans, keep ? 1 : 0);
-    if (n >= 0) break;
-    if (n === -EAGAIN) return null;
-    if (n !== -EINTR) throw errorFor(n, FANOTIFY_READ);
-  }
-  return {
-    buf: batchBuffer,
-    n,
-    path(i: number, efd: number) {
-      const at = spans[2 * i]!;
-      const len = spans[2 * i + 1]!;
-      if (at >= 0) return len === 0 ? undefined : fsdecode(pathBuffer, at, at + len);
-      if (at === -2) return errorFor(-len, FANOTIFY_PATH);
-      // the buffer was full: finish here, and close as the helper would have
-      const p = fdPath(efd);
-      if (!keep) close(efd);
-      return p;
-    },
-  };
-}
-

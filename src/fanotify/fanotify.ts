@@ -27,6 +27,9 @@ export interface FanotifyOptions {
   deadline?: number;
   /** the answer given at the deadline and at close() to what is still waiting (default "allow") */
   deadlineResponse?: "allow" | "deny";
+  /** bytes of events the drain holds for the program before it stops reading and the
+   *  kernel's queue fills (and then overflows, into an event); default 4 MiB */
+  bufferSize?: number;
 }
 
 const O_LARGEFILE = 0o100000;
@@ -41,9 +44,13 @@ class EventFd extends FdObject {
   }
 }
 
+/** Who answered a permission event. */
+export type AnsweredBy = "program" | "deadline" | "self" | "close";
+
 /** What a group tells its events about itself. @internal */
 interface Group {
   answer(ev: FanotifyEvent, response: number, auditRule?: c.FanotifyResponse["auditRule"]): void;
+  waiting(ev: FanotifyEvent): boolean;
   resolveRecord(rec: c.FanotifyFidRecord | undefined): string | undefined;
 }
 
@@ -53,9 +60,7 @@ export class FanotifyEvent {
   #pidfd: EventFd | number;
   #path: string | undefined | null; // null: not resolved yet (FID events)
   #group: Group;
-  #answered = false;
-  /** @internal */
-  timer: ReturnType<typeof setTimeout> | undefined;
+  #answeredBy: AnsweredBy | undefined;
 
   /** @internal */
   constructor(
@@ -71,7 +76,9 @@ export class FanotifyEvent {
     readonly pathError: Error | undefined,
     pidfd: EventFd | number,
     group: Group,
+    answeredBy: AnsweredBy | undefined,
   ) {
+    this.#answeredBy = answeredBy;
     this.#fd = fd;
     this.#pidfd = pidfd;
     this.#path = path;
@@ -148,7 +155,17 @@ export class FanotifyEvent {
 
   /** True once a permission event was answered (by the program, the deadline, or close). */
   get answered(): boolean {
-    return this.#answered;
+    return this.answeredBy !== undefined;
+  }
+
+  /**
+   * Who answered a permission event: the program (`allow()`, `deny()`, `respond()`), the
+   * deadline, butter at once because the access was the program's own ("self"), or the
+   * group's close; undefined while it waits (and for notification events).
+   */
+  get answeredBy(): AnsweredBy | undefined {
+    if (this.#answeredBy === undefined && this.isPermission && !this.#group.waiting(this)) this.settled("deadline");
+    return this.#answeredBy;
   }
 
   /** The names of the mask's bits, e.g. ["FAN_CREATE", "FAN_ONDIR"]. */
@@ -177,15 +194,13 @@ export class FanotifyEvent {
    */
   respond(response: number, auditRule?: c.FanotifyResponse["auditRule"]): void {
     if (!this.isPermission) throw new Error(`a ${this.flags.join("|")} event takes no answer`);
-    if (this.#answered) throw new Error("this permission event was answered already");
+    if (this.answered) throw new Error(`this permission event was answered already (by ${this.#answeredBy})`);
     this.#group.answer(this, response, auditRule);
   }
 
   /** @internal marks it answered and lets go of its fd */
-  settled(): void {
-    this.#answered = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+  settled(by: AnsweredBy): void {
+    this.#answeredBy ??= by;
     this.close();
   }
 
@@ -219,7 +234,7 @@ export class FanotifyEvent {
 
   /** Closes what the event holds (its fd and pidfd). A permission event must be answered first. */
   close(): void {
-    if (this.isPermission && !this.#answered) throw new Error("answer a permission event before closing it");
+    if (this.isPermission && !this.answered) throw new Error("answer a permission event before closing it");
     if (typeof this.#fd !== "number") this.#fd.close();
     if (this.#fdTaken) this.#fdTaken = false;
     this.#fd = -1;
@@ -229,7 +244,7 @@ export class FanotifyEvent {
 
   /** `close()`, for `using`. */
   [Symbol.dispose](): void {
-    if (this.isPermission && !this.#answered) return; // (the group's deadline answers it)
+    if (this.isPermission && !this.answered) return; // (the group's deadline answers it)
     this.close();
   }
 
@@ -238,22 +253,28 @@ export class FanotifyEvent {
   }
 }
 
+/** The default of {@link FanotifyOptions.bufferSize}, in bytes. */
+export const DEFAULT_DRAIN_BUFFER = 4 * 1024 * 1024;
+
 /**
- * A fanotify group: marks, and events with paths. Blocking unless made with
- * FAN_NONBLOCK; close-on-exec always. docs/fanotify.md.
+ * A fanotify group: marks, and events with paths. A thread of butter's (the drain) reads
+ * the group as soon as the kernel has events, turns their fds into paths, and answers
+ * permission events at their deadline even while the JS thread is busy; the object reads
+ * from it. Blocking unless made with FAN_NONBLOCK; close-on-exec always. docs/fanotify.md.
  */
 export class Fanotify extends EventSource<FanotifyEvent> {
   /** The read(2) this family's events come from. @internal */
   protected readonly readCall = c.FANOTIFY_READ;
   readonly #flags: number;
-  readonly #keep: boolean;
-  readonly #deadline: number;
+  readonly #blocking: boolean;
   readonly #deadlineResponse: number;
+  readonly #drain: c.Drain;
   #paths = new FidPaths();
   #pending = new Set<FanotifyEvent>();
   #overflows = 0;
   #group: Group = {
     answer: (ev, response, rule) => this.#answer(ev, response, rule),
+    waiting: (ev) => this.#waiting(ev),
     resolveRecord: (rec) => this.#paths.resolve(rec),
   };
 
@@ -272,18 +293,29 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     if (o.deadlineResponse !== undefined && o.deadlineResponse !== "allow" && o.deadlineResponse !== "deny") {
       throw new TypeError(`deadlineResponse must be "allow" or "deny", got ${String(o.deadlineResponse)}`);
     }
+    const cap = v.int(o.bufferSize ?? DEFAULT_DRAIN_BUFFER, "bufferSize", 64 * 1024, 0x40000000);
+    const response = o.deadlineResponse === "deny" ? c.FAN_DENY : c.FAN_ALLOW;
     const f = v.int(flags, "flags", 0, 0x7fffffff) | c.FAN_CLOEXEC;
     let fd: number;
     try {
-      fd = c.fanotifyInit(f, ef);
+      // the drain reads: the group itself never blocks (a blocking object waits on the drain)
+      fd = c.fanotifyInit(f | c.FAN_NONBLOCK, ef);
     } catch (e) {
       throw explained(e, c.FANOTIFY_INIT, () => explainEinval(f));
     }
-    super(fd);
+    let drain: c.Drain;
+    try {
+      drain = c.drainOpen(fd, cap, deadline, response, o.keepEventFds === true);
+    } catch (e) {
+      close(fd);
+      throw e;
+    }
+    // the collector's release: the drain answers what waits and closes everything
+    super(fd, () => c.drainClose(drain, true));
+    this.#drain = drain;
     this.#flags = f;
-    this.#keep = o.keepEventFds === true;
-    this.#deadline = deadline;
-    this.#deadlineResponse = o.deadlineResponse === "deny" ? c.FAN_DENY : c.FAN_ALLOW;
+    this.#blocking = (f & c.FAN_NONBLOCK) === 0;
+    this.#deadlineResponse = response;
   }
 
   /**
@@ -319,9 +351,15 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     return this.#overflows;
   }
 
-  /** Permission events read and not answered yet. */
+  /** Permission events handed out and not answered yet. */
   get pending(): number {
+    for (const ev of this.#pending) void ev.answeredBy; // (settles those the deadline answered)
     return this.#pending.size;
+  }
+
+  /** The drain's bell: what an async wait waits on. @internal */
+  protected override get readyFd(): number {
+    return this.#drain.bell;
   }
 
   #mark(op: number, path: string | Uint8Array, mask: number, flags: number): void {
@@ -337,91 +375,74 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     }
   }
 
-  /** One read(2), decoded; fds turned into paths and closed in the helper. @internal */
+  /** The events the drain holds, decoded (waiting for some when the group blocks). @internal */
   protected readBatch(fd: number): FanotifyEvent[] | null {
-    const batch = c.readFanotifyPaths(fd, this.#keep);
-    if (batch === null) return null;
-    return c.decodeFanotifyEvents(batch.buf, batch.n, (mask, efd, pid, records, i) => this.#make(batch, mask, efd, pid, records, i), fd);
+    let n = c.drainTake(this.#drain, readBuffer);
+    while (n === 0 && this.#blocking) {
+      c.drainWait(this.#drain);
+      n = c.drainTake(this.#drain, readBuffer);
+    }
+    if (n === 0) return null;
+    return c.decodeFanotifyEvents(readBuffer, n, this.#make, fd);
   }
 
-  #make(batch: c.PathBatch, mask: number, efd: number, pid: number, records: c.FanotifyRecord[], i: number): FanotifyEvent {
+  #make = (mask: number, efd: number, pid: number, all: c.FanotifyRecord[], _i: number, by: number): FanotifyEvent => {
     const perm = (mask & c.FAN_PERM_EVENTS) !== 0;
-    const keep = perm || this.#keep;
-    let path: string | undefined | null;
+    let path: string | undefined | null = null; // null: from the handle records, when asked for
     let pathError: Error | undefined;
+    const records: c.FanotifyRecord[] = [];
+    for (const r of all) {
+      if (r.type !== "unknown" || (r.infoType !== c.BT_PATH && r.infoType !== c.BT_PATH_ERR)) records.push(r);
+      else if (r.infoType === c.BT_PATH) path = fsdecode(r.bytes, 4, pathEnd(r.bytes));
+      else pathError = errorFor(-new DataView(r.bytes.buffer, r.bytes.byteOffset).getInt32(4, true), c.FANOTIFY_PATH);
+    }
+    if (pathError !== undefined) path = undefined;
     let fd: EventFd | number = efd < 0 ? efd : -1;
-    if (efd >= 0) {
-      if (perm) {
-        const p = c.fdPath(efd);
-        if (typeof p === "string") path = p;
-        else pathError = p;
-      } else {
-        const p = batch.path(i, efd);
-        if (p instanceof Error) pathError = p;
-        else path = p;
-      }
-      if (keep) fd = own(efd);
-    } else if ((mask & c.FAN_Q_OVERFLOW) !== 0) {
+    if (efd >= 0) fd = new EventFd(efd);
+    else if ((mask & c.FAN_Q_OVERFLOW) !== 0) {
       this.#overflows++;
       path = undefined;
-    } else {
-      path = null; // from the handle records, when asked for
     }
     let pidfd: EventFd | number = -1;
     const rec = records.find((r) => r.type === "pidfd") as c.FanotifyPidfdRecord | undefined;
-    if (rec !== undefined && rec.pidfd >= 0) {
-      if (keep) pidfd = own(rec.pidfd);
-      else close(rec.pidfd);
-    }
-    const ev = new FanotifyEvent(mask, fd, pid, records, path, pathError, pidfd, this.#group);
-    if (perm) {
-      this.#pending.add(ev);
-      ev.timer = setTimeout(() => this.#expire(ev), this.#deadline);
-      ev.timer.unref?.();
-    }
+    if (rec !== undefined && rec.pidfd >= 0) pidfd = new EventFd(rec.pidfd);
+    const answeredBy = by === c.BY_DEADLINE ? "deadline" : by === c.BY_SELF ? "self" : undefined;
+    const ev = new FanotifyEvent(mask, fd, pid, records, path, pathError, pidfd, this.#group, answeredBy);
+    if (perm && answeredBy === undefined) this.#pending.add(ev);
     return ev;
-  }
+  };
 
-  #expire(ev: FanotifyEvent): void {
-    if (ev.answered || this.closed) return;
-    try {
-      this.#answer(ev, this.#deadlineResponse);
-    } catch (e) {
-      // nobody to tell but the process: the event is settled either way
-      process.emitWarning(`butter: the deadline answer to a fanotify permission event failed: ${(e as Error).message}`);
-    }
+  #waiting(ev: FanotifyEvent): boolean {
+    if (!this.#pending.has(ev)) return false;
+    if (this.closed || c.drainPending(this.#drain, ev.fd)) return !this.closed;
+    this.#pending.delete(ev);
+    return false;
   }
 
   #answer(ev: FanotifyEvent, response: number, rule?: c.FanotifyResponse["auditRule"]): void {
-    const gfd = this.openFd("write");
-    try {
-      c.fanotifyWriteResponse(gfd, { fd: ev.fd, response, auditRule: rule });
-    } catch (e) {
-      // ENOENT: the kernel no longer waits on it (it was answered); anything else stays
-      // pending, so that a failed answer can be given again.
-      if (!(e instanceof OSError && e.code === "ENOENT")) throw e;
-    }
+    this.openFd("write");
+    const mine = c.drainAnswer(this.#drain, { fd: ev.fd, response, auditRule: rule });
     this.#pending.delete(ev);
-    ev.settled();
+    ev.settled(mine ? "program" : "deadline");
   }
 
-  /** Answers what is pending (the deadline's answer), then closes. @internal */
+  /** The drain answers what waits (the deadline's answer) and stops; then the group closes. @internal */
   protected override beforeClose(fd: number): void {
-    for (const ev of [...this.#pending]) {
-      try {
-        c.fanotifyWriteResponse(fd, { fd: ev.fd, response: this.#deadlineResponse });
-      } catch {
-        // (closing the group below lets every access it still holds go on)
-      }
-      this.#pending.delete(ev);
-      ev.settled();
-    }
+    const waiting = [...this.#pending];
+    this.#pending.clear();
+    c.drainClose(this.#drain, false);
+    for (const ev of waiting) ev.settled("close");
     super.beforeClose(fd);
   }
 }
 
-function own(fd: number): EventFd {
-  return new EventFd(fd);
+// One buffer per thread for what the drain hands over.
+const readBuffer = new Uint8Array(256 * 1024);
+
+/** Where a BT_PATH record's path ends: at its first NUL (padding), or at the record's end. */
+function pathEnd(rec: Uint8Array): number {
+  const nul = rec.indexOf(0, 4);
+  return nul < 0 ? rec.length : nul;
 }
 
 /** An EINVAL from `call`, with the feature this kernel lacks named (when that is why). */

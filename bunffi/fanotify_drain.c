@@ -1,0 +1,479 @@
+/* fanotify's drain: a thread that reads a fanotify group as soon as the kernel has
+ * events, into a bounded buffer that JS takes from, and rings an eventfd bell that the
+ * reactor waits on. It keeps going while the JS thread is busy, blocked or never reads,
+ * which is what the kernel's queue cannot do: for fanotify it means
+ *   - each notification event's fd is turned into its path and closed here, so a burst
+ *     never holds a burst of fds (a private info record carries the path to JS);
+ *   - each permission event is answered exactly once, under one lock: by JS, by the
+ *     deadline (even when JS is stuck), by the drain at once when the access is the
+ *     program's own (else a synchronous open of a guarded file from the JS thread would
+ *     wait forever for an answer only that thread could give), or at close.
+ * When the buffer is full the drain stops reading; the kernel's queue fills next and
+ * overflows into an event, as it would without the drain: nothing is dropped unseen.
+ *
+ * Per JS thread (this file is compiled per thread): a pthread key destructor closes the
+ * thread's drains when it ends, so a Worker's end leaves no thread, fd or waiting access. */
+#include "butter.h"
+
+typedef unsigned long pthread_t;
+int pthread_create(pthread_t *t, const void *attr, void *(*fn)(void *), void *arg);
+int pthread_join(pthread_t t, void **ret);
+int pthread_setname_np(pthread_t t, const char *name);
+pthread_t pthread_self(void);
+int pthread_mutex_lock(void *m);
+int pthread_mutex_unlock(void *m);
+int __libc_current_sigrtmax(void);
+int clock_gettime(int clk, struct timespec *ts);
+int getpid(void);
+int tgkill(int tgid, int tid, int sig);
+struct pollfd { int fd; short events; short revents; };
+int poll(struct pollfd *fds, unsigned long n, int timeout);
+ssize_t readlink(const char *path, char *buf, size_t size);
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
+int munmap(void *addr, size_t len);
+void *realloc(void *p, size_t n);
+void free(void *p);
+#define PROT_RW 3
+#define MAP_PRIVATE_ANON 0x22
+#define MAP_FAILED ((void *)-1)
+void *memmove(void *dst, const void *src, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+
+#define POLLIN 1
+#define EAGAIN 11
+#define ENOMEM 12
+#define ENOENT_ 2
+#define CLOCK_MONOTONIC 1
+
+/* ---- the fanotify layout (uapi) and butter's private records ---- */
+#define META_LEN 24
+#define PERM_EVENTS 0x00170000u
+#define INFO_PIDFD 4
+#define FAN_ALLOW 1
+/* Private info records the drain appends (types no kernel uses: the kernel's are < 64). */
+#define BT_PATH 0xB0  /* the path of the event's fd: hdr, then the bytes, NUL-padded to 4 */
+#define BT_PATH_ERR 0xB1 /* the readlink failed: hdr, then the errno (4 bytes) */
+/* metadata's reserved byte, for JS: who answered a permission event before JS took it */
+#define BY_DEADLINE 1
+#define BY_SELF 2
+#define PATH_ROOM 4096
+
+struct pending {
+  int fd;        /* the event's fd: its answer names it */
+  int answered;  /* 0, BY_DEADLINE or BY_SELF (JS-given answers remove the entry) */
+  int taken;     /* JS holds the event (and closes the fd) */
+  i64 due;       /* ms on CLOCK_MONOTONIC */
+};
+
+struct drain {
+  int src, bell, stop;
+  int deadline_ms, deadline_resp, keep;
+  pthread_t thread;
+  union { char bytes[64]; long long align; } mu; /* glibc's initializer is all zeros */
+  unsigned char *buf;   /* events ready for JS: [head, tail) */
+  int cap, head, tail;
+  int err;              /* -errno of a failed read, reported to JS once */
+  struct pending *pend;
+  int npend, cappend;
+  unsigned char scratch[64 * 1024];
+  char path[PATH_ROOM];
+  struct drain *next;   /* this JS thread's drains */
+};
+
+static struct drain *g_drains; /* this JS thread's (the file is compiled per thread) */
+static pthread_key_t g_key;
+static int g_keyed;
+
+static i64 now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (i64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The bell and the stop eventfd are butter's own plumbing, moved with raw syscalls: an
+ * 8-byte write or read of an eventfd it made cannot fail but for EAGAIN (the bell full at
+ * 2^64-2, or already quiet), and the fault-injection shim aims read(2) and write(2)
+ * failures at the group's read and a response's write only. */
+#if defined(__x86_64__)
+#define NR_READ 0
+#define NR_WRITE 1
+#elif defined(__aarch64__)
+#define NR_READ 63
+#define NR_WRITE 64
+#else
+#error "butter's fanotify drain knows the syscall numbers of x86_64 and aarch64 only"
+#endif
+static void poke(int efd) {
+  u64 one = 1;
+  syscall(NR_WRITE, efd, &one, 8);
+}
+static void quiet(int efd) {
+  u64 v;
+  syscall(NR_READ, efd, &v, 8);
+}
+static void ring(struct drain *d) { poke(d->bell); }
+
+static struct pending *find(struct drain *d, int fd) {
+  for (int i = 0; i < d->npend; i++) if (d->pend[i].fd == fd) return &d->pend[i];
+  return 0;
+}
+
+static void forget(struct drain *d, struct pending *p) {
+  *p = d->pend[--d->npend];
+}
+
+static int respond(struct drain *d, int fd, unsigned response) {
+  struct { int fd; unsigned response; } r = { fd, response };
+  for (;;) {
+    long n = write(d->src, &r, sizeof r);
+    if (n >= 0) return 0;
+    if (*__errno_location() != EINTR) return NEG_ERRNO;
+  }
+}
+
+/* Room for n more bytes at the tail (moving what is there to the front first). */
+static int room(struct drain *d, int n) {
+  if (d->head > 0 && d->cap - d->tail < n) {
+    memmove(d->buf, d->buf + d->head, (size_t)(d->tail - d->head));
+    d->tail -= d->head;
+    d->head = 0;
+  }
+  return d->cap - d->tail >= n;
+}
+
+static void put_u16(unsigned char *p, int v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+
+/* "/proc/self/fd/<fd>" */
+static void fd_link(int fd, char *out) {
+  const char *p = "/proc/self/fd/";
+  int i = 0;
+  while (*p) out[i++] = *p++;
+  char digits[12];
+  int n = 0;
+  do digits[n++] = (char)('0' + fd % 10); while ((fd /= 10) > 0);
+  while (n > 0) out[i++] = digits[--n];
+  out[i] = 0;
+}
+
+/* Closes the pidfd records' fds of one event (and marks them -1). */
+static void close_pidfds(unsigned char *ev) {
+  unsigned len = *(unsigned *)ev, at = *(unsigned short *)(ev + 6);
+  while (at + 4 <= len) {
+    unsigned rl = *(unsigned short *)(ev + at + 2);
+    if (rl < 4) break;
+    if (ev[at] == INFO_PIDFD && rl >= 8 && *(int *)(ev + at + 4) >= 0) {
+      close(*(int *)(ev + at + 4));
+      *(int *)(ev + at + 4) = -1;
+    }
+    at += rl;
+  }
+}
+
+/* Copies one event from scratch into the buffer, adding what JS needs; the caller made
+ * sure of room (event_len + PATH_ROOM + 8). */
+/* Appends the path of the event's fd (a BT_PATH record), or the readlink's errno (a
+ * BT_PATH_ERR record), at out + *total. */
+static void add_path(struct drain *d, unsigned char *out, unsigned *total, int efd) {
+  char link[32];
+  fd_link(efd, link);
+  long r = readlink(link, d->path, PATH_ROOM);
+  unsigned char *rec = out + *total;
+  rec[1] = 0;
+  if (r >= 0 && r < PATH_ROOM) {
+    unsigned rlen = (unsigned)(4 + r + 3) & ~3u;
+    rec[0] = BT_PATH;
+    put_u16(rec + 2, (int)rlen); /* (padded: the path ends at the first NUL, or at the end) */
+    memcpy(rec + 4, d->path, (size_t)r);
+    for (unsigned i = 4 + (unsigned)r; i < rlen; i++) rec[i] = 0;
+    *total += rlen;
+  } else {
+    rec[0] = BT_PATH_ERR;
+    put_u16(rec + 2, 8);
+    *(int *)(rec + 4) = r < 0 ? -NEG_ERRNO : 36 /* ENAMETOOLONG */;
+    *total += 8;
+  }
+}
+
+/* Copies one event from scratch into the buffer, with its path; the caller made sure of
+ * room (event_len + PATH_ROOM + 8). A notification event's fd is closed (unless keep); a
+ * permission event's waits for its one answer (at once if the access is the program's). */
+static void take_in(struct drain *d, unsigned char *ev, unsigned len) {
+  unsigned char *out = d->buf + d->tail;
+  memcpy(out, ev, len);
+  unsigned mask = *(unsigned *)(out + 8);
+  int efd = *(int *)(out + 16);
+  int pid = *(int *)(out + 20);
+  unsigned total = len;
+  int perm = (mask & PERM_EVENTS) != 0;
+  if (efd >= 0) add_path(d, out, &total, efd);
+  if (efd >= 0 && perm) {
+    if (d->npend == d->cappend) {
+      int n = d->cappend ? d->cappend * 2 : 64;
+      struct pending *p = realloc(d->pend, (size_t)n * sizeof *p);
+      if (!p) { /* no memory to wait in: the deadline's answer now */
+        respond(d, efd, (unsigned)d->deadline_resp);
+        close(efd);
+        *(int *)(out + 16) = -1;
+        out[5] = BY_DEADLINE;
+        goto done;
+      }
+      d->pend = p;
+      d->cappend = n;
+    }
+    struct pending *p = &d->pend[d->npend++];
+    p->fd = efd;
+    p->taken = 0;
+    p->due = now_ms() + d->deadline_ms;
+    p->answered = 0;
+    /* the program's own access (any of its threads): answered now, or it deadlocks */
+    if (pid == getpid() || (pid > 0 && tgkill(getpid(), pid, 0) == 0)) {
+      if (respond(d, efd, FAN_ALLOW) == 0) p->answered = BY_SELF;
+    }
+  } else if (efd >= 0 && !d->keep) {
+    close(efd);
+    *(int *)(out + 16) = -1;
+  }
+done:
+  *(unsigned *)out = total;
+  /* a pidfd record's fd: closed unless kept (permission events keep theirs with the event) */
+  if (!d->keep && !perm) close_pidfds(out);
+  d->tail += (int)total;
+}
+
+/* Answers what waited past its deadline; returns ms to the next deadline, or -1. */
+static int expire(struct drain *d) {
+  i64 t = now_ms(), next = -1;
+  for (int i = 0; i < d->npend;) {
+    struct pending *p = &d->pend[i];
+    if (!p->answered && p->due <= t) {
+      respond(d, p->fd, (unsigned)d->deadline_resp); /* (an error: the kernel no longer waits) */
+      p->answered = BY_DEADLINE;
+    }
+    if (p->answered && p->taken) { /* JS holds the fd and learns it from bt_drain_pending */
+      forget(d, p);
+      continue;
+    }
+    if (!p->answered && (next < 0 || p->due < next)) next = p->due;
+    i++;
+  }
+  return next < 0 ? -1 : (int)(next - t < 0 ? 0 : next - t);
+}
+
+/* One read of the group into the buffer, under the lock: by the thread when the group is
+ * readable, and by JS when it finds the buffer empty (so that a non-blocking read right
+ * after an access sees its event, as a read of the group itself would). Returns the
+ * bytes read, 0 when there was no room or nothing (EAGAIN). */
+static long fill(struct drain *d) {
+  if (d->err) return 0;
+  /* read only what surely fits once every event grew by its path record */
+  if (!room(d, META_LEN + PATH_ROOM + 8 + 256)) return 0;
+  int space = d->cap - d->tail + d->head;
+  int want = space / 2 < (int)sizeof d->scratch ? space / 2 : (int)sizeof d->scratch;
+  if (want < 4096) return 0;
+  long got;
+  do got = read(d->src, d->scratch, (size_t)want);
+  while (got < 0 && *__errno_location() == EINTR);
+  if (got < 0) {
+    if (*__errno_location() != EAGAIN) {
+      d->err = NEG_ERRNO;
+      ring(d);
+    }
+    return 0;
+  }
+  int off = 0;
+  while (off + META_LEN <= got) {
+    unsigned len = *(unsigned *)(d->scratch + off);
+    if (len < META_LEN || off + (long)len > got) break; /* (the kernel writes whole events) */
+    if (!room(d, (int)len + PATH_ROOM + 8)) break;      /* (cannot happen: want is half the room) */
+    take_in(d, d->scratch + off, len);
+    off += (int)len;
+  }
+  ring(d);
+  return got;
+}
+
+static void *drain_loop(void *arg) {
+  struct drain *d = arg;
+  /* named by itself, before any call (the fault-injection shim knows butter's threads by it) */
+  pthread_setname_np(pthread_self(), "butter-drain");
+  for (;;) {
+    pthread_mutex_lock(&d->mu);
+    int wait = expire(d);
+    /* full, or an error JS has not taken: the group is not read; JS taking events does
+     * not wake this thread, so it looks again every 10 ms */
+    int idle = d->err || !room(d, META_LEN + PATH_ROOM + 8 + 256);
+    if (idle && (wait < 0 || wait > 10)) wait = 10;
+    pthread_mutex_unlock(&d->mu);
+    struct pollfd fds[2] = { { d->stop, POLLIN, 0 }, { idle ? -1 : d->src, POLLIN, 0 } };
+    int n = poll(fds, 2, wait);
+    if (n < 0 && *__errno_location() != EINTR) break;
+    if (n <= 0) continue;
+    if (fds[0].revents) break;
+    if (!fds[1].revents) continue;
+    pthread_mutex_lock(&d->mu);
+    fill(d);
+    pthread_mutex_unlock(&d->mu);
+  }
+  return 0;
+}
+
+/* Stops the thread and gives everything back: what waits is answered with the deadline's
+ * answer, the fds of events JS never took are closed, and the group's fd too when
+ * close_src (the collector's and the thread end's close; JS's close() closes it itself). */
+static void shut(struct drain *d, int close_src) {
+  poke(d->stop);
+  pthread_join(d->thread, 0);
+  for (int i = 0; i < d->npend; i++) {
+    struct pending *p = &d->pend[i];
+    if (!p->answered) respond(d, p->fd, (unsigned)d->deadline_resp);
+    if (!p->taken) close(p->fd);
+  }
+  /* events JS never took may hold fds (notification events with keep) and pidfds */
+  for (int at = d->head; at + META_LEN <= d->tail;) {
+    unsigned char *ev = d->buf + at;
+    int efd = *(int *)(ev + 16);
+    if (efd >= 0 && (*(unsigned *)(ev + 8) & PERM_EVENTS) == 0) close(efd);
+    close_pidfds(ev);
+    at += (int)*(unsigned *)ev;
+  }
+  close(d->bell);
+  close(d->stop);
+  if (close_src) close(d->src);
+  free(d->pend);
+  for (struct drain **pp = &g_drains; *pp; pp = &(*pp)->next) {
+    if (*pp == d) { *pp = d->next; break; }
+  }
+  munmap(d, sizeof *d + (size_t)d->cap);
+}
+
+static void owner_ended(void *value) {
+  (void)value;
+  while (g_drains) shut(g_drains, 1);
+  g_keyed = 0;
+  pthread_key_delete(g_key);
+}
+
+/* Starts a drain of src with a buffer of cap bytes; *out = the drain. Returns the bell
+ * (an eventfd JS waits on), or -errno with *at: 1 mmap, 2 eventfd, 3 pthread_key_create,
+ * 4 pthread_create. The drain and its buffer are one anonymous mapping (zeroed). */
+int bt_drain_open(int src, int cap, int deadline_ms, int deadline_resp, int keep, struct drain **out, int *at) {
+  bt_sigset all, old;
+  int err;
+  if (!g_keyed) {
+    if ((err = pthread_key_create(&g_key, owner_ended))) { *at = 3; return -err; }
+    g_keyed = 1;
+    pthread_setspecific(g_key, (void *)1);
+  }
+  struct drain *d = mmap(0, sizeof *d + (size_t)cap, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+  if (d == MAP_FAILED) { *at = 1; return NEG_ERRNO; }
+  d->src = src;
+  d->buf = (unsigned char *)(d + 1);
+  d->cap = cap;
+  d->deadline_ms = deadline_ms;
+  d->deadline_resp = deadline_resp;
+  d->keep = keep;
+  d->bell = eventfd(0, O_CLOEXEC | O_NONBLOCK);
+  if (d->bell < 0) { *at = 2; err = NEG_ERRNO; goto fail; }
+  d->stop = eventfd(0, O_CLOEXEC | O_NONBLOCK);
+  if (d->stop < 0) { *at = 2; err = NEG_ERRNO; close(d->bell); goto fail; }
+  /* every signal blocked but SIGRTMAX (processSigmask reaches every thread with it) */
+  bt_sigfillset(&all);
+  all.v[0] &= ~(1ul << (__libc_current_sigrtmax() - 1));
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  err = pthread_create(&d->thread, 0, drain_loop, d);
+  pthread_sigmask(SIG_SETMASK, &old, 0);
+  if (err) { *at = 4; err = -err; close(d->bell); close(d->stop); goto fail; }
+  d->next = g_drains;
+  g_drains = d;
+  *out = d;
+  return d->bell;
+fail:
+  munmap(d, sizeof *d + (size_t)cap);
+  return err;
+}
+
+/* Moves whole events into out (at most len bytes): the count of bytes, 0 when nothing is
+ * ready (the bell is quiet again), or the read error the drain met (once). Permission
+ * events that were answered before JS took them say so in the reserved byte (and their
+ * fd is -1: closed); the others are JS's to hold from now. */
+int bt_drain_take(struct drain *d, unsigned char *out, int len) {
+  pthread_mutex_lock(&d->mu);
+  if (d->head == d->tail) fill(d);
+  int n = 0;
+  while (d->head + META_LEN <= d->tail) {
+    unsigned elen = *(unsigned *)(d->buf + d->head);
+    if (n + (int)elen > len) break;
+    unsigned char *ev = out + n;
+    memcpy(ev, d->buf + d->head, elen);
+    int efd = *(int *)(ev + 16);
+    struct pending *p = efd >= 0 && (*(unsigned *)(ev + 8) & PERM_EVENTS) ? find(d, efd) : 0;
+    if (p) {
+      if (p->answered) {
+        ev[5] = (unsigned char)p->answered;
+        close(p->fd);
+        *(int *)(ev + 16) = -1;
+        forget(d, p);
+      } else {
+        p->taken = 1;
+      }
+    }
+    d->head += (int)elen;
+    n += (int)elen;
+  }
+  if (d->head == d->tail) {
+    d->head = d->tail = 0;
+    quiet(d->bell);
+  }
+  int r = n;
+  if (n == 0 && d->err) {
+    r = d->err;
+    d->err = 0;
+  }
+  pthread_mutex_unlock(&d->mu);
+  return r;
+}
+
+/* JS answers a permission event it took: 0, -ENOENT when the drain answered it already
+ * (the deadline), or the write's -errno (the event still waits then). */
+int bt_drain_answer(struct drain *d, int efd, const void *resp, int len) {
+  pthread_mutex_lock(&d->mu);
+  struct pending *p = find(d, efd);
+  int r;
+  if (!p || p->answered) {
+    if (p) forget(d, p);
+    r = -ENOENT_;
+  } else {
+    r = 0;
+    for (;;) {
+      long n = write(d->src, resp, (size_t)len);
+      if (n >= 0) break;
+      if (*__errno_location() != EINTR) { r = NEG_ERRNO; break; }
+    }
+    if (r == 0) forget(d, p);
+  }
+  pthread_mutex_unlock(&d->mu);
+  return r;
+}
+
+/* 1 while a permission event JS took still waits for an answer, 0 once the drain gave it. */
+int bt_drain_pending(struct drain *d, int efd) {
+  pthread_mutex_lock(&d->mu);
+  struct pending *p = find(d, efd);
+  int r = p && !p->answered;
+  if (p && p->answered) forget(d, p);
+  pthread_mutex_unlock(&d->mu);
+  return r;
+}
+
+/* Blocks until events are ready (a blocking group's readEvent). 0, or -errno. */
+int bt_drain_wait(struct drain *d) {
+  struct pollfd p = { d->bell, POLLIN, 0 };
+  for (;;) {
+    int n = poll(&p, 1, -1);
+    if (n >= 0) return 0;
+    if (*__errno_location() != EINTR) return NEG_ERRNO;
+  }
+}
+
+/* JS's close() (close_src 0: FdObject closes the group) or the collector's (1). */
+void bt_drain_close(struct drain *d, int close_src) { shut(d, close_src); }
