@@ -75,6 +75,8 @@ struct drain {
   int err;              /* -errno of a failed read, reported to JS once */
   struct pending *pend;
   int npend, cappend;
+  int max_read;         /* bytes per read: each event read holds an fd until it is here */
+  int sc_off, sc_len;   /* events read from the group and not yet in buf (no room) */
   unsigned char scratch[64 * 1024];
   char path[PATH_ROOM];
   struct drain *next;   /* this JS thread's drains */
@@ -169,8 +171,6 @@ static void close_pidfds(unsigned char *ev) {
   }
 }
 
-/* Copies one event from scratch into the buffer, adding what JS needs; the caller made
- * sure of room (event_len + PATH_ROOM + 8). */
 /* Appends the path of the event's fd (a BT_PATH record), or the readlink's errno (a
  * BT_PATH_ERR record), at out + *total. */
 static void add_path(struct drain *d, unsigned char *out, unsigned *total, int efd) {
@@ -259,37 +259,46 @@ static int expire(struct drain *d) {
   return next < 0 ? -1 : (int)(next - t < 0 ? 0 : next - t);
 }
 
-/* One read of the group into the buffer, under the lock: by the thread when the group is
- * readable, and by JS when it finds the buffer empty (so that a non-blocking read right
- * after an access sees its event, as a read of the group itself would). Returns the
- * bytes read, 0 when there was no room or nothing (EAGAIN). */
-static long fill(struct drain *d) {
-  if (d->err) return 0;
-  /* read only what surely fits once every event grew by its path record */
-  if (!room(d, META_LEN + PATH_ROOM + 8 + 256)) return 0;
-  int space = d->cap - d->tail + d->head;
-  int want = space / 2 < (int)sizeof d->scratch ? space / 2 : (int)sizeof d->scratch;
-  if (want < 4096) return 0;
-  long got;
-  do got = read(d->src, d->scratch, (size_t)want);
-  while (got < 0 && *__errno_location() == EINTR);
-  if (got < 0) {
-    if (*__errno_location() != EAGAIN) {
-      d->err = NEG_ERRNO;
-      ring(d);
+/* Moves events read from the group into the buffer while there is room (an event
+ * needs its length, its path and a record header); returns how many moved. Events that
+ * do not fit wait in scratch, fds and all, and the group is not read meanwhile. */
+static int move_in(struct drain *d) {
+  int moved = 0;
+  while (d->sc_off + META_LEN <= d->sc_len) {
+    unsigned len = *(unsigned *)(d->scratch + d->sc_off);
+    if (len < META_LEN || d->sc_off + (int)len > d->sc_len) { d->sc_off = d->sc_len; break; } /* (never: whole events) */
+    if (!room(d, (int)len + PATH_ROOM + 8)) break;
+    take_in(d, d->scratch + d->sc_off, len);
+    d->sc_off += (int)len;
+    moved++;
+  }
+  if (d->sc_off >= d->sc_len) d->sc_off = d->sc_len = 0;
+  return moved;
+}
+
+/* One read of the group, under the lock: by the thread when the group is readable, and
+ * by JS when it finds the buffer empty (so that a non-blocking read right after an
+ * access sees its event, as a read of the group itself would). A read takes at most
+ * max_read bytes: the kernel opens an fd for every event it hands out, and an event it
+ * cannot open one for is lost, so a read never asks for more events than fds to spare. */
+static void fill(struct drain *d) {
+  if (d->err) return;
+  int moved = move_in(d);
+  if (d->sc_len == 0) {
+    long got;
+    do got = read(d->src, d->scratch, (size_t)d->max_read);
+    while (got < 0 && *__errno_location() == EINTR);
+    if (got < 0) {
+      if (*__errno_location() != EAGAIN) {
+        d->err = NEG_ERRNO;
+        ring(d);
+      }
+    } else {
+      d->sc_len = (int)got;
+      moved += move_in(d);
     }
-    return 0;
   }
-  int off = 0;
-  while (off + META_LEN <= got) {
-    unsigned len = *(unsigned *)(d->scratch + off);
-    if (len < META_LEN || off + (long)len > got) break; /* (the kernel writes whole events) */
-    if (!room(d, (int)len + PATH_ROOM + 8)) break;      /* (cannot happen: want is half the room) */
-    take_in(d, d->scratch + off, len);
-    off += (int)len;
-  }
-  ring(d);
-  return got;
+  if (moved > 0) ring(d);
 }
 
 static void *drain_loop(void *arg) {
@@ -301,7 +310,7 @@ static void *drain_loop(void *arg) {
     int wait = expire(d);
     /* full, or an error JS has not taken: the group is not read; JS taking events does
      * not wake this thread, so it looks again every 10 ms */
-    int idle = d->err || !room(d, META_LEN + PATH_ROOM + 8 + 256);
+    int idle = d->err || d->sc_len > 0;
     if (idle && (wait < 0 || wait > 10)) wait = 10;
     pthread_mutex_unlock(&d->mu);
     struct pollfd fds[2] = { { d->stop, POLLIN, 0 }, { idle ? -1 : d->src, POLLIN, 0 } };
@@ -327,6 +336,18 @@ static void shut(struct drain *d, int close_src) {
     struct pending *p = &d->pend[i];
     if (!p->answered) respond(d, p->fd, (unsigned)d->deadline_resp);
     if (!p->taken) close(p->fd);
+  }
+  /* events read that never got into the buffer: their fds, and an answer for each
+   * permission event among them */
+  for (int at = d->sc_off; at + META_LEN <= d->sc_len;) {
+    unsigned char *ev = d->scratch + at;
+    int efd = *(int *)(ev + 16);
+    if (efd >= 0) {
+      if (*(unsigned *)(ev + 8) & PERM_EVENTS) respond(d, efd, (unsigned)d->deadline_resp);
+      close(efd);
+    }
+    close_pidfds(ev);
+    at += (int)*(unsigned *)ev;
   }
   /* events JS never took may hold fds (notification events with keep) and pidfds */
   for (int at = d->head; at + META_LEN <= d->tail;) {
@@ -356,7 +377,7 @@ static void owner_ended(void *value) {
 /* Starts a drain of src with a buffer of cap bytes; *out = the drain. Returns the bell
  * (an eventfd JS waits on), or -errno with *at: 1 mmap, 2 eventfd, 3 pthread_key_create,
  * 4 pthread_create. The drain and its buffer are one anonymous mapping (zeroed). */
-int bt_drain_open(int src, int cap, int deadline_ms, int deadline_resp, int keep, struct drain **out, int *at) {
+int bt_drain_open(int src, int cap, int max_read, int deadline_ms, int deadline_resp, int keep, struct drain **out, int *at) {
   bt_sigset all, old;
   int err;
   if (!g_keyed) {
@@ -369,6 +390,7 @@ int bt_drain_open(int src, int cap, int deadline_ms, int deadline_resp, int keep
   d->src = src;
   d->buf = (unsigned char *)(d + 1);
   d->cap = cap;
+  d->max_read = max_read < (int)sizeof d->scratch ? max_read : (int)sizeof d->scratch;
   d->deadline_ms = deadline_ms;
   d->deadline_resp = deadline_resp;
   d->keep = keep;
@@ -420,6 +442,7 @@ int bt_drain_take(struct drain *d, unsigned char *out, int len) {
     d->head += (int)elen;
     n += (int)elen;
   }
+  move_in(d); /* (room again for events that waited in scratch) */
   if (d->head == d->tail) {
     d->head = d->tail = 0;
     quiet(d->bell);

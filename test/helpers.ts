@@ -68,3 +68,12 @@ export function tempDirs<const K extends string>(...names: K[]): Record<K, strin
   });
   return dirs;
 }
+
+/** A Worker running `code` (which imports butter as `b`): its first message, and its end. */
+export function worker(code: string) {
+  const src = `import * as b from ${JSON.stringify(new URL("../src/index.ts", import.meta.url).pathname)};\n${code}`;
+  const w = new Worker(URL.createObjectURL(new Blob([src], { type: "application/typescript" })));
+  const closed = new Promise<void>((r) => w.addEventListener("close", () => r()));
+  const message = new Promise<unknown>((r) => (w.onmessage = (m) => r(m.data)));
+  return { message, end: () => (w.terminate(), closed) };
+}

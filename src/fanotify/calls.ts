@@ -595,7 +595,7 @@ export function fanotifyWriteResponse(fd: number, response: FanotifyResponse): v
 // ---- the objects' drain (bunffi/fanotify_drain.c): internal ----
 
 const drainLib = helpers("fanotify_drain.c", {
-  bt_drain_open: { args: ["i32", "i32", "i32", "i32", "i32", "ptr", "ptr"], returns: "i32" },
+  bt_drain_open: { args: ["i32", "i32", "i32", "i32", "i32", "i32", "ptr", "ptr"], returns: "i32" },
   bt_drain_take: { args: ["ptr", "ptr", "i32"], returns: "i32" },
   bt_drain_answer: { args: ["ptr", "i32", "ptr", "i32"], returns: "i32" },
   bt_drain_pending: { args: ["ptr", "i32"], returns: "i32" },
@@ -629,12 +629,13 @@ export interface Drain {
 
 /**
  * Starts the drain thread of `fd` (bunffi/fanotify_drain.c): a buffer of `cap` bytes,
- * permission events answered with `response` after `deadlineMs`.
+ * reads of at most `maxRead` bytes, permission events answered with `response` after
+ * `deadlineMs`.
  */
-export function drainOpen(fd: number, cap: number, deadlineMs: number, response: number, keep: boolean): Drain {
+export function drainOpen(fd: number, cap: number, maxRead: number, deadlineMs: number, response: number, keep: boolean): Drain {
   const out = new BigUint64Array(1);
   const at = new Int32Array(1);
-  const bell = drainLib().bt_drain_open(fd, cap, deadlineMs, response, keep ? 1 : 0, out, at);
+  const bell = drainLib().bt_drain_open(fd, cap, maxRead, deadlineMs, response, keep ? 1 : 0, out, at);
   if (bell < 0) throw errorFor(bell, DRAIN_AT[at[0]!]!);
   return { handle: Number(out[0]) as Pointer, bell };
 }

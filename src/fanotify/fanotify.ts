@@ -305,7 +305,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     }
     let drain: c.Drain;
     try {
-      drain = c.drainOpen(fd, cap, deadline, response, o.keepEventFds === true);
+      drain = c.drainOpen(fd, cap, readSize(f), deadline, response, o.keepEventFds === true);
     } catch (e) {
       close(fd);
       throw e;
@@ -434,6 +434,16 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     for (const ev of waiting) ev.settled("close");
     super.beforeClose(fd);
   }
+}
+
+/**
+ * How many bytes the drain asks for per read. A group that reports fds makes the kernel
+ * open one per event it hands out (two with pidfds), and an event it cannot open an fd
+ * for is lost: 2 KiB is at most 85 events of 24 bytes, so a read needs at most 170 free
+ * fds, all closed before the next read. FID groups hand out no fds: 64 KiB.
+ */
+function readSize(flags: number): number {
+  return (flags & (c.FAN_REPORT_FID | c.FAN_REPORT_DIR_FID)) === 0 ? 2048 : 64 * 1024;
 }
 
 // One buffer per thread for what the drain hands over.

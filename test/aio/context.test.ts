@@ -7,20 +7,12 @@ import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
-import { tempDirs } from "../helpers.ts";
+import { tempDirs, worker } from "../helpers.ts";
 import { ptr } from "bun:ffi";
 import { pendingWaits } from "../../src/core/reactor.ts";
 
 const tmp = tempDirs("aio");
 const rings = () => readFileSync("/proc/self/maps", "utf8").split("\n").filter((l) => l.includes("/[aio]")).length;
-/** A Worker running `code` (which imports butter as `b`): its first message, and its end. */
-function worker(code: string) {
-  const src = `import * as b from ${JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname)};\n${code}`;
-  const w = new Worker(URL.createObjectURL(new Blob([src], { type: "application/typescript" })));
-  const closed = new Promise<void>((r) => w.addEventListener("close", () => r()));
-  const message = new Promise<unknown>((r) => (w.onmessage = (m) => r(m.data)));
-  return { message, end: () => (w.terminate(), closed) };
-}
 /** A context of 1 with one poll in the kernel and one in line, on an eventfd nothing wrote yet. */
 async function oneOutOneInLine(ctx: b.AioContext, e: b.Eventfd) {
   const first = ctx.poll(e.fd, 1);

@@ -1,0 +1,140 @@
+// @privileged: permission events (FAN_CLASS_CONTENT) need CAP_SYS_ADMIN
+// Every permission event gets exactly one answer, whatever the program does: it answers,
+// it is busy or blocked, it never reads, it opens the guarded file itself, its Worker
+// ends, it drops the object, or it is killed. Accesses are real opens by other processes.
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import * as b from "../../src/index.ts";
+import { ROOT } from "../../harness/child.ts";
+import { sleep, tempDirs, worker } from "../helpers.ts";
+
+const root = process.getuid?.() === 0;
+const dirs = tempDirs("guard");
+
+function guarded(): string {
+  const file = `${dirs.guard}/guarded`;
+  writeFileSync(file, "secret");
+  return file;
+}
+const cat = (file: string, out: "pipe" | "ignore" = "pipe") => Bun.spawn(["cat", file], { stdout: out, stderr: out });
+
+describe.skipIf(!root)("permission events are always answered (needs root: CAP_SYS_ADMIN)", () => {
+  test("while the JS thread is blocked (spawnSync), the deadline answers", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 100, deadlineResponse: "deny" });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const t = performance.now();
+    const r = Bun.spawnSync(["cat", file]); // the JS thread waits here; nobody reads
+    expect(r.exitCode).toBe(1);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(90);
+    const ev = await fan.get();
+    expect([ev.answered, ev.answeredBy, ev.path, ev.fd]).toEqual([true, "deadline", file, -1]);
+    expect(fan.pending).toBe(0);
+  });
+
+  test("a program that never reads: the deadline answers (allow, the default)", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 50 });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const child = cat(file);
+    expect(await child.exited).toBe(0);
+    expect(await new Response(child.stdout).text()).toBe("secret");
+  });
+
+  test("an event taken and not answered: the deadline answers it, and the event says so", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 80, deadlineResponse: "deny" });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const child = cat(file);
+    const ev = await fan.get();
+    expect([ev.answered, fan.pending]).toEqual([false, 1]);
+    expect(ev.fd).toBeGreaterThan(2);
+    expect(await child.exited).toBe(1);
+    expect(ev.answeredBy).toBe("deadline");
+    expect(ev.fd).toBe(-1);
+    expect(() => ev.allow()).toThrow(/answered already \(by deadline\)/);
+    expect(fan.pending).toBe(0);
+  });
+
+  test("the program's own accesses are allowed at once: a synchronous read from the JS thread does not deadlock", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 60_000, deadlineResponse: "deny" });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const t = performance.now();
+    expect(readFileSync(file, "utf8")).toBe("secret"); // (without the drain: blocked for good)
+    expect(performance.now() - t).toBeLessThan(30_000);
+    const ev = await fan.get();
+    expect([ev.answeredBy, ev.pid, ev.path]).toEqual(["self", process.pid, file]);
+    // and from a Worker, another thread of this process
+    const w = worker(`postMessage(require("node:fs").readFileSync(${JSON.stringify(file)}, "utf8"));`);
+    expect(await w.message).toBe("secret");
+    await w.end();
+    expect((await fan.get()).answeredBy).toBe("self");
+  });
+
+  test("a Worker that ends with events waiting: they are answered, its drain and fds are gone", async () => {
+    const file = guarded();
+    const fdsBefore = (await import("node:fs")).readdirSync("/proc/self/fd").length;
+    const w = worker(`const fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 600000 });
+      fan.mark(${JSON.stringify(file)}, b.FAN_OPEN_PERM); globalThis.keep = fan;
+      setInterval(() => {}, 1000); // (alive until terminated: a Worker with nothing to do ends by itself)
+      postMessage("marked"); fan.get().then((ev) => { globalThis.ev = ev; });`);
+    expect(await w.message).toBe("marked");
+    const taken = cat(file, "ignore"); // (no pipes: the fds are counted)
+    await sleep(50);
+    const waiting = cat(file, "ignore"); // (in the drain, not taken: the Worker's get() was served)
+    await sleep(50);
+    expect([taken.exitCode, waiting.exitCode]).toEqual([null, null]);
+    await w.end();
+    expect(await taken.exited).toBe(0);
+    expect(await waiting.exited).toBe(0);
+    for (let i = 0; i < 50 && threads("butter-drain") > 0; i++) await sleep(5);
+    expect(threads("butter-drain")).toBe(0);
+    expect((await import("node:fs")).readdirSync("/proc/self/fd").length).toBe(fdsBefore);
+  });
+
+  test("an object dropped to the collector: what waits is answered, the drain stops", async () => {
+    const file = guarded();
+    (() => {
+      const fan = new b.Fanotify(b.FAN_CLASS_CONTENT | b.FAN_NONBLOCK, { deadline: 600_000 });
+      fan.mark(file, b.FAN_OPEN_PERM);
+    })();
+    const child = cat(file);
+    await sleep(30);
+    expect(child.exitCode).toBeNull();
+    for (let i = 0; i < 100 && child.exitCode === null; i++) {
+      Bun.gc(true);
+      await sleep(10);
+    }
+    expect(await child.exited).toBe(0);
+    expect(threads("butter-drain")).toBe(0);
+  });
+
+  test("a listener killed with an event waiting: the kernel lets the access go on", async () => {
+    const file = guarded();
+    const script = `import * as b from ${JSON.stringify(`${ROOT}/src/index.ts`)};
+      const fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 600000, deadlineResponse: "deny" });
+      fan.mark(${JSON.stringify(file)}, b.FAN_OPEN_PERM);
+      console.log("marked");
+      await fan.get();
+      process.kill(process.pid, "SIGKILL");`;
+    const listener = Bun.spawn([process.execPath, "-e", script], { stdout: "pipe", stderr: "inherit" });
+    const reader = listener.stdout.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/marked/);
+    const child = cat(file);
+    expect(await listener.exited).toBe(137);
+    expect(await child.exited).toBe(0);
+  });
+});
+
+/** How many of this process's threads have that name. */
+function threads(name: string): number {
+  const fs = require("node:fs") as typeof import("node:fs");
+  return fs.readdirSync("/proc/self/task").filter((t) => {
+    try {
+      return fs.readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim() === name;
+    } catch {
+      return false;
+    }
+  }).length;
+}
