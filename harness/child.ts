@@ -65,7 +65,9 @@ export function runChild(script: string, opts: ChildOptions = {}): ChildResult {
     for (const line of (r.stdout ?? "").split("\n")) {
       if (line.startsWith(MARK)) reports.push(JSON.parse(line.slice(MARK.length)));
     }
-    return { status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "", reports };
+    // (a child that could not start, or was killed at the timeout, says so in stderr)
+    const stderr = (r.stderr ?? "") + (r.error ? `\n${r.error.message}` : "");
+    return { status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr, reports };
   } finally {
     // BUTTER_KEEP_CHILD=1 keeps the script, to run it again by hand (its path goes to stderr)
     if (process.env.BUTTER_KEEP_CHILD) console.error(`child script kept: ${file}`);

@@ -174,11 +174,11 @@ export const FAN_DENY = 0x02;
 export const FAN_AUDIT = 0x10;
 /** Response bit: an info record follows the response (Linux 6.3). */
 export const FAN_INFO = 0x20;
-/** The bits of a response that carry a deny's errno, and where (FAN_DENY_ERRNO). */
+/** How many bits of a response carry a deny's errno (FAN_DENY_ERRNO). */
 export const FAN_ERRNO_BITS = 8;
-/** 32 - FAN_ERRNO_BITS. */
+/** 24: where a deny's errno starts in a response (32 less FAN_ERRNO_BITS). */
 export const FAN_ERRNO_SHIFT = 32 - FAN_ERRNO_BITS;
-/** (1 << FAN_ERRNO_BITS) - 1. */
+/** 255: the mask of a deny's errno, 2 to the FAN_ERRNO_BITS less one. */
 export const FAN_ERRNO_MASK = (1 << FAN_ERRNO_BITS) - 1;
 /** Response info record type: none. */
 export const FAN_RESPONSE_INFO_NONE = 0;
@@ -326,6 +326,7 @@ export interface FileHandle {
 
 /** What name_to_handle_at(2) returns. */
 export interface NameToHandleResult {
+  /** the file's handle */
   readonly handle: FileHandle;
   /** the mount id: an int, or the unique 64-bit one (a bigint) with AT_HANDLE_MNT_ID_UNIQUE */
   readonly mountId: number | bigint;
@@ -391,20 +392,25 @@ export function openByHandleAt(mountFd: number, handle: FileHandle, flags: numbe
 
 /** A file handle record (FID, DFID, DFID_NAME, OLD_DFID_NAME, NEW_DFID_NAME). */
 export interface FanotifyFidRecord {
+  /** which record: the object's handle, its directory's, or the directory's and the entry's name */
   readonly type: "fid" | "dfid" | "dfid_name" | "old_dfid_name" | "new_dfid_name";
   /** the filesystem's id (statfs's f_fsid), its two 32-bit words as one unsigned 64-bit value */
   readonly fsid: bigint;
+  /** the file handle (open_by_handle_at(2) takes it) */
   readonly handle: FileHandle;
   /** the entry's name in the directory (the *_name records; "." for the directory itself) */
   readonly name?: string;
 }
 /** A pidfd record: a pidfd of the event's process, or FAN_NOPIDFD / FAN_EPIDFD. */
 export interface FanotifyPidfdRecord {
+  /** "pidfd" */
   readonly type: "pidfd";
+  /** the pidfd (the reader's to close), FAN_NOPIDFD or FAN_EPIDFD */
   readonly pidfd: number;
 }
 /** A filesystem error record (FAN_FS_ERROR). */
 export interface FanotifyErrorRecord {
+  /** "error" */
   readonly type: "error";
   /** the first error's errno */
   readonly error: number;
@@ -413,19 +419,27 @@ export interface FanotifyErrorRecord {
 }
 /** The range of a pre-content event. */
 export interface FanotifyRangeRecord {
+  /** "range" */
   readonly type: "range";
+  /** where the access starts */
   readonly offset: bigint;
+  /** how many bytes it covers */
   readonly count: bigint;
 }
 /** The mount id of a mount event. */
 export interface FanotifyMntRecord {
+  /** "mnt" */
   readonly type: "mnt";
+  /** the unique 64-bit mount id (statmount(2)'s) */
   readonly mntId: bigint;
 }
 /** A record type this decoder does not know (a newer kernel's), kept as bytes. */
 export interface FanotifyUnknownRecord {
+  /** "unknown" */
   readonly type: "unknown";
+  /** the record's info_type */
   readonly infoType: number;
+  /** the whole record, its header included */
   readonly bytes: Uint8Array;
 }
 /** One info record after an event's metadata. */
@@ -445,6 +459,7 @@ export interface RawFanotifyEvent {
   readonly fd: number;
   /** the process (or thread, with FAN_REPORT_TID) that caused it; 0 if it was in another pid namespace */
   readonly pid: number;
+  /** the info records after the metadata, in the kernel's order */
   readonly records: readonly FanotifyRecord[];
 }
 
@@ -550,7 +565,17 @@ export interface FanotifyResponse {
   /** FAN_ALLOW or FAN_DENY (or FAN_DENY_ERRNO(err)), with FAN_AUDIT or FAN_INFO or-ed in */
   response: number;
   /** with FAN_INFO: the audit rule record (Linux 6.3) */
-  auditRule?: { ruleNumber: number; subjTrust?: number; objTrust?: number };
+  auditRule?: AuditRule;
+}
+
+/** The audit rule record of a response (FAN_INFO; Linux 6.3). */
+export interface AuditRule {
+  /** the number of the rule that decided */
+  ruleNumber: number;
+  /** the subject's trust: 0 no, 1 yes, 2 unknown (the default) */
+  subjTrust?: number;
+  /** the object's trust: 0 no, 1 yes, 2 unknown (the default) */
+  objTrust?: number;
 }
 
 /** Packs a response (and its audit rule record). */

@@ -35,7 +35,10 @@ export type FanotifyFeature =
  * the feature needs is missing), or undefined (this process may not ask: the probe needs
  * CAP_SYS_ADMIN). `kernel` is the release probed.
  */
-export type FanotifyFeatures = { readonly [K in FanotifyFeature]: boolean | undefined } & { readonly kernel: string };
+export type FanotifyFeatures = { readonly [K in FanotifyFeature]: boolean | undefined } & {
+  /** the kernel release probed */
+  readonly kernel: string;
+};
 
 /** The Linux version that brought each feature, for messages. */
 export const FANOTIFY_FEATURE_SINCE: Readonly<Record<FanotifyFeature, string>> = Object.freeze({

@@ -69,6 +69,16 @@ test("pipe-max-size and the largest pipe root may make", () => {
   features["splice: pipe-max-size"] = `${max >> 10} KiB`;
 });
 
+test("fanotify: each feature works from the version that brought it, and not before", () => {
+  const f = b.fanotifyFeatures();
+  for (const [name, since] of Object.entries(b.FANOTIFY_FEATURE_SINCE) as [b.FanotifyFeature, string][]) {
+    const [major, minor] = since.split(/[.\s]/).map(Number) as [number, number];
+    // (permission events also need CONFIG_FANOTIFY_ACCESS_PERMISSIONS: every Debian kernel has it)
+    expect([name, f[name]]).toEqual([name, at(major, minor)]);
+    features[`fanotify: ${name}`] = f[name] ? "yes" : "no";
+  }
+});
+
 afterAll(() => {
   const report: KernelReport = { release: b.kernelRelease(), arch: arch(), features };
   writeReport(report);
