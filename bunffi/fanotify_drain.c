@@ -280,12 +280,13 @@ static int move_in(struct drain *d) {
  * by JS when it finds the buffer empty (so that a non-blocking read right after an
  * access sees its event, as a read of the group itself would). A read takes at most
  * max_read bytes: the kernel opens an fd for every event it hands out, and an event it
- * cannot open one for is lost, so a read never asks for more events than fds to spare. */
-static void fill(struct drain *d) {
-  if (d->err) return;
+ * cannot open one for is lost, so a read never asks for more events than fds to spare.
+ * Returns the bytes read (0: nothing, no room, or an error kept for JS). */
+static long fill(struct drain *d) {
+  long got = 0;
+  if (d->err) return 0;
   int moved = move_in(d);
   if (d->sc_len == 0) {
-    long got;
     do got = read(d->src, d->scratch, (size_t)d->max_read);
     while (got < 0 && *__errno_location() == EINTR);
     if (got < 0) {
@@ -299,12 +300,25 @@ static void fill(struct drain *d) {
     }
   }
   if (moved > 0) ring(d);
+  return got > 0 ? got : 0;
+}
+
+/* How long the drain leaves new events to JS before it reads them itself. JS waits on
+ * the group too (and on the bell): when it is free it reads first, one hop from the
+ * kernel, and the drain only steps in for a JS thread that is busy, blocked or not
+ * reading; once it has, it keeps reading without waiting until the group is empty. */
+#define GRACE_MS 1
+
+static int readable(int fd, int ms) {
+  struct pollfd p = { fd, POLLIN, 0 };
+  return poll(&p, 1, ms) > 0;
 }
 
 static void *drain_loop(void *arg) {
   struct drain *d = arg;
   /* named by itself, before any call (the fault-injection shim knows butter's threads by it) */
   pthread_setname_np(pthread_self(), "butter-drain");
+  int draining = 0;
   for (;;) {
     pthread_mutex_lock(&d->mu);
     int wait = expire(d);
@@ -319,9 +333,15 @@ static void *drain_loop(void *arg) {
     if (n <= 0) continue;
     if (fds[0].revents) break;
     if (!fds[1].revents) continue;
+    if (!draining) {
+      if (readable(d->stop, GRACE_MS)) break;
+      if (!readable(d->src, 0)) continue; /* JS read them */
+      draining = 1;
+    }
     pthread_mutex_lock(&d->mu);
-    fill(d);
+    long got = fill(d);
     pthread_mutex_unlock(&d->mu);
+    if (got == 0 || !readable(d->src, 0)) draining = 0;
   }
   return 0;
 }
@@ -488,11 +508,12 @@ int bt_drain_pending(struct drain *d, int efd) {
   return r;
 }
 
-/* Blocks until events are ready (a blocking group's readEvent). 0, or -errno. */
+/* Blocks until events are ready, in the buffer or in the group (a blocking group's
+ * readEvent). 0, or -errno. */
 int bt_drain_wait(struct drain *d) {
-  struct pollfd p = { d->bell, POLLIN, 0 };
+  struct pollfd p[2] = { { d->bell, POLLIN, 0 }, { d->src, POLLIN, 0 } };
   for (;;) {
-    int n = poll(&p, 1, -1);
+    int n = poll(p, 2, -1);
     if (n >= 0) return 0;
     if (*__errno_location() != EINTR) return NEG_ERRNO;
   }

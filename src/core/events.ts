@@ -26,11 +26,11 @@ export abstract class EventSource<T> extends FdObject {
   protected abstract readBatch(fd: number): T[] | null;
 
   /**
-   * The fd whose readability says events are ready: the object's own fd, or (for a
-   * family that reads its fd on a thread of butter's) that thread's bell. @internal
+   * The fds whose readability says events may be ready: the object's own fd, and (for a
+   * family that also reads its fd on a thread of butter's) that thread's bell. @internal
    */
-  protected get readyFd(): number {
-    return this.fd;
+  protected get readyFds(): readonly number[] {
+    return [this.fd];
   }
 
   /** Events already read from the kernel and not yet handed out. @internal */

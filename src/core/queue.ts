@@ -172,7 +172,7 @@ export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
     }
 
     protected override beforeClose(fd: number): void {
-      if (this.#armed) cancel(this.readyFd);
+      if (this.#armed) for (const f of this.readyFds) cancel(f);
       this.#armed = false;
       const getters = this.#getters;
       this.#getters = [];
@@ -182,17 +182,17 @@ export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
 
     #arm(): void {
       if (this.#armed) return;
-      waitReadable(this.readyFd, this.#onReadable);
+      for (const f of this.readyFds) waitReadable(f, this.#onReadable);
       this.#armed = true;
     }
 
     #disarm(): void {
       this.#armed = false;
-      cancel(this.readyFd); // idempotent
+      for (const f of this.readyFds) cancel(f); // idempotent
     }
 
     #onReadable = (): void => {
-      this.#armed = false;
+      if (this.#armed) this.#disarm(); // (the other fds, when it waits on more than one)
       while (this.#getters.length > 0) {
         let e: T | undefined;
         try {

@@ -357,9 +357,9 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     return this.#pending.size;
   }
 
-  /** The drain's bell: what an async wait waits on. @internal */
-  protected override get readyFd(): number {
-    return this.#drain.bell;
+  /** The group itself (JS reads first when it is free) and the drain's bell. @internal */
+  protected override get readyFds(): readonly number[] {
+    return [this.fd, this.#drain.bell];
   }
 
   #mark(op: number, path: string | Uint8Array, mask: number, flags: number): void {
