@@ -31,6 +31,8 @@ if (what === "perm") {
   const BOTH = b.FAN_CREATE | b.FAN_DELETE;
   // (a create and a delete of one name may come merged: the bits are counted, as in C)
   const count = (ev: b.FanotifyEvent) => (fid ? ((ev.mask & BOTH) === BOTH ? 2 : 1) : 1);
+  // the same work as the C reader: the entry's name (fid), the fd's path (fd)
+  const seen = (ev: b.FanotifyEvent) => (fid ? ev.name! : ev.path!).length;
   const produce = (): Promise<void> | undefined => {
     if (mode === "drain") {
       if (spawnSync(producer!, [dir!, filesArg!]).status !== 0) throw new Error("producer failed");
@@ -50,11 +52,11 @@ if (what === "perm") {
     if (fan instanceof b.FanotifyAsync) {
       for (let got = 0; got < want; ) {
         const ev = await fan.get();
-        check += ev.path!.length; // (the path, as the C reader finds its name or path)
+        check += seen(ev);
         got += count(ev);
       }
     } else {
-      for (let got = 0; got < want; ) for (const ev of fan.readEvents()) (check += ev.path!.length), (got += count(ev));
+      for (let got = 0; got < want; ) for (const ev of fan.readEvents()) (check += seen(ev)), (got += count(ev));
     }
     if (r > 0) total += Bun.nanoseconds() - t1;
     await exited;

@@ -26,7 +26,7 @@ function measure(cmd: string, args: string[]): number {
 }
 
 mkdirSync(here("build"), { recursive: true });
-for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read", "splice_copy", "tcp_sink"]) {
+for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read", "splice_copy", "tcp_sink", "fanotify_read", "fanotify_perm"]) {
   sh("gcc", ["-O2", "-pthread", "-o", here(`build/${c}`), here(`c/${c}.c`)]);
 }
 const bun = process.execPath;
@@ -134,6 +134,40 @@ for (const mode of ["drain", "live"]) {
 }
 rmSync(dir, { recursive: true, force: true });
 
+// fanotify (needs root): events per second handed to the reader, against a C reader of
+// the same group doing the same work (bench/c/fanotify_read.c), on the inotify
+// benchmark's workload: a FID group with names (creations and deletions) and a group
+// that reports fds (each one's path read and the fd closed); and the permission round
+// trip: an open(2) blocked by FAN_OPEN_PERM until the responder allows it, the opener's
+// time per open, against a C responder, unpinned and pinned to one CPU (both sides).
+const frows: [string, number, number, string][] = [];
+const isRoot = process.getuid?.() === 0;
+if (isRoot) {
+  const fdir = mkdtempSync(`${existsSync("/dev/shm") ? "/dev/shm" : tmpdir()}/butter-bench-fan-`);
+  const fload = (group: string, mode: string) => [group, mode, here("build/inotify_produce"), fdir, String(FILES), String(ROUNDS)];
+  for (const group of ["fid", "fd"]) {
+    for (const mode of ["drain", "live"]) {
+      const c = measure(here("build/fanotify_read"), fload(group, mode));
+      const add = (name: string, ns: number) => frows.push([`${group.padEnd(3)} ${mode.padEnd(5)}  ${name}`, ns, c, ""]);
+      add("C: read(2) + walk", c);
+      add("butter Fanotify: readEvents()", measure(bun, [here("fanotify.ts"), "read", "sync", ...fload(group, mode)]));
+      add("butter FanotifyAsync: await get()", measure(bun, [here("fanotify.ts"), "read", "async", ...fload(group, mode)]));
+    }
+  }
+  const guarded = `${fdir}/guarded`;
+  writeFileSync(guarded, "x");
+  const NPERM = smoke ? 200 : quick ? 5_000 : 20_000;
+  const perm = here("build/fanotify_perm");
+  for (const pin of [[], ["taskset", "-c", "0"]]) {
+    const run = (cmd: string[]) => measure(pin[0] ?? cmd[0]!, [...pin.slice(1), ...(pin.length ? cmd : cmd.slice(1))]);
+    const how = pin.length ? "pinned" : "      ";
+    const c = run([perm, "respond", guarded, String(NPERM)]);
+    frows.push([`perm ${how}  C: read, FAN_ALLOW, close`, c, c, ""]);
+    frows.push([`perm ${how}  butter FanotifyAsync: await get(), allow()`, run([bun, here("fanotify.ts"), "perm", perm, guarded, String(NPERM)]), c, ""]);
+  }
+  rmSync(fdir, { recursive: true, force: true });
+}
+
 // splice: one file copied to another (file -> pipe -> file), on tmpfs where there is one
 // so that the disk is not what is measured, and the same file sent to a TCP socket on
 // 127.0.0.1 whose reader is one C sink for every row (bench/c/tcp_sink.c). MiB/s of the
@@ -232,6 +266,15 @@ for (const [name, ns, c, note] of irows) {
   console.log(`${name.padEnd(iw)}  ${(1e9 / ns / 1e6).toFixed(2).padStart(7)} M  ${ns.toFixed(0).padStart(8)}  ${ratio}${note ? `  (${note})` : ""}`);
 }
 
+if (frows.length > 0) {
+  const fw = Math.max(...frows.map((r) => r[0].length));
+  console.log(`\nfanotify: the inotify workload (${FILES} files a round, ${ROUNDS} rounds), median of ${RUNS} runs; the permission round trip per open`);
+  console.log(`${"".padEnd(fw)}  ${"events/s".padStart(10)}  ${"ns/event".padStart(8)}  vs C (events/s)`);
+  for (const [name, ns, c] of frows) {
+    console.log(`${name.padEnd(fw)}  ${(1e9 / ns / 1e6).toFixed(2).padStart(7)} M  ${ns.toFixed(0).padStart(8)}  ${ns === c ? "" : `${(c / ns).toFixed(2)}x`}`);
+  }
+} else console.log("\nfanotify: not measured (needs root)");
+
 const mibs = (ns: number) => SPLICE_BYTES / (1 << 20) / (ns / 1e9);
 for (const [table, what] of [[srows, "copied to another file"], [trows, "sent to a TCP socket on 127.0.0.1"]] as const) {
   const sw = Math.max(...table.map((r) => r[0].length));
@@ -285,6 +328,7 @@ const results = {
     const f = arows.find((x) => x.name.startsWith("fio") && x.depth === r.depth && x.pattern === r.pattern);
     return f && !r.name.startsWith("fio") ? r.iops / f.iops : null;
   })() })),
+  fanotify: frows.map(([name, ns, c]) => ({ name: name.replace(/\s+/g, " "), nsPerEvent: ns, vsC: ns === c ? null : c / ns })),
   inotify: irows.map(([name, ns, c, note]) => ({
     name: name.replace(/\s+/g, " "),
     eventsPerSecond: 1e9 / ns,

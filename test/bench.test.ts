@@ -27,6 +27,15 @@ test("bun bench/run.ts runs every row and writes them, with the machine and the 
   const aio = out.aio.map((x: { name: string; depth: number }) => `${x.name} @${x.depth}`);
   for (const d of [1, 32, 128]) expect(aio).toContain(`butter AioContext, O_DIRECT @${d}`);
   for (const x of out.aio) expect(Number.isFinite(x.iops) && x.iops > 0, x.name).toBe(true);
+  if (process.getuid?.() === 0) {
+    // fanotify needs root: both groups in both modes, and the round trip unpinned and pinned
+    const fan = out.fanotify.map((x: { name: string }) => x.name);
+    for (const want of ["fid drain butter FanotifyAsync: await get()", "fd live butter Fanotify: readEvents()", "perm pinned butter FanotifyAsync: await get(), allow()"]) {
+      expect(fan).toContain(want);
+    }
+    expect(fan.length).toBe(16);
+    for (const x of out.fanotify) expect(Number.isFinite(x.nsPerEvent) && x.nsPerEvent > 0, x.name).toBe(true);
+  }
   // every row printed in the table is in the file
   const printed = r.stdout.split("\n").filter((l) => /^(sync|async|wait|start|signal|mask) /.test(l));
   expect(printed.length).toBe(out.rows.length);

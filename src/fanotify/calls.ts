@@ -332,9 +332,11 @@ export interface NameToHandleResult {
   readonly mountId: number | bigint;
 }
 
-/** A file handle's key for maps: its type and bytes as hex. */
+/** A file handle's key for maps: its type, and its bytes one char each (cheap to build). */
 export function handleKey(h: FileHandle): string {
-  return `${h.type}:${Buffer.from(h.bytes.buffer, h.bytes.byteOffset, h.bytes.byteLength).toString("hex")}`;
+  let key = `${h.type}:`;
+  for (const byte of h.bytes) key += String.fromCharCode(byte);
+  return key;
 }
 
 /**
@@ -471,27 +473,64 @@ const FID_TYPES: Record<number, FanotifyFidRecord["type"]> = {
   [FAN_EVENT_INFO_TYPE_NEW_DFID_NAME]: "new_dfid_name",
 };
 
-/** Decodes the info records of one event, `buf[start, end)`. */
-function decodeRecords(buf: Uint8Array, dv: DataView, start: number, end: number, fd: number): FanotifyRecord[] {
-  const out: FanotifyRecord[] = [];
-  let off = start;
-  while (off < end) {
+/**
+ * Checks the info record headers of one event, `buf[start, end)`: each says a length that
+ * fits, and a file handle record holds its handle. Nothing is allocated; a damaged record
+ * is an OSError EIO naming the fd, never a dropped tail.
+ */
+function checkRecords(buf: Uint8Array, dv: DataView, start: number, end: number, fd: number): void {
+  for (let off = start; off < end; ) {
     if (end - off < 4) throw shortTransfer(FANOTIFY_READ, fd, end - off, 4, "a fanotify info record header");
-    const type = buf[off]!;
     const len = dv.getUint16(off + 2, true);
     if (len < 4 || off + len > end) throw shortTransfer(FANOTIFY_READ, fd, end - off, Math.max(len, 4), "a fanotify info record");
+    if (FID_TYPES[buf[off]!] !== undefined) {
+      const hb = len >= 20 ? dv.getUint32(off + 12, true) : Infinity;
+      if (20 + hb > len) throw shortTransfer(FANOTIFY_READ, fd, len, 20 + Math.min(hb, 0xffff), "a fanotify file handle record");
+    }
+    off += len;
+  }
+}
+
+/** Where the first record of `type` starts in `buf[start, end)` (checked), or -1. */
+export function findRecord(buf: Uint8Array, start: number, end: number, type: number): number {
+  for (let off = start; off < end; off += buf[off + 2]! | (buf[off + 3]! << 8)) if (buf[off] === type) return off;
+  return -1;
+}
+
+/** The name of the *_DFID_NAME record at `off` (checked). */
+export function recordName(buf: Uint8Array, off: number): string {
+  const len = buf[off + 2]! | (buf[off + 3]! << 8);
+  const from = off + 20 + (buf[off + 12]! | (buf[off + 13]! << 8) | (buf[off + 14]! << 16) | (buf[off + 15]! << 24));
+  let stop = from;
+  while (stop < off + len && buf[stop] !== 0) stop++;
+  return fsdecode(buf, from, stop);
+}
+
+/** The map key (handleKey) of the file handle of the record at `off` (checked), without decoding it. */
+export function recordHandleKey(buf: Uint8Array, off: number): string {
+  const hb = buf[off + 12]! | (buf[off + 13]! << 8);
+  const type = buf[off + 16]! | (buf[off + 17]! << 8) | (buf[off + 18]! << 16) | (buf[off + 19]! << 24);
+  let key = `${type}:`;
+  for (let i = off + 20; i < off + 20 + hb; i++) key += String.fromCharCode(buf[i]!);
+  return key;
+}
+
+/** Decodes the info records of one event, `buf[start, end)`, checked by checkRecords. */
+export function decodeRecords(buf: Uint8Array, start: number, end: number): FanotifyRecord[] {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: FanotifyRecord[] = [];
+  for (let off = start; off < end; ) {
+    const type = buf[off]!;
+    const len = dv.getUint16(off + 2, true);
     const fid = FID_TYPES[type];
     if (fid !== undefined) {
       const hb = dv.getUint32(off + 12, true);
       const hstart = off + 20;
-      if (hstart + hb > off + len) throw shortTransfer(FANOTIFY_READ, fd, len, 20 + hb, "a fanotify file handle record");
-      const fsid = BigInt(dv.getUint32(off + 4, true)) | (BigInt(dv.getUint32(off + 8, true)) << 32n);
+      // (__kernel_fsid_t's two ints, little-endian, are one u64)
+      const fsid = dv.getBigUint64(off + 4, true);
       const handle = { type: dv.getInt32(off + 16, true), bytes: buf.slice(hstart, hstart + hb) };
-      if (fid.endsWith("_name")) {
-        let stop = hstart + hb;
-        while (stop < off + len && buf[stop] !== 0) stop++;
-        out.push({ type: fid, fsid, handle, name: fsdecode(buf, hstart + hb, stop) });
-      } else out.push({ type: fid, fsid, handle });
+      if (fid.endsWith("_name")) out.push({ type: fid, fsid, handle, name: recordName(buf, off) });
+      else out.push({ type: fid, fsid, handle });
     } else if (type === FAN_EVENT_INFO_TYPE_PIDFD && len >= 8) {
       out.push({ type: "pidfd", pidfd: dv.getInt32(off + 4, true) });
     } else if (type === FAN_EVENT_INFO_TYPE_ERROR && len >= 12) {
@@ -509,15 +548,17 @@ function decodeRecords(buf: Uint8Array, dv: DataView, start: number, end: number
 }
 
 /**
- * Decodes the `n` bytes of one read(2) of `fd` into events, built by `make` (called with
- * the event's index among them, and the metadata's reserved byte: 0 from the kernel,
- * butter's drain marks answered permission events there). A truncated event or record, a metadata version this
+ * Walks the `n` bytes of one read(2) of `fd`, event by event, checking each one's
+ * metadata and record headers, and builds each with `make` from its fields and where its
+ * records lie in `buf` (records are decoded only by whoever needs them: decodeRecords).
+ * `reserved` is the metadata's reserved byte: 0 from the kernel; butter's drain marks
+ * answered permission events there. A truncated event or record, a metadata version this
  * decoder does not know, or end of file is an OSError naming the fd, never a dropped tail.
  */
-export function decodeFanotifyEvents<T>(
+export function walkFanotifyEvents<T>(
   buf: Uint8Array,
   n: number,
-  make: (mask: number, fd: number, pid: number, records: FanotifyRecord[], index: number, reserved: number) => T,
+  make: (mask: number, fd: number, pid: number, recStart: number, recEnd: number, reserved: number) => T,
   fd = -1,
 ): T[] {
   if (n === 0) throw shortTransfer(FANOTIFY_READ, fd, 0, FAN_EVENT_METADATA_LEN, "a fanotify event");
@@ -535,12 +576,17 @@ export function decodeFanotifyEvents<T>(
     if (len < FAN_EVENT_METADATA_LEN || metaLen < FAN_EVENT_METADATA_LEN || metaLen > len || off + len > n) {
       throw shortTransfer(FANOTIFY_READ, fd, n - off, Math.max(len, FAN_EVENT_METADATA_LEN), "a fanotify event");
     }
+    if (metaLen < len) checkRecords(buf, dv, off + metaLen, off + len, fd);
     const mask = dv.getUint32(off + 8, true) + dv.getUint32(off + 12, true) * 0x100000000;
-    const records = metaLen < len ? decodeRecords(buf, dv, off + metaLen, off + len, fd) : [];
-    out.push(make(mask, dv.getInt32(off + 16, true), dv.getInt32(off + 20, true), records, out.length, buf[off + 5]!));
+    out.push(make(mask, dv.getInt32(off + 16, true), dv.getInt32(off + 20, true), off + metaLen, off + len, buf[off + 5]!));
     off += len;
   }
   return out;
+}
+
+/** Decodes the `n` bytes of one read(2) of `fd` into raw events, records and all (walkFanotifyEvents). */
+export function decodeFanotifyEvents(buf: Uint8Array, n: number, fd = -1): RawFanotifyEvent[] {
+  return walkFanotifyEvents(buf, n, (mask, efd, pid, start, end) => ({ mask, fd: efd, pid, records: decodeRecords(buf, start, end) }), fd);
 }
 
 const readBuffer = new Uint8Array(64 * 1024);
@@ -555,7 +601,7 @@ const readBuffer = new Uint8Array(64 * 1024);
 export function fanotifyRead(fd: number): RawFanotifyEvent[] {
   const n = readInto(v.fd(fd), readBuffer, FANOTIFY_READ);
   if (n === null) return [];
-  return decodeFanotifyEvents(readBuffer, n, (mask, efd, pid, records) => ({ mask, fd: efd, pid, records }), fd);
+  return decodeFanotifyEvents(readBuffer, n, fd);
 }
 
 /** A permission response, as fanotifyWriteResponse takes it. */

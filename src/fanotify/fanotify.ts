@@ -51,16 +51,29 @@ export type AnsweredBy = "program" | "deadline" | "self" | "close";
 interface Group {
   answer(ev: FanotifyEvent, response: number, auditRule?: c.FanotifyResponse["auditRule"]): void;
   waiting(ev: FanotifyEvent): boolean;
-  resolveRecord(rec: c.FanotifyFidRecord | undefined): string | undefined;
+  /** the path the file handle record at `off` of `bytes` names (off -1: none) */
+  resolveRecord(bytes: Uint8Array, off: number): string | undefined;
 }
 
-/** One fanotify event, decoded, with its path. */
+// butter's own record types, which the drain adds and `records` leaves out
+const isPrivate = (r: c.FanotifyRecord) => r.type === "unknown" && (r.infoType === c.BT_PATH || r.infoType === c.BT_PATH_ERR);
+
+/**
+ * One fanotify event, with its path. Its info records are decoded when first asked for
+ * (`records`, `name`, `path` of a FID event): most programs read a few fields of many
+ * events.
+ */
 export class FanotifyEvent {
   #fd: EventFd | number;
   #pidfd: EventFd | number;
   #path: string | undefined | null; // null: not resolved yet (FID events)
   #group: Group;
   #answeredBy: AnsweredBy | undefined;
+  // the read's bytes (shared by the events of one read) and where this one's records lie
+  #bytes: Uint8Array;
+  #start: number;
+  #end: number;
+  #records: readonly c.FanotifyRecord[] | undefined;
 
   /** @internal */
   constructor(
@@ -69,8 +82,9 @@ export class FanotifyEvent {
     fd: EventFd | number,
     /** the process (or thread) that caused it; 0 if it is in another pid namespace */
     readonly pid: number,
-    /** the info records, decoded (pidfd records say -1 once the event no longer holds the pidfd) */
-    readonly records: readonly c.FanotifyRecord[],
+    bytes: Uint8Array,
+    start: number,
+    end: number,
     path: string | undefined | null,
     /** why the event's fd gave no path (the readlink's error), if it did not */
     readonly pathError: Error | undefined,
@@ -83,6 +97,15 @@ export class FanotifyEvent {
     this.#pidfd = pidfd;
     this.#path = path;
     this.#group = group;
+    this.#bytes = bytes;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  /** The info records, decoded (a pidfd record's value is the kernel's: see `pidfd` for whether the event still holds it). */
+  get records(): readonly c.FanotifyRecord[] {
+    this.#records ??= Object.freeze(c.decodeRecords(this.#bytes, this.#start, this.#end).filter((r) => !isPrivate(r)));
+    return this.#records;
   }
 
   /** The event's fd while it holds one, else -1 (or -errno with FAN_REPORT_FD_ERROR). */
@@ -102,7 +125,10 @@ export class FanotifyEvent {
    */
   get path(): string | undefined {
     if (this.#path === null) {
-      this.#path = this.#group.resolveRecord(this.#fid("dfid_name") ?? this.#fid("fid") ?? this.#fid("dfid"));
+      let off = this.#at(c.FAN_EVENT_INFO_TYPE_DFID_NAME);
+      if (off < 0) off = this.#at(c.FAN_EVENT_INFO_TYPE_FID);
+      if (off < 0) off = this.#at(c.FAN_EVENT_INFO_TYPE_DFID);
+      this.#path = this.#group.resolveRecord(this.#bytes, off);
     }
     return this.#path;
   }
@@ -115,27 +141,27 @@ export class FanotifyEvent {
 
   /** The entry's name in its directory (the DFID_NAME record), if the event has one. */
   get name(): string | undefined {
-    return this.#fid("dfid_name")?.name;
+    return this.#name(c.FAN_EVENT_INFO_TYPE_DFID_NAME);
   }
 
   /** A rename's old name (FAN_RENAME's OLD_DFID_NAME record). */
   get oldName(): string | undefined {
-    return this.#fid("old_dfid_name")?.name;
+    return this.#name(c.FAN_EVENT_INFO_TYPE_OLD_DFID_NAME);
   }
 
   /** A rename's new name (FAN_RENAME's NEW_DFID_NAME record). */
   get newName(): string | undefined {
-    return this.#fid("new_dfid_name")?.name;
+    return this.#name(c.FAN_EVENT_INFO_TYPE_NEW_DFID_NAME);
   }
 
   /** A rename's old path, where butter can resolve its directory. */
   get oldPath(): string | undefined {
-    return this.#group.resolveRecord(this.#fid("old_dfid_name"));
+    return this.#group.resolveRecord(this.#bytes, this.#at(c.FAN_EVENT_INFO_TYPE_OLD_DFID_NAME));
   }
 
   /** A rename's new path, where butter can resolve its directory. */
   get newPath(): string | undefined {
-    return this.#group.resolveRecord(this.#fid("new_dfid_name"));
+    return this.#group.resolveRecord(this.#bytes, this.#at(c.FAN_EVENT_INFO_TYPE_NEW_DFID_NAME));
   }
 
   /** The subject is a directory (FAN_ONDIR). */
@@ -248,8 +274,13 @@ export class FanotifyEvent {
     this.close();
   }
 
-  #fid(type: c.FanotifyFidRecord["type"]): c.FanotifyFidRecord | undefined {
-    return this.records.find((r) => r.type === type) as c.FanotifyFidRecord | undefined;
+  #at(type: number): number {
+    return c.findRecord(this.#bytes, this.#start, this.#end, type);
+  }
+
+  #name(type: number): string | undefined {
+    const off = this.#at(type);
+    return off < 0 ? undefined : c.recordName(this.#bytes, off);
   }
 }
 
@@ -275,7 +306,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
   #group: Group = {
     answer: (ev, response, rule) => this.#answer(ev, response, rule),
     waiting: (ev) => this.#waiting(ev),
-    resolveRecord: (rec) => this.#paths.resolve(rec),
+    resolveRecord: (bytes, off) => this.#paths.resolve(bytes, off),
   };
 
   /**
@@ -383,20 +414,24 @@ export class Fanotify extends EventSource<FanotifyEvent> {
       n = c.drainTake(this.#drain, readBuffer);
     }
     if (n === 0) return null;
-    return c.decodeFanotifyEvents(readBuffer, n, this.#make, fd);
+    // one copy per read, shared by its events (their records are decoded from it on demand)
+    const bytes = readBuffer.slice(0, n);
+    return c.walkFanotifyEvents(bytes, n, (mask, efd, pid, start, end, by) => this.#make(bytes, mask, efd, pid, start, end, by), fd);
   }
 
-  #make = (mask: number, efd: number, pid: number, all: c.FanotifyRecord[], _i: number, by: number): FanotifyEvent => {
+  #make(bytes: Uint8Array, mask: number, efd: number, pid: number, start: number, end: number, by: number): FanotifyEvent {
     const perm = (mask & c.FAN_PERM_EVENTS) !== 0;
     let path: string | undefined | null = null; // null: from the handle records, when asked for
     let pathError: Error | undefined;
-    const records: c.FanotifyRecord[] = [];
-    for (const r of all) {
-      if (r.type !== "unknown" || (r.infoType !== c.BT_PATH && r.infoType !== c.BT_PATH_ERR)) records.push(r);
-      else if (r.infoType === c.BT_PATH) path = fsdecode(r.bytes, 4, pathEnd(r.bytes));
-      else pathError = errorFor(-new DataView(r.bytes.buffer, r.bytes.byteOffset).getInt32(4, true), c.FANOTIFY_PATH);
+    const at = c.findRecord(bytes, start, end, c.BT_PATH);
+    if (at >= 0) path = fsdecode(bytes, at + 4, pathEnd(bytes, at));
+    else {
+      const err = c.findRecord(bytes, start, end, c.BT_PATH_ERR);
+      if (err >= 0) {
+        pathError = errorFor(-new DataView(bytes.buffer, err + 4, 4).getInt32(0, true), c.FANOTIFY_PATH);
+        path = undefined;
+      }
     }
-    if (pathError !== undefined) path = undefined;
     let fd: EventFd | number = efd < 0 ? efd : -1;
     if (efd >= 0) fd = new EventFd(efd);
     else if ((mask & c.FAN_Q_OVERFLOW) !== 0) {
@@ -404,13 +439,16 @@ export class Fanotify extends EventSource<FanotifyEvent> {
       path = undefined;
     }
     let pidfd: EventFd | number = -1;
-    const rec = records.find((r) => r.type === "pidfd") as c.FanotifyPidfdRecord | undefined;
-    if (rec !== undefined && rec.pidfd >= 0) pidfd = new EventFd(rec.pidfd);
+    const rec = c.findRecord(bytes, start, end, c.FAN_EVENT_INFO_TYPE_PIDFD);
+    if (rec >= 0) {
+      const value = new DataView(bytes.buffer, rec + 4, 4).getInt32(0, true);
+      if (value >= 0) pidfd = new EventFd(value);
+    }
     const answeredBy = by === c.BY_DEADLINE ? "deadline" : by === c.BY_SELF ? "self" : undefined;
-    const ev = new FanotifyEvent(mask, fd, pid, records, path, pathError, pidfd, this.#group, answeredBy);
+    const ev = new FanotifyEvent(mask, fd, pid, bytes, start, end, path, pathError, pidfd, this.#group, answeredBy);
     if (perm && answeredBy === undefined) this.#pending.add(ev);
     return ev;
-  };
+  }
 
   #waiting(ev: FanotifyEvent): boolean {
     if (!this.#pending.has(ev)) return false;
@@ -446,13 +484,16 @@ function readSize(flags: number): number {
   return (flags & (c.FAN_REPORT_FID | c.FAN_REPORT_DIR_FID)) === 0 ? 2048 : 64 * 1024;
 }
 
-// One buffer per thread for what the drain hands over.
-const readBuffer = new Uint8Array(256 * 1024);
+// One buffer per thread for what the drain hands over (64 KiB: an event kept alive keeps
+// its read's copy alive).
+const readBuffer = new Uint8Array(64 * 1024);
 
-/** Where a BT_PATH record's path ends: at its first NUL (padding), or at the record's end. */
-function pathEnd(rec: Uint8Array): number {
-  const nul = rec.indexOf(0, 4);
-  return nul < 0 ? rec.length : nul;
+/** Where the path of the BT_PATH record at `at` ends: at its first NUL (padding), or at the record's end. */
+function pathEnd(bytes: Uint8Array, at: number): number {
+  const end = at + (bytes[at + 2]! | (bytes[at + 3]! << 8));
+  let i = at + 4;
+  while (i < end && bytes[i] !== 0) i++;
+  return i;
 }
 
 /** An EINVAL from `call`, with the feature this kernel lacks named (when that is why). */

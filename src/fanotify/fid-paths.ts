@@ -28,16 +28,42 @@ export class FidPaths {
     }
   }
 
-  /** The path a record names: its directory's path, joined with its name. */
-  resolve(rec: c.FanotifyFidRecord | undefined): string | undefined {
-    if (rec === undefined) return undefined;
-    const base = this.#known.get(c.handleKey(rec.handle)) ?? this.#open(rec.handle);
+  /** The path the file handle record at `off` of `bytes` names: its directory's path, joined with its name. */
+  resolve(bytes: Uint8Array, off: number): string | undefined {
+    if (off < 0) return undefined;
+    const base = this.#same(bytes, off) ? this.#lastBase : this.#look(bytes, off);
     if (base === undefined) return undefined;
-    if (rec.name === undefined || rec.name === ".") return base;
-    return base === "/" ? `/${rec.name}` : `${base}/${rec.name}`;
+    const type = bytes[off]!;
+    const named = type === c.FAN_EVENT_INFO_TYPE_DFID_NAME || type === c.FAN_EVENT_INFO_TYPE_OLD_DFID_NAME || type === c.FAN_EVENT_INFO_TYPE_NEW_DFID_NAME;
+    const name = named ? c.recordName(bytes, off) : ".";
+    if (name === ".") return base;
+    return base === "/" ? `/${name}` : `${base}/${name}`;
   }
 
-  #open(handle: c.FileHandle): string | undefined {
+  // The last marked directory's handle looked up, and its path: the events of a burst are mostly about one
+  // directory, and comparing its bytes is cheaper than making a key.
+  #lastHandle = new Uint8Array(0);
+  #lastBase: string | undefined;
+
+  #same(bytes: Uint8Array, off: number): boolean {
+    const h = this.#lastHandle;
+    const n = 8 + (bytes[off + 12]! | (bytes[off + 13]! << 8)); // handle_bytes, handle_type, f_handle
+    if (h.length !== n) return false;
+    for (let i = 0; i < n; i++) if (h[i] !== bytes[off + 12 + i]) return false;
+    return true;
+  }
+
+  #look(bytes: Uint8Array, off: number): string | undefined {
+    const known = this.#known.get(c.recordHandleKey(bytes, off));
+    if (known === undefined) return this.#open(bytes, off); // (asked of the kernel each time: it may have moved)
+    this.#lastHandle = bytes.slice(off + 12, off + 20 + (bytes[off + 12]! | (bytes[off + 13]! << 8)));
+    this.#lastBase = known;
+    return known;
+  }
+
+  #open(bytes: Uint8Array, off: number): string | undefined {
+    const [rec] = c.decodeRecords(bytes, off, off + (bytes[off + 2]! | (bytes[off + 3]! << 8)));
+    const handle = (rec as c.FanotifyFidRecord).handle;
     for (const root of this.#roots) {
       let mount = -1;
       let fd = -1;

@@ -152,7 +152,6 @@ describe("the decoder: records it cannot get from this machine's kernel, and dam
     for (const p of parts) (out.set(p, o), (o += p.length));
     return out;
   };
-  const make = (mask: number, fd: number, pid: number, records: b.FanotifyRecord[]) => ({ mask, fd, pid, records });
 
   test("error, range, mnt and unknown records", () => {
     const err = new DataView(new ArrayBuffer(12));
@@ -172,7 +171,7 @@ describe("the decoder: records it cannot get from this machine's kernel, and dam
     const odd = new Uint8Array([99, 0, 8, 0, 1, 2, 3, 4]);
     const body = join(new Uint8Array(err.buffer), new Uint8Array(range.buffer), new Uint8Array(mnt.buffer), odd);
     const bytes = join(meta(24 + body.length, b.FAN_FS_ERROR), body);
-    const [ev] = decodeFanotifyEvents(bytes, bytes.length, make);
+    const [ev] = decodeFanotifyEvents(bytes, bytes.length);
     expect(ev!.records).toEqual([
       { type: "error", error: 5, count: 3 },
       { type: "range", offset: 4096n, count: 2n ** 40n },
@@ -183,12 +182,12 @@ describe("the decoder: records it cannot get from this machine's kernel, and dam
 
   test("a truncated event or record, and end of file, are OSError EIO naming the fd", () => {
     const whole = meta(24, b.FAN_OPEN);
-    expect(thrown(() => decodeFanotifyEvents(whole, 20, make, 9)).message).toMatch(/fd 9 gave 20 of the 24 bytes/);
-    expect(thrown(() => decodeFanotifyEvents(whole, 0, make, 9)).code).toBe("EIO");
+    expect(thrown(() => decodeFanotifyEvents(whole, 20, 9)).message).toMatch(/fd 9 gave 20 of the 24 bytes/);
+    expect(thrown(() => decodeFanotifyEvents(whole, 0, 9)).code).toBe("EIO");
     const bad = join(meta(28, b.FAN_OPEN), new Uint8Array([1, 0, 40, 0]));
-    expect(thrown(() => decodeFanotifyEvents(bad, bad.length, make, 9)).code).toBe("EIO");
+    expect(thrown(() => decodeFanotifyEvents(bad, bad.length, 9)).code).toBe("EIO");
     const v2 = meta(24, b.FAN_OPEN);
     v2[4] = 2;
-    expect(thrown(() => decodeFanotifyEvents(v2, 24, make, 9)).code).toBe("EPROTO");
+    expect(thrown(() => decodeFanotifyEvents(v2, 24, 9)).code).toBe("EPROTO");
   });
 });
