@@ -74,6 +74,11 @@ export function worker(code: string) {
   const src = `import * as b from ${JSON.stringify(new URL("../src/index.ts", import.meta.url).pathname)};\n${code}`;
   const w = new Worker(URL.createObjectURL(new Blob([src], { type: "application/typescript" })));
   const closed = new Promise<void>((r) => w.addEventListener("close", () => r()));
-  const message = new Promise<unknown>((r) => (w.onmessage = (m) => r(m.data)));
-  return { message, end: () => (w.terminate(), closed) };
+  // every message, in order: `message` is the first, `next()` each following one
+  const inbox: unknown[] = [];
+  const waiting: ((v: unknown) => void)[] = [];
+  w.onmessage = (m) => (waiting.length > 0 ? waiting.shift()!(m.data) : inbox.push(m.data));
+  const next = () => (inbox.length > 0 ? Promise.resolve(inbox.shift()) : new Promise<unknown>((r) => waiting.push(r)));
+  const message = next();
+  return { message, next, end: () => (w.terminate(), closed) };
 }

@@ -138,7 +138,15 @@ export function fanotifyFeatures(): FanotifyFeatures {
   const mark = (flags: number, mask: number, path = dir) => (fd: number) => c.fanotifyMark(fd, c.FAN_MARK_ADD | flags, mask, c.AT_FDCWD, path);
   try {
     const fid = withGroup(c.FAN_REPORT_FID, () => {});
-    const preContent = withGroup(c.FAN_CLASS_PRE_CONTENT, mark(0, c.FAN_PRE_ACCESS));
+    // (EOPNOTSUPP: the kernel took the mark's flags, and the filesystem has no pre-content
+    // hooks: tmpfs has none; ext4, xfs and btrfs do)
+    const preContent = withGroup(c.FAN_CLASS_PRE_CONTENT, (fd) => {
+      try {
+        mark(0, c.FAN_PRE_ACCESS)(fd);
+      } catch (e) {
+        if (!(e instanceof OSError && e.code === "EOPNOTSUPP")) throw e;
+      }
+    });
     cached = Object.freeze({
       kernel: kernelRelease(),
       notificationGroups: withGroup(0, () => {}),

@@ -1,10 +1,10 @@
 // @privileged: fanotify groups that report fds and permission classes need CAP_SYS_ADMIN
 // Fanotify and FanotifyAsync: paths, the fds butter owns, permission answers.
-import { closeSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, readdirSync, readlinkSync, renameSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { ownedFds } from "../../src/core/fd.ts";
-import { sleep, tempDirs, thrown } from "../helpers.ts";
+import { sleep, tempDirs, thrown, worker } from "../helpers.ts";
 
 const root = process.getuid?.() === 0;
 const dirs = tempDirs("fan");
@@ -114,6 +114,60 @@ describe.skipIf(!root)("Fanotify (needs root: CAP_SYS_ADMIN)", () => {
     using fan = new b.Fanotify();
     expect(() => fan.mark(dirs.fan, b.FAN_OPEN, b.FAN_MARK_ADD)).toThrow(RangeError);
     expect(() => fan.flush(3)).toThrow(RangeError);
+  });
+});
+
+describe.skipIf(!root)("threads, listeners, the collector (needs root: CAP_SYS_ADMIN)", () => {
+  test("a Worker and the main thread each read their group at once, with process.on listeners installed", async () => {
+    const listener = () => {};
+    process.on("SIGWINCH", listener);
+    process.on("exit", listener);
+    try {
+      const w = worker(`const fan = new b.FanotifyAsync(b.FAN_REPORT_DFID_NAME);
+        fan.mark(${JSON.stringify(dirs.fan)}, b.FAN_CREATE | b.FAN_EVENT_ON_CHILD);
+        postMessage("marked");
+        const names = new Set(); for await (const ev of fan) { names.add(ev.name); if (names.size === 50) break; }
+        fan.close(); postMessage(names.size);`);
+      expect(await w.message).toBe("marked");
+      await using here = new b.FanotifyAsync(b.FAN_REPORT_DFID_NAME);
+      here.mark(dirs.fan, b.FAN_CREATE | b.FAN_EVENT_ON_CHILD);
+      const mine = (async () => {
+        const names = new Set<string>();
+        for await (const ev of here) if (names.add(ev.name!).size === 50) break;
+        return names.size;
+      })();
+      for (let i = 0; i < 50; i++) writeFileSync(`${dirs.fan}/w${i}`, "");
+      expect(await mine).toBe(50);
+      expect(await w.next()).toBe(50);
+      await w.end();
+    } finally {
+      process.off("SIGWINCH", listener);
+      process.off("exit", listener);
+    }
+  });
+
+  test("groups dropped to the collector stop their drains and close their fds", async () => {
+    const groups = () => readdirSync("/proc/self/fd").filter((f) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${f}`) === "anon_inode:[fanotify]";
+      } catch {
+        return false;
+      }
+    }).length;
+    const before = groups();
+    // made in a timer's callback: no stale reference on this function's stack keeps one alive
+    await new Promise<void>((r) =>
+      setTimeout(() => {
+        for (let i = 0; i < 5; i++) new b.Fanotify(b.FAN_NONBLOCK).mark(dirs.fan, b.FAN_OPEN);
+        r();
+      }, 0),
+    );
+    expect(groups()).toBe(before + 5);
+    for (let i = 0; i < 200 && groups() > before; i++) {
+      Bun.gc(true);
+      await sleep(10);
+    }
+    expect(groups()).toBe(before);
   });
 });
 
