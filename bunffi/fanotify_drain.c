@@ -24,6 +24,7 @@ int pthread_mutex_lock(void *m);
 int pthread_mutex_unlock(void *m);
 int __libc_current_sigrtmax(void);
 int clock_gettime(int clk, struct timespec *ts);
+int nanosleep(const struct timespec *req, struct timespec *rem);
 int getpid(void);
 int tgkill(int tgid, int tid, int sig);
 struct pollfd { int fd; short events; short revents; };
@@ -57,16 +58,21 @@ void *memcpy(void *dst, const void *src, size_t n);
 #define BY_DEADLINE 1
 #define BY_SELF 2
 #define PATH_ROOM 4096
+#define RETRY_MS 10 /* a failed deadline answer, or a failed poll, is tried again after this */
 
 struct pending {
   int fd;        /* the event's fd: its answer names it */
+  int open;      /* the drain still holds fd (an event answered before JS took it has
+                    its fd closed at once: a program that never reads holds no fds) */
   int answered;  /* 0, BY_DEADLINE or BY_SELF (JS-given answers remove the entry) */
   int taken;     /* JS holds the event (and closes the fd) */
   i64 due;       /* ms on CLOCK_MONOTONIC */
+  u64 seq;       /* read order: an fd closed early may be handed out again for a later event */
 };
 
 struct drain {
-  int src, bell, stop;
+  int src, bell, wake; /* wake: an eventfd that tells the thread to look again (or to stop) */
+  int stopping;
   int deadline_ms, deadline_resp, keep;
   pthread_t thread;
   union { char bytes[64]; long long align; } mu; /* glibc's initializer is all zeros */
@@ -75,6 +81,7 @@ struct drain {
   int err;              /* -errno of a failed read, reported to JS once */
   struct pending *pend;
   int npend, cappend;
+  u64 seq;
   int max_read;         /* bytes per read: each event read holds an fd until it is here */
   int sc_off, sc_len;   /* events read from the group and not yet in buf (no room) */
   unsigned char scratch[64 * 1024];
@@ -92,7 +99,7 @@ static i64 now_ms(void) {
   return (i64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The bell and the stop eventfd are butter's own plumbing, moved with raw syscalls: an
+/* The bell and the wake eventfd are butter's own plumbing, moved with raw syscalls: an
  * 8-byte write or read of an eventfd it made cannot fail but for EAGAIN (the bell full at
  * 2^64-2, or already quiet), and the fault-injection shim aims read(2) and write(2)
  * failures at the group's read and a response's write only. */
@@ -115,9 +122,29 @@ static void quiet(int efd) {
 }
 static void ring(struct drain *d) { poke(d->bell); }
 
-static struct pending *find(struct drain *d, int fd) {
-  for (int i = 0; i < d->npend; i++) if (d->pend[i].fd == fd) return &d->pend[i];
+/* The entry of an event JS holds (its fd is open in JS: no other entry can have it). */
+static struct pending *find_taken(struct drain *d, int fd) {
+  for (int i = 0; i < d->npend; i++) if (d->pend[i].taken && d->pend[i].fd == fd) return &d->pend[i];
   return 0;
+}
+
+/* The entry of the next event JS takes with that fd: the oldest not taken (an older
+ * event's closed fd number may have been handed out again to a newer one). */
+static struct pending *find_next(struct drain *d, int fd) {
+  struct pending *best = 0;
+  for (int i = 0; i < d->npend; i++) {
+    struct pending *p = &d->pend[i];
+    if (!p->taken && p->fd == fd && (!best || p->seq < best->seq)) best = p;
+  }
+  return best;
+}
+
+/* An event answered before JS took it: its fd is of no more use. */
+static void let_go(struct pending *p) {
+  if (p->answered && !p->taken && p->open) {
+    close(p->fd);
+    p->open = 0;
+  }
 }
 
 static void forget(struct drain *d, struct pending *p) {
@@ -222,12 +249,16 @@ static void take_in(struct drain *d, unsigned char *ev, unsigned len) {
     }
     struct pending *p = &d->pend[d->npend++];
     p->fd = efd;
+    p->open = 1;
+    p->seq = d->seq++;
     p->taken = 0;
     p->due = now_ms() + d->deadline_ms;
     p->answered = 0;
+    poke(d->wake); /* (read by JS, maybe: the thread's wait must include this deadline) */
     /* the program's own access (any of its threads): answered now, or it deadlocks */
     if (pid == getpid() || (pid > 0 && tgkill(getpid(), pid, 0) == 0)) {
       if (respond(d, efd, FAN_ALLOW) == 0) p->answered = BY_SELF;
+      let_go(p);
     }
   } else if (efd >= 0 && !d->keep) {
     close(efd);
@@ -246,8 +277,12 @@ static int expire(struct drain *d) {
   for (int i = 0; i < d->npend;) {
     struct pending *p = &d->pend[i];
     if (!p->answered && p->due <= t) {
-      respond(d, p->fd, (unsigned)d->deadline_resp); /* (an error: the kernel no longer waits) */
-      p->answered = BY_DEADLINE;
+      /* ENOENT: the kernel no longer waits (its group answered, or the access went away);
+       * any other failure leaves the access waiting: asked again in 10 ms */
+      int r = respond(d, p->fd, (unsigned)d->deadline_resp);
+      if (r == 0 || r == -ENOENT_) p->answered = BY_DEADLINE;
+      else p->due = t + RETRY_MS;
+      let_go(p);
     }
     if (p->answered && p->taken) { /* JS holds the fd and learns it from bt_drain_pending */
       forget(d, p);
@@ -327,14 +362,23 @@ static void *drain_loop(void *arg) {
     int idle = d->err || d->sc_len > 0;
     if (idle && (wait < 0 || wait > 10)) wait = 10;
     pthread_mutex_unlock(&d->mu);
-    struct pollfd fds[2] = { { d->stop, POLLIN, 0 }, { idle ? -1 : d->src, POLLIN, 0 } };
+    struct pollfd fds[2] = { { d->wake, POLLIN, 0 }, { idle ? -1 : d->src, POLLIN, 0 } };
     int n = poll(fds, 2, wait);
-    if (n < 0 && *__errno_location() != EINTR) break;
+    if (n < 0 && *__errno_location() != EINTR) {
+      /* (ENOMEM, say): the thread must not end, or what waits would never be answered */
+      struct timespec pause = { 0, RETRY_MS * 1000000L };
+      nanosleep(&pause, 0);
+      continue;
+    }
     if (n <= 0) continue;
-    if (fds[0].revents) break;
+    if (fds[0].revents) {
+      quiet(d->wake);
+      if (d->stopping) break;
+      continue; /* a new deadline: computed again at the top */
+    }
     if (!fds[1].revents) continue;
     if (!draining) {
-      if (readable(d->stop, GRACE_MS)) break;
+      if (readable(d->wake, GRACE_MS) && d->stopping) break;
       if (!readable(d->src, 0)) continue; /* JS read them */
       draining = 1;
     }
@@ -350,12 +394,15 @@ static void *drain_loop(void *arg) {
  * answer, the fds of events JS never took are closed, and the group's fd too when
  * close_src (the collector's and the thread end's close; JS's close() closes it itself). */
 static void shut(struct drain *d, int close_src) {
-  poke(d->stop);
+  pthread_mutex_lock(&d->mu);
+  d->stopping = 1;
+  pthread_mutex_unlock(&d->mu);
+  poke(d->wake);
   pthread_join(d->thread, 0);
   for (int i = 0; i < d->npend; i++) {
     struct pending *p = &d->pend[i];
     if (!p->answered) respond(d, p->fd, (unsigned)d->deadline_resp);
-    if (!p->taken) close(p->fd);
+    if (!p->taken && p->open) close(p->fd);
   }
   /* events read that never got into the buffer: their fds, and an answer for each
    * permission event among them */
@@ -378,7 +425,7 @@ static void shut(struct drain *d, int close_src) {
     at += (int)*(unsigned *)ev;
   }
   close(d->bell);
-  close(d->stop);
+  close(d->wake);
   if (close_src) close(d->src);
   free(d->pend);
   for (struct drain **pp = &g_drains; *pp; pp = &(*pp)->next) {
@@ -416,15 +463,15 @@ int bt_drain_open(int src, int cap, int max_read, int deadline_ms, int deadline_
   d->keep = keep;
   d->bell = eventfd(0, O_CLOEXEC | O_NONBLOCK);
   if (d->bell < 0) { *at = 2; err = NEG_ERRNO; goto fail; }
-  d->stop = eventfd(0, O_CLOEXEC | O_NONBLOCK);
-  if (d->stop < 0) { *at = 2; err = NEG_ERRNO; close(d->bell); goto fail; }
+  d->wake = eventfd(0, O_CLOEXEC | O_NONBLOCK);
+  if (d->wake < 0) { *at = 2; err = NEG_ERRNO; close(d->bell); goto fail; }
   /* every signal blocked but SIGRTMAX (processSigmask reaches every thread with it) */
   bt_sigfillset(&all);
   all.v[0] &= ~(1ul << (__libc_current_sigrtmax() - 1));
   pthread_sigmask(SIG_BLOCK, &all, &old);
   err = pthread_create(&d->thread, 0, drain_loop, d);
   pthread_sigmask(SIG_SETMASK, &old, 0);
-  if (err) { *at = 4; err = -err; close(d->bell); close(d->stop); goto fail; }
+  if (err) { *at = 4; err = -err; close(d->bell); close(d->wake); goto fail; }
   d->next = g_drains;
   g_drains = d;
   *out = d;
@@ -448,11 +495,11 @@ int bt_drain_take(struct drain *d, unsigned char *out, int len) {
     unsigned char *ev = out + n;
     memcpy(ev, d->buf + d->head, elen);
     int efd = *(int *)(ev + 16);
-    struct pending *p = efd >= 0 && (*(unsigned *)(ev + 8) & PERM_EVENTS) ? find(d, efd) : 0;
+    struct pending *p = efd >= 0 && (*(unsigned *)(ev + 8) & PERM_EVENTS) ? find_next(d, efd) : 0;
     if (p) {
       if (p->answered) {
         ev[5] = (unsigned char)p->answered;
-        close(p->fd);
+        if (p->open) close(p->fd);
         *(int *)(ev + 16) = -1;
         forget(d, p);
       } else {
@@ -480,7 +527,7 @@ int bt_drain_take(struct drain *d, unsigned char *out, int len) {
  * (the deadline), or the write's -errno (the event still waits then). */
 int bt_drain_answer(struct drain *d, int efd, const void *resp, int len) {
   pthread_mutex_lock(&d->mu);
-  struct pending *p = find(d, efd);
+  struct pending *p = find_taken(d, efd);
   int r;
   if (!p || p->answered) {
     if (p) forget(d, p);
@@ -501,7 +548,7 @@ int bt_drain_answer(struct drain *d, int efd, const void *resp, int len) {
 /* 1 while a permission event JS took still waits for an answer, 0 once the drain gave it. */
 int bt_drain_pending(struct drain *d, int efd) {
   pthread_mutex_lock(&d->mu);
-  struct pending *p = find(d, efd);
+  struct pending *p = find_taken(d, efd);
   int r = p && !p->answered;
   if (p && p->answered) forget(d, p);
   pthread_mutex_unlock(&d->mu);

@@ -48,17 +48,18 @@ int bt_own(int fd) { /* fd >= 0: an object's constructor made it */
   return 0;
 }
 
+/* An object hands its fd to the program (fanotify's takeFd()): forgotten, not closed.
+ * (fd may be one this thread never recorded: an object that gives back more than its fd.) */
+void bt_disown(int fd) {
+  if (fd >= 0 && fd < cap) owned[fd] = 0;
+}
+
 /* An object's close, or the collector's: forgets fd and closes it in one call, so that a
  * thread ended between the two (a Worker terminated in the middle of close()) cannot
  * leak it. */
 int bt_disown_close(int fd) {
-  if (fd >= 0 && fd < cap) owned[fd] = 0;
+  bt_disown(fd);
   RET(close(fd));
-}
-
-/* An object hands its fd to the program (fanotify's takeFd()): forgotten, not closed. */
-void bt_disown(int fd) {
-  if (fd >= 0 && fd < cap) owned[fd] = 0;
 }
 
 /* How many fds this thread's objects own (for tests). */

@@ -122,9 +122,12 @@ export const PAGES: Record<string, string> = {
   "fanotify/read": "read(2), fanotify(7)",
   "fanotify/write": "write(2), fanotify(7)",
   "fanotify/readlink": "readlink(2)",
+  "fanotify/poll": "poll(2)",
+  // the drain's answer at a deadline (retried until the kernel takes it: never thrown)
+  "fanotify-drain/write": "write(2), fanotify(7)",
   name_to_handle_at: "name_to_handle_at(2)",
   open_by_handle_at: "open_by_handle_at(2)",
-  // the drain thread's start: its memory, its bell and stop eventfds, the thread
+  // the drain thread's start: its memory, its bell and wake eventfds, the thread
   "fanotify-drain/mmap": "mmap(2)",
   "fanotify-drain/eventfd": "eventfd(2)",
   "fanotify-drain/pthread_create": "pthread_create(3)",

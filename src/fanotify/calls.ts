@@ -718,11 +718,14 @@ export function drainTake(d: Drain, buf: Uint8Array): number {
   return n;
 }
 
-/** Blocks the JS thread until the drain has events (a blocking group's readEvent). */
+// poll(2) of the drain's bell and the group, while a blocking group's readEvent waits.
+export const FANOTIFY_WAIT = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "fanotify" });
+
+/** Blocks the JS thread until the drain or the group has events (a blocking group's readEvent). */
 export function drainWait(d: Drain): void {
   for (;;) {
     const r = drainLib().bt_drain_wait(d.handle);
-    if (r !== -EINTR) return void check(r, FANOTIFY_READ);
+    if (r !== -EINTR) return void check(r, FANOTIFY_WAIT);
   }
 }
 

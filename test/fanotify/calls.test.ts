@@ -54,6 +54,22 @@ describe.skipIf(!root)("fanotify 1:1 (needs root: CAP_SYS_ADMIN)", () => {
     }
   });
 
+  test("DFID and FID records (directory handles without names)", () => {
+    const fd = group(b.FAN_REPORT_DIR_FID | b.FAN_REPORT_FID);
+    try {
+      b.fanotifyMark(fd, b.FAN_MARK_ADD, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD, b.AT_FDCWD, dirs.fan);
+      writeFileSync(`${dirs.fan}/c`, "x");
+      const [ev] = b.fanotifyRead(fd);
+      expect(ev!.mask).toBe(b.FAN_CLOSE_WRITE);
+      const [dfid, fid] = ev!.records as b.FanotifyFidRecord[];
+      expect([dfid!.type, dfid!.name, fid!.type]).toEqual(["dfid", undefined, "fid"]);
+      expect(dfid!.handle).toEqual(b.nameToHandleAt(b.AT_FDCWD, dirs.fan).handle);
+      expect(fid!.handle).toEqual(b.nameToHandleAt(b.AT_FDCWD, `${dirs.fan}/c`).handle);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   test("FAN_RENAME: the old and the new directory and name, when both are marked", () => {
     const fd = group(b.FAN_REPORT_DFID_NAME);
     try {

@@ -160,6 +160,51 @@ export const scenarios: Record<string, Scenario> = {
     call: (b) => new b.Fanotify(b.FAN_NONBLOCK),
     usable: (b) => new b.Fanotify(b.FAN_NONBLOCK).close(),
   },
+  // a blocking readEvent waiting (poll of the bell and the group): the event comes from
+  // another process a moment later
+  "fanotify/poll": {
+    fn: "poll",
+    setup: (b) => {
+      const c = watched(b);
+      Bun.sleepSync(20); // (the drain thread is in its own poll by then: the failure is for this one)
+      return c;
+    },
+    call: (_b, c) => {
+      Bun.spawn(["sh", "-c", `sleep 0.05; echo x > ${c.dir}/f0`]);
+      return c.fan.readEvent();
+    },
+    returns: (_b, c, ev) => {
+      if (!eventFor(c, ev)) throw new Error("not the event made");
+    },
+    usable: (_b, c) => {
+      // the event the failed wait was for comes first, if the call did not get it
+      Bun.spawn(["sh", "-c", `sleep 0.05; echo x > ${c.dir}/f1`]);
+      const ev = c.fan.readEvent();
+      if (ev.path !== `${c.dir}/f0` && ev.path !== `${c.dir}/f1`) throw new Error(`path ${ev.path} after the failure`);
+    },
+    teardown: unwatched,
+  },
+  // the drain's answer at the deadline, while the JS thread is blocked (spawnSync): a failed
+  // write is tried again, and the access still gets its answer
+  "fanotify-drain/write": {
+    fn: "write",
+    setup: (b) => {
+      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+      writeFileSync(`${dir}/guarded`, "secret");
+      const fan = new b.Fanotify(b.FAN_CLASS_CONTENT, { deadline: 20 });
+      fan.mark(`${dir}/guarded`, b.FAN_OPEN_PERM);
+      return { dir, fan };
+    },
+    call: (_b, c) => Bun.spawnSync(["cat", `${c.dir}/guarded`]),
+    returns: (_b, _c, r) => {
+      const out = r as { exitCode: number; stdout: Buffer };
+      if (out.exitCode !== 0 || out.stdout.toString() !== "secret") throw new Error(`cat: ${out.exitCode}`);
+    },
+    usable: (_b, c) => {
+      if (Bun.spawnSync(["cat", `${c.dir}/guarded`]).exitCode !== 0) throw new Error("not allowed after the failure");
+    },
+    teardown: unwatched,
+  },
   name_to_handle_at: {
     fn: "name_to_handle_at",
     call: (b) => b.nameToHandleAt(b.AT_FDCWD, tmpdir()),
@@ -208,10 +253,17 @@ export const matrix: Row[] = [
   // ENOENT: the kernel no longer waits on the event (answered already): it is settled
   ...rows("fanotify/write", "passes", ["ENOENT"]),
   ...rows("fanotify/write", "UnknownError", [UNDOCUMENTED]),
+  ...rows("fanotify/poll", "OSError", ["EINVAL", "ENOMEM"]),
+  ...rows("fanotify/poll", "InternalError", ["EFAULT"]),
+  ...rows("fanotify/poll", "retried", ["EINTR"]),
+  ...rows("fanotify/poll", "UnknownError", [UNDOCUMENTED]),
+  ...rows("fanotify-drain/write", "passes", [
+    "EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", UNDOCUMENTED,
+  ]),
   ...rows("fanotify-drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "PermissionError", ["EPERM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain" }),
-  // the bell (first) and the stop eventfd (second)
+  // the bell (first) and the wake eventfd (second)
   ...rows("fanotify-drain/eventfd", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { scenario: "fanotify-drain", fn: "eventfd" }),
   ...rows("fanotify-drain/eventfd", "OSError", ["EMFILE"], { scenario: "fanotify-drain", fn: "eventfd", nth: 2 }),
   ...rows("fanotify-drain/eventfd", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain", fn: "eventfd" }),

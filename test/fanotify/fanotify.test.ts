@@ -1,9 +1,10 @@
 // @privileged: fanotify groups that report fds and permission classes need CAP_SYS_ADMIN
 // Fanotify and FanotifyAsync: paths, the fds butter owns, permission answers.
-import { closeSync, mkdirSync, readdirSync, readlinkSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { ownedFds } from "../../src/core/fd.ts";
+import { drainAnswer, drainClose, drainOpen, drainPending } from "../../src/fanotify/calls.ts";
 import { sleep, tempDirs, thrown, worker } from "../helpers.ts";
 
 const root = process.getuid?.() === 0;
@@ -227,5 +228,53 @@ describe.skipIf(!root)("permission events (needs root: CAP_SYS_ADMIN)", () => {
     writeFileSync(`${dirs.fan}/n`, "");
     const [ev] = fan.readEvents();
     expect(() => ev!.allow()).toThrow(/takes no answer/);
+  });
+});
+
+describe.skipIf(!root)("what the drain holds (needs root: CAP_SYS_ADMIN)", () => {
+  test("pidfd records: closed with the path unless the events keep their fds", () => {
+    for (const keep of [false, true]) {
+      using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_PIDFD, { keepEventFds: keep });
+      fan.mark(dirs.fan, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+      const before = openFdCount();
+      writeFileSync(`${dirs.fan}/p${keep}`, "");
+      const [ev] = fan.readEvents();
+      expect(ev!.records.map((r) => r.type)).toEqual(["pidfd"]);
+      if (!keep) {
+        expect([ev!.fd, ev!.pidfd]).toEqual([-1, -1]);
+        expect(openFdCount()).toBe(before);
+        expect(() => ev!.takePidfd()).toThrow(/no pidfd/);
+      } else {
+        expect(readFileSync(`/proc/self/fdinfo/${ev!.pidfd}`, "utf8")).toMatch(new RegExp(`Pid:\\s+${process.pid}\\b`));
+        const pidfd = ev!.takePidfd();
+        ev!.close();
+        expect(openFdCount()).toBe(before + 1);
+        closeSync(pidfd);
+      }
+    }
+  });
+
+  test("closed with events read and not handed out, fds and all: nothing is left open", () => {
+    const before = openFdCount();
+    const fan = new b.Fanotify(b.FAN_NONBLOCK, { bufferSize: 64 * 1024, keepEventFds: true });
+    fan.mark(dirs.fan, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+    // more than the buffer holds: some wait read (with their fds) outside it
+    for (let i = 0; i < 3000; i++) writeFileSync(`${dirs.fan}/k${i}`, "");
+    Bun.sleepSync(50); // (the drain reads while this thread sleeps)
+    expect(openFdCount()).toBeGreaterThan(before + 100);
+    fan.close();
+    expect(openFdCount()).toBe(before);
+  });
+
+  test("an answer for an event the drain does not hold is refused, not written", () => {
+    const fd = b.fanotifyInit(b.FAN_CLOEXEC | b.FAN_NONBLOCK | b.FAN_CLASS_CONTENT);
+    const d = drainOpen(fd, 64 * 1024, 2048, 1000, b.FAN_ALLOW, false);
+    try {
+      expect(drainAnswer(d, { fd: 0, response: b.FAN_ALLOW })).toBe(false);
+      expect(drainPending(d, 0)).toBe(false);
+    } finally {
+      drainClose(d, true); // (the group's fd too)
+    }
+    expect(thrown(() => b.fanotifyRead(fd)).code).toBe("EBADF");
   });
 });
