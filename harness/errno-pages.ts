@@ -125,6 +125,8 @@ export const PAGES: Record<string, string> = {
   "fanotify/poll": "poll(2)",
   // the drain's answer at a deadline (retried until the kernel takes it: never thrown)
   "fanotify-drain/write": "write(2), fanotify(7)",
+  // the drain thread's wait (a failure is waited out: the thread must not end)
+  "fanotify-drain/poll": "poll(2)",
   name_to_handle_at: "name_to_handle_at(2)",
   open_by_handle_at: "open_by_handle_at(2)",
   // the drain thread's start: its memory, its bell and wake eventfds, the thread

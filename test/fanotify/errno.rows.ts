@@ -205,6 +205,28 @@ export const scenarios: Record<string, Scenario> = {
     },
     teardown: unwatched,
   },
+  // the drain thread's own wait, while the JS thread is blocked (spawnSync): after the
+  // access it polls the wake eventfd (its grace), the group, then waits for the deadline,
+  // the third poll: a failure there is waited out, and the access still gets its answer
+  "fanotify-drain/poll": {
+    fn: "poll",
+    setup: (b) => {
+      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+      writeFileSync(`${dir}/guarded`, "secret");
+      const fan = new b.Fanotify(b.FAN_CLASS_CONTENT, { deadline: 20 });
+      fan.mark(`${dir}/guarded`, b.FAN_OPEN_PERM);
+      Bun.sleepSync(20); // (the thread is in its poll by then)
+      return { dir, fan };
+    },
+    call: (_b, c) => Bun.spawnSync(["cat", `${c.dir}/guarded`]),
+    returns: (_b, _c, r) => {
+      if ((r as { exitCode: number }).exitCode !== 0) throw new Error("the access was not let through");
+    },
+    usable: (_b, c) => {
+      if (Bun.spawnSync(["cat", `${c.dir}/guarded`]).exitCode !== 0) throw new Error("not allowed after the failure");
+    },
+    teardown: unwatched,
+  },
   name_to_handle_at: {
     fn: "name_to_handle_at",
     call: (b) => b.nameToHandleAt(b.AT_FDCWD, tmpdir()),
@@ -260,6 +282,7 @@ export const matrix: Row[] = [
   ...rows("fanotify-drain/write", "passes", [
     "EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", UNDOCUMENTED,
   ]),
+  ...rows("fanotify-drain/poll", "passes", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", UNDOCUMENTED], { nth: 3 }),
   ...rows("fanotify-drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "PermissionError", ["EPERM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain" }),
