@@ -19,7 +19,7 @@
 
 typedef unsigned long pthread_t;
 int pthread_create(pthread_t *t, const void *attr, void *(*fn)(void *), void *arg);
-int pthread_detach(pthread_t t);
+int pthread_join(pthread_t t, void **ret);
 int pthread_setname_np(pthread_t t, const char *name);
 int __libc_current_sigrtmax(void);
 
@@ -29,6 +29,7 @@ int __libc_current_sigrtmax(void);
 /* This file is compiled once per JS thread, so these are that thread's reactor. */
 static int g_ep = -1, g_pipe[2] = { -1, -1 }, g_stop = -1;
 static pthread_key_t g_key;
+static pthread_t g_thread;
 
 /* Which call failed at start, for the JS side to name it. */
 enum { AT_EPOLL_CREATE1 = 1, AT_PIPE2, AT_EVENTFD, AT_EPOLL_CTL, AT_PTHREAD_KEY_CREATE, AT_PTHREAD_CREATE };
@@ -71,6 +72,8 @@ static void owner_ended(void *value) {
   u64 one = 1;
   close(g_pipe[0]);
   write(g_stop, &one, 8);
+  /* waited for: the JS thread's end gives back its reactor thread too, not a moment later */
+  pthread_join(g_thread, 0);
   pthread_key_delete(g_key);
 }
 
@@ -79,10 +82,9 @@ static void owner_ended(void *value) {
  * readable, and the thread's writes must never be dropped.
  * The thread is created with every signal blocked except SIGRTMAX, so that it never
  * takes a signal meant for the process (signalfd users rely on that) and processSigmask
- * can still reach it; it is detached, and ends with its JS thread (owner_ended). */
+ * can still reach it; it ends with its JS thread, which waits for it (owner_ended). */
 int bt_reactor_start(int *at) {
   bt_sigset all, old;
-  pthread_t t;
   int err, rtmax = __libc_current_sigrtmax();
   g_ep = epoll_create1(O_CLOEXEC);
   if (g_ep < 0) { *at = AT_EPOLL_CREATE1; return NEG_ERRNO; }
@@ -95,11 +97,10 @@ int bt_reactor_start(int *at) {
   bt_sigfillset(&all);
   all.v[0] &= ~(1ul << (rtmax - 1));
   pthread_sigmask(SIG_BLOCK, &all, &old);
-  err = pthread_create(&t, 0, reactor_loop, 0);
+  err = pthread_create(&g_thread, 0, reactor_loop, 0);
   pthread_sigmask(SIG_SETMASK, &old, 0);
   if (err) { *at = AT_PTHREAD_CREATE; err = -err; pthread_key_delete(g_key); goto close_stop; }
-  pthread_setname_np(t, "butter-reactor"); /* for ps, /proc and leak checks */
-  pthread_detach(t);
+  pthread_setname_np(g_thread, "butter-reactor"); /* for ps, /proc and leak checks */
   pthread_setspecific(g_key, (void *)1); /* non-null: owner_ended runs when this thread ends */
   return g_pipe[0];
 close_stop:

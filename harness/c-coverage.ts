@@ -19,9 +19,17 @@ export const FLOORS = { lines: 95, branches: 90 };
  * differ by about a point: paths taken at a thread's end or while a thread is being born
  * depend on timing). A ratchet: raise these, never lower them. What is left is mostly failure handling the shim cannot reach
  * (malloc, more than 1,000 passes over the task list, a thread that never answers) and
- * paths taken only at a thread's end.
+ * paths taken only at a thread's end. fanotify_drain.c (83.3% when it landed): realloc
+ * failing, the checks of events the kernel writes whole, and the thread loop's paths that
+ * depend on which of two threads reads first.
  */
-export const BRANCH_FLOOR_FOR_NOW: Record<string, number> = { "signal.c": 83, "reactor.c": 84, "reactor_aio.c": 85, "owned.c": 84 };
+export const BRANCH_FLOOR_FOR_NOW: Record<string, number> = {
+  "signal.c": 83,
+  "reactor.c": 84,
+  "reactor_aio.c": 85,
+  "owned.c": 84,
+  "fanotify_drain.c": 82,
+};
 
 /** Builds every helper for coverage; a reason string when it cannot. */
 export function buildCoverageHelpers(): string | undefined {
