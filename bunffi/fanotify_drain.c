@@ -481,14 +481,10 @@ fail:
   return err;
 }
 
-/* Moves whole events into out (at most len bytes): the count of bytes, 0 when nothing is
- * ready (the bell is quiet again), or the read error the drain met (once). Permission
- * events that were answered before JS took them say so in the reserved byte (and their
- * fd is -1: closed); the others are JS's to hold from now. */
-int bt_drain_take(struct drain *d, unsigned char *out, int len) {
-  pthread_mutex_lock(&d->mu);
-  if (d->head == d->tail) fill(d);
-  int n = 0;
+/* Moves whole events from the buffer into out + n (up to len): the new n. Permission
+ * events answered before JS took them say so in the reserved byte (their fd is -1:
+ * closed); the others are JS's to hold from now. */
+static int copy_out(struct drain *d, unsigned char *out, int n, int len) {
   while (d->head + META_LEN <= d->tail) {
     unsigned elen = *(unsigned *)(d->buf + d->head);
     if (n + (int)elen > len) break;
@@ -508,6 +504,20 @@ int bt_drain_take(struct drain *d, unsigned char *out, int len) {
     }
     d->head += (int)elen;
     n += (int)elen;
+  }
+  return n;
+}
+
+/* Moves whole events into out (at most len bytes): what the drain holds, then what the
+ * group has now (so that a read right after an access sees all of it, as a read of the
+ * group itself would). The count of bytes, 0 when nothing is ready (the bell is quiet
+ * again), or the read error the drain met (once). */
+int bt_drain_take(struct drain *d, unsigned char *out, int len) {
+  pthread_mutex_lock(&d->mu);
+  int n = copy_out(d, out, 0, len);
+  if (d->head == d->tail) {
+    fill(d);
+    n = copy_out(d, out, n, len);
   }
   move_in(d); /* (room again for events that waited in scratch) */
   if (d->head == d->tail) {

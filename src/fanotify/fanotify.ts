@@ -402,6 +402,9 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     try {
       c.fanotifyMark(fd, op | f, mask, c.AT_FDCWD, path);
     } catch (e) {
+      if (e instanceof OSError && e.code === "ENODEV" && (this.#flags & (c.FAN_REPORT_FID | c.FAN_REPORT_DIR_FID)) !== 0) {
+        throw errorFor(-e.errno, c.FANOTIFY_MARK, e.path, "a FID group marks only filesystems with an fsid and file handles; this one has none (tmpfs says so on older kernels, 5.10 among them)");
+      }
       throw explained(e, c.FANOTIFY_MARK, () => explainEinval(this.#flags, f, v.int(mask, "mask", 0, Number.MAX_SAFE_INTEGER)));
     }
   }

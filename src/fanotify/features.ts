@@ -53,7 +53,7 @@ export const FANOTIFY_FEATURE_SINCE: Readonly<Record<FanotifyFeature, string>> =
   evictableMarks: "5.19",
   ignoreMarks: "6.0",
   auditRule: "6.3",
-  fdError: "6.13",
+  fdError: "6.13 (backported: 6.12.5, 6.6.66)",
   preContent: "6.14",
   denyErrno: "6.14",
   mountEvents: "6.15",
@@ -135,18 +135,20 @@ export function fanotifyFeatures(): FanotifyFeatures {
   const dir = mkdtempSync(`${tmpdir()}/butter-fanotify-`);
   const file = `${dir}/file`;
   writeFileSync(file, "");
-  const mark = (flags: number, mask: number, path = dir) => (fd: number) => c.fanotifyMark(fd, c.FAN_MARK_ADD | flags, mask, c.AT_FDCWD, path);
+  // The kernel checks a mark's flags and mask before the path: ENODEV (a filesystem without
+  // an fsid, such as tmpfs on 5.10, for a FID group) and EOPNOTSUPP (one without
+  // pre-content hooks) say it took them; the filesystem is another question.
+  const mark = (flags: number, mask: number, path = dir) => (fd: number) => {
+    try {
+      c.fanotifyMark(fd, c.FAN_MARK_ADD | flags, mask, c.AT_FDCWD, path);
+    } catch (e) {
+      if (!(e instanceof OSError && (e.code === "ENODEV" || e.code === "EOPNOTSUPP"))) throw e;
+    }
+  };
   try {
     const fid = withGroup(c.FAN_REPORT_FID, () => {});
-    // (EOPNOTSUPP: the kernel took the mark's flags, and the filesystem has no pre-content
-    // hooks: tmpfs has none; ext4, xfs and btrfs do)
-    const preContent = withGroup(c.FAN_CLASS_PRE_CONTENT, (fd) => {
-      try {
-        mark(0, c.FAN_PRE_ACCESS)(fd);
-      } catch (e) {
-        if (!(e instanceof OSError && e.code === "EOPNOTSUPP")) throw e;
-      }
-    });
+    // (tmpfs has no pre-content hooks; ext4, xfs and btrfs do)
+    const preContent = withGroup(c.FAN_CLASS_PRE_CONTENT, mark(0, c.FAN_PRE_ACCESS));
     cached = Object.freeze({
       kernel: kernelRelease(),
       notificationGroups: withGroup(0, () => {}),

@@ -6,6 +6,7 @@ import * as b from "../../src/index.ts";
 import { ownedFds } from "../../src/core/fd.ts";
 import { drainAnswer, drainClose, drainOpen, drainPending } from "../../src/fanotify/calls.ts";
 import { sleep, tempDirs, thrown, worker } from "../helpers.ts";
+import { expectNoFsid, fidMarkable } from "./fid.ts";
 
 const root = process.getuid?.() === 0;
 const dirs = tempDirs("fan");
@@ -47,6 +48,7 @@ describe.skipIf(!root)("Fanotify (needs root: CAP_SYS_ADMIN)", () => {
   });
 
   test("FID groups: paths from the marked directory's handle, and through open_by_handle_at for others", () => {
+    if (!fidMarkable(dirs.fan)) return expectNoFsid(dirs.fan);
     using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME_TARGET);
     fan.mark(dirs.fan, b.FAN_CREATE | b.FAN_DELETE | b.FAN_RENAME | b.FAN_ONDIR | b.FAN_EVENT_ON_CHILD);
     mkdirSync(`${dirs.fan}/d`);
@@ -63,6 +65,7 @@ describe.skipIf(!root)("Fanotify (needs root: CAP_SYS_ADMIN)", () => {
   });
 
   test("a filesystem mark: a directory nobody marked is found by its handle", () => {
+    if (!fidMarkable(dirs.fan)) return expectNoFsid(dirs.fan);
     using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME);
     fan.mark(dirs.fan, b.FAN_CREATE, b.FAN_MARK_FILESYSTEM);
     mkdirSync(`${dirs.fan}/deep/er`, { recursive: true });
@@ -82,6 +85,7 @@ describe.skipIf(!root)("Fanotify (needs root: CAP_SYS_ADMIN)", () => {
   };
 
   test("the drain reads while JS is busy: more creations than the kernel queues, none lost", () => {
+    if (!fidMarkable(dirs.fan)) return expectNoFsid(dirs.fan);
     using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME);
     const events = creations(fan, 17_000); // fs.fanotify.max_queued_events is 16384
     expect(events.length).toBe(17_000);
@@ -90,6 +94,7 @@ describe.skipIf(!root)("Fanotify (needs root: CAP_SYS_ADMIN)", () => {
   });
 
   test("past the drain's buffer the kernel's queue overflows, into an event, never silently", () => {
+    if (!fidMarkable(dirs.fan)) return expectNoFsid(dirs.fan);
     using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME, { bufferSize: 64 * 1024 });
     const events = creations(fan, 20_000);
     const last = events.at(-1)!;
@@ -120,6 +125,7 @@ describe.skipIf(!root)("Fanotify (needs root: CAP_SYS_ADMIN)", () => {
 
 describe.skipIf(!root)("threads, listeners, the collector (needs root: CAP_SYS_ADMIN)", () => {
   test("a Worker and the main thread each read their group at once, with process.on listeners installed", async () => {
+    if (!fidMarkable(dirs.fan)) return expectNoFsid(dirs.fan);
     const listener = () => {};
     process.on("SIGWINCH", listener);
     process.on("exit", listener);
@@ -233,6 +239,10 @@ describe.skipIf(!root)("permission events (needs root: CAP_SYS_ADMIN)", () => {
 
 describe.skipIf(!root)("what the drain holds (needs root: CAP_SYS_ADMIN)", () => {
   test("pidfd records: closed with the path unless the events keep their fds", () => {
+    if (b.fanotifyFeatures().pidfd !== true) {
+      expect(thrown(() => new b.Fanotify(b.FAN_REPORT_PIDFD)).message).toMatch(/pidfd needs Linux 5\.15/);
+      return;
+    }
     for (const keep of [false, true]) {
       using fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_PIDFD, { keepEventFds: keep });
       fan.mark(dirs.fan, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
