@@ -164,7 +164,7 @@ export class FanotifyEvent {
     return this.#group.resolveRecord(this.#bytes, this.#at(c.FAN_EVENT_INFO_TYPE_NEW_DFID_NAME));
   }
 
-  /** The subject is a directory (FAN_ONDIR). */
+  /** The subject is a directory (FAN_ONDIR; the kernel sets it in FID groups' events only). */
   get isDir(): boolean {
     return (this.mask & c.FAN_ONDIR) !== 0;
   }

@@ -135,7 +135,12 @@ function responseTaken(flags: number, response: c.FanotifyResponse): Probe {
  * process without CAP_SYS_ADMIN.
  */
 export function fanotifyFeatures(): FanotifyFeatures {
-  if (cached !== undefined) return cached;
+  cached ??= probeFanotifyFeatures();
+  return cached;
+}
+
+/** The probe behind fanotifyFeatures(), made again on each call (for tests). @internal */
+export function probeFanotifyFeatures(): FanotifyFeatures {
   const dir = mkdtempSync(`${tmpdir()}/butter-fanotify-`);
   const file = `${dir}/file`;
   writeFileSync(file, "");
@@ -153,7 +158,7 @@ export function fanotifyFeatures(): FanotifyFeatures {
     const fid = withGroup(c.FAN_REPORT_FID, () => {});
     // (tmpfs has no pre-content hooks; ext4, xfs and btrfs do)
     const preContent = withGroup(c.FAN_CLASS_PRE_CONTENT, mark(0, c.FAN_PRE_ACCESS));
-    cached = Object.freeze({
+    return Object.freeze({
       kernel: kernelRelease(),
       notificationGroups: withGroup(0, () => {}),
       permissionEvents: withGroup(c.FAN_CLASS_CONTENT, mark(0, c.FAN_OPEN_PERM)),
@@ -172,10 +177,10 @@ export function fanotifyFeatures(): FanotifyFeatures {
       }),
       fdError: withGroup(c.FAN_REPORT_FD_ERROR, () => {}),
       preContent,
-      denyErrno: preContent === true ? responseTaken(c.FAN_CLASS_PRE_CONTENT, { fd: 0, response: c.FAN_DENY_ERRNO(ERRNO.EIO!) }) : preContent,
+      // (a kernel without pre-content groups refuses the group: false, or undefined unprivileged)
+      denyErrno: responseTaken(c.FAN_CLASS_PRE_CONTENT, { fd: 0, response: c.FAN_DENY_ERRNO(ERRNO.EIO!) }),
       mountEvents: withGroup(c.FAN_REPORT_MNT, mark(c.FAN_MARK_MNTNS, c.FAN_MNT_ATTACH, "/proc/self/ns/mnt")),
     });
-    return cached;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -186,10 +191,10 @@ export function fanotifyFeatures(): FanotifyFeatures {
  * for that this kernel refuses, with the version that brought it; undefined when every
  * feature asked for is there (the EINVAL is about the combination).
  */
-export function explainEinval(init: number, markFlags = 0, mask = 0): string | undefined {
+export function explainEinval(init: number, markFlags = 0, mask = 0, features?: FanotifyFeatures): string | undefined {
   let f: FanotifyFeatures;
   try {
-    f = fanotifyFeatures();
+    f = features ?? fanotifyFeatures();
   } catch {
     return undefined; // (the probe itself failed: the plain EINVAL stands)
   }
