@@ -14,6 +14,7 @@
  * Per JS thread (this file is compiled per thread): a pthread key destructor closes the
  * thread's drains when it ends, so a Worker's end leaves no thread, fd or waiting access. */
 #include "butter.h"
+#include "fdpath.h"
 
 typedef unsigned long pthread_t;
 int pthread_create(pthread_t *t, const void *attr, void *(*fn)(void *), void *arg);
@@ -29,7 +30,6 @@ int getpid(void);
 int tgkill(int tgid, int tid, int sig);
 struct pollfd { int fd; short events; short revents; };
 int poll(struct pollfd *fds, unsigned long n, int timeout);
-ssize_t readlink(const char *path, char *buf, size_t size);
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
 int munmap(void *addr, size_t len);
 void *realloc(void *p, size_t n);
@@ -172,17 +172,6 @@ static int room(struct drain *d, int n) {
 
 static void put_u16(unsigned char *p, int v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
 
-/* "/proc/self/fd/<fd>" */
-static void fd_link(int fd, char *out) {
-  const char *p = "/proc/self/fd/";
-  int i = 0;
-  while (*p) out[i++] = *p++;
-  char digits[12];
-  int n = 0;
-  do digits[n++] = (char)('0' + fd % 10); while ((fd /= 10) > 0);
-  while (n > 0) out[i++] = digits[--n];
-  out[i] = 0;
-}
 
 /* Closes the pidfd records' fds of one event (and marks them -1). */
 static void close_pidfds(unsigned char *ev) {
@@ -201,12 +190,10 @@ static void close_pidfds(unsigned char *ev) {
 /* Appends the path of the event's fd (a BT_PATH record), or the readlink's errno (a
  * BT_PATH_ERR record), at out + *total. */
 static void add_path(struct drain *d, unsigned char *out, unsigned *total, int efd) {
-  char link[32];
-  fd_link(efd, link);
-  long r = readlink(link, d->path, PATH_ROOM);
+  int r = bt_fd_readlink(efd, d->path, PATH_ROOM);
   unsigned char *rec = out + *total;
   rec[1] = 0;
-  if (r >= 0 && r < PATH_ROOM) {
+  if (r >= 0) {
     unsigned rlen = (unsigned)(4 + r + 3) & ~3u;
     rec[0] = BT_PATH;
     put_u16(rec + 2, (int)rlen); /* (padded: the path ends at the first NUL, or at the end) */
@@ -216,7 +203,7 @@ static void add_path(struct drain *d, unsigned char *out, unsigned *total, int e
   } else {
     rec[0] = BT_PATH_ERR;
     put_u16(rec + 2, 8);
-    *(int *)(rec + 4) = r < 0 ? -NEG_ERRNO : 36 /* ENAMETOOLONG */;
+    *(int *)(rec + 4) = -r;
     *total += 8;
   }
 }

@@ -19,20 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static pid_t start(char **argv) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl(argv[3], argv[3], argv[4], argv[5], (char *)0);
-    _exit(127);
-  }
-  return pid;
-}
-
-static int finish(pid_t pid) {
-  int status;
-  return pid > 0 && waitpid(pid, &status, 0) == pid && status == 0;
-}
-
 int main(int argc, char **argv) {
   if (argc != 7) return 2;
   int fid = strcmp(argv[1], "fid") == 0, live = strcmp(argv[2], "live") == 0;
@@ -50,9 +36,9 @@ int main(int argc, char **argv) {
   unsigned long check = 0;  // keeps the walk from being optimised away
   for (long r = 0; r <= rounds; r++) {
     double t0 = now_ns();
-    pid_t pid = start(argv);
+    pid_t pid = start_producer(argv + 3);
     if (!live) {
-      if (!finish(pid)) return 1;
+      if (!finish_producer(pid)) return 1;
       t0 = now_ns();
     }
     for (long got = 0; got < want;) {
@@ -77,7 +63,7 @@ int main(int argc, char **argv) {
       }
     }
     if (r > 0) total += now_ns() - t0;
-    if (live && !finish(pid)) return 1;
+    if (live && !finish_producer(pid)) return 1;
   }
   printf("%.1f\n", total / (want * rounds));
   return check == 0xffffffff;  // (never)

@@ -13,20 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static pid_t start(char **argv) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl(argv[2], argv[2], argv[3], argv[4], (char *)0);
-    _exit(127);
-  }
-  return pid;
-}
-
-static int finish(pid_t pid) {
-  int status;
-  return pid > 0 && waitpid(pid, &status, 0) == pid && status == 0;
-}
-
 int main(int argc, char **argv) {
   if (argc != 6) return 2;
   int live = strcmp(argv[1], "live") == 0;
@@ -38,9 +24,9 @@ int main(int argc, char **argv) {
   unsigned long check = 0;  // keeps the walk from being optimised away
   for (long r = 0; r <= rounds; r++) {
     double t0 = now_ns();
-    pid_t pid = start(argv);
+    pid_t pid = start_producer(argv + 2);
     if (!live) {
-      if (!finish(pid)) return 1;
+      if (!finish_producer(pid)) return 1;
       t0 = now_ns();
     }
     for (long got = 0; got < want;) {
@@ -55,7 +41,7 @@ int main(int argc, char **argv) {
       }
     }
     if (r > 0) total += now_ns() - t0;
-    if (live && !finish(pid)) return 1;
+    if (live && !finish_producer(pid)) return 1;
   }
   printf("%.1f\n", total / (want * rounds));
   return check == 0;

@@ -54,6 +54,30 @@ async function answeredOnce(_b: B, c: ReturnType<typeof blockedOpen>) {
   if ((await c.child.exited) !== 0) throw new Error("the blocked open was not let through");
 }
 
+/** A permission group with a 20 ms deadline, answered by the drain while spawnSync blocks the JS thread. */
+function deadlineAnswer(fn: string): Scenario {
+  return {
+    fn,
+    setup: (b) => {
+      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+      writeFileSync(`${dir}/guarded`, "secret");
+      const fan = new b.Fanotify(b.FAN_CLASS_CONTENT, { deadline: 20 });
+      fan.mark(`${dir}/guarded`, b.FAN_OPEN_PERM);
+      Bun.sleepSync(20); // (the thread is in its poll by then)
+      return { dir, fan };
+    },
+    call: (_b, c) => Bun.spawnSync(["cat", `${c.dir}/guarded`]),
+    returns: (_b, _c, r) => {
+      const out = r as { exitCode: number; stdout: Buffer };
+      if (out.exitCode !== 0 || out.stdout.toString() !== "secret") throw new Error(`cat: ${out.exitCode}`);
+    },
+    usable: (_b, c) => {
+      if (Bun.spawnSync(["cat", `${c.dir}/guarded`]).exitCode !== 0) throw new Error("not allowed after the failure");
+    },
+    teardown: unwatched,
+  };
+}
+
 export const scenarios: Record<string, Scenario> = {
   fanotify_init: {
     fn: "fanotify_init",
@@ -186,47 +210,11 @@ export const scenarios: Record<string, Scenario> = {
   },
   // the drain's answer at the deadline, while the JS thread is blocked (spawnSync): a failed
   // write is tried again, and the access still gets its answer
-  "fanotify-drain/write": {
-    fn: "write",
-    setup: (b) => {
-      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
-      writeFileSync(`${dir}/guarded`, "secret");
-      const fan = new b.Fanotify(b.FAN_CLASS_CONTENT, { deadline: 20 });
-      fan.mark(`${dir}/guarded`, b.FAN_OPEN_PERM);
-      return { dir, fan };
-    },
-    call: (_b, c) => Bun.spawnSync(["cat", `${c.dir}/guarded`]),
-    returns: (_b, _c, r) => {
-      const out = r as { exitCode: number; stdout: Buffer };
-      if (out.exitCode !== 0 || out.stdout.toString() !== "secret") throw new Error(`cat: ${out.exitCode}`);
-    },
-    usable: (_b, c) => {
-      if (Bun.spawnSync(["cat", `${c.dir}/guarded`]).exitCode !== 0) throw new Error("not allowed after the failure");
-    },
-    teardown: unwatched,
-  },
-  // the drain thread's own wait, while the JS thread is blocked (spawnSync): after the
-  // access it polls the wake eventfd (its grace), the group, then waits for the deadline,
-  // the third poll: a failure there is waited out, and the access still gets its answer
-  "fanotify-drain/poll": {
-    fn: "poll",
-    setup: (b) => {
-      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
-      writeFileSync(`${dir}/guarded`, "secret");
-      const fan = new b.Fanotify(b.FAN_CLASS_CONTENT, { deadline: 20 });
-      fan.mark(`${dir}/guarded`, b.FAN_OPEN_PERM);
-      Bun.sleepSync(20); // (the thread is in its poll by then)
-      return { dir, fan };
-    },
-    call: (_b, c) => Bun.spawnSync(["cat", `${c.dir}/guarded`]),
-    returns: (_b, _c, r) => {
-      if ((r as { exitCode: number }).exitCode !== 0) throw new Error("the access was not let through");
-    },
-    usable: (_b, c) => {
-      if (Bun.spawnSync(["cat", `${c.dir}/guarded`]).exitCode !== 0) throw new Error("not allowed after the failure");
-    },
-    teardown: unwatched,
-  },
+  "fanotify-drain/write": deadlineAnswer("write"),
+  // the drain thread's own wait, likewise: after the access it polls the wake eventfd (its
+  // grace), the group, then waits for the deadline, the third poll: a failure there is
+  // waited out, and the access still gets its answer
+  "fanotify-drain/poll": deadlineAnswer("poll"),
   name_to_handle_at: {
     fn: "name_to_handle_at",
     call: (b) => b.nameToHandleAt(b.AT_FDCWD, tmpdir()),
