@@ -98,7 +98,8 @@ type WithQueue<T> = abstract new (...args: any[]) => AsyncQueue<T>;
 export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
   abstract class Queue extends Base implements AsyncQueue<T> {
     #getters: Getter<T>[] = [];
-    #armed = false;
+    // the fds a wait is armed on (readyFds, read once per wait), or undefined: not armed
+    #armedOn: readonly number[] | undefined;
 
     /** Events read from the kernel and not yet handed out. */
     get size(): number {
@@ -172,8 +173,7 @@ export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
     }
 
     protected override beforeClose(fd: number): void {
-      if (this.#armed) for (const f of this.readyFds) cancel(f);
-      this.#armed = false;
+      this.#disarm();
       const getters = this.#getters;
       this.#getters = [];
       for (const g of getters) this.#settle(g, undefined, new QueueClosed());
@@ -181,18 +181,27 @@ export function Queued<T, B extends Ctor<T>>(Base: B): B & WithQueue<T> {
     }
 
     #arm(): void {
-      if (this.#armed) return;
-      for (const f of this.readyFds) waitReadable(f, this.#onReadable);
-      this.#armed = true;
+      if (this.#armedOn !== undefined) return;
+      const fds = this.readyFds;
+      this.#armedOn = fds;
+      try {
+        for (const f of fds) waitReadable(f, this.#onReadable);
+      } catch (err) {
+        this.#disarm(); // (an fd armed before the one that failed does not stay armed)
+        throw err;
+      }
     }
 
     #disarm(): void {
-      this.#armed = false;
-      for (const f of this.readyFds) cancel(f); // idempotent
+      const fds = this.#armedOn;
+      this.#armedOn = undefined;
+      if (fds !== undefined) for (const f of fds) cancel(f); // (idempotent per fd)
     }
 
     #onReadable = (): void => {
-      if (this.#armed) this.#disarm(); // (the other fds, when it waits on more than one)
+      // the fd that fired is no longer armed; any other the wait was armed on still is
+      if (this.#armedOn !== undefined && this.#armedOn.length > 1) this.#disarm();
+      else this.#armedOn = undefined;
       while (this.#getters.length > 0) {
         let e: T | undefined;
         try {

@@ -6,10 +6,10 @@
  */
 import type { Pointer } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, shortTransfer, OSError, EAGAIN, EINTR } from "../core/errors.ts";
+import { defineCall, check, errorFor, shortTransfer, OSError, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
-import { close, readInto, PTHREAD_KEY_CREATE } from "../core/io.ts";
+import { readInto, PTHREAD_KEY_CREATE } from "../core/io.ts";
 import * as v from "../core/validate.ts";
 
 const lib = helpers("fanotify.c", {
@@ -334,8 +334,13 @@ export interface NameToHandleResult {
 
 /** A file handle's key for maps: its type, and its bytes one char each (cheap to build). */
 export function handleKey(h: FileHandle): string {
-  let key = `${h.type}:`;
-  for (const byte of h.bytes) key += String.fromCharCode(byte);
+  return keyOf(h.type, h.bytes, 0, h.bytes.length);
+}
+
+/** handleKey of a handle of `type` whose bytes are `bytes[start, end)`. */
+function keyOf(type: number, bytes: Uint8Array, start: number, end: number): string {
+  let key = `${type}:`;
+  for (let i = start; i < end; i++) key += String.fromCharCode(bytes[i]!);
   return key;
 }
 
@@ -510,9 +515,7 @@ export function recordName(buf: Uint8Array, off: number): string {
 export function recordHandleKey(buf: Uint8Array, off: number): string {
   const hb = buf[off + 12]! | (buf[off + 13]! << 8);
   const type = buf[off + 16]! | (buf[off + 17]! << 8) | (buf[off + 18]! << 16) | (buf[off + 19]! << 24);
-  let key = `${type}:`;
-  for (let i = off + 20; i < off + 20 + hb; i++) key += String.fromCharCode(buf[i]!);
-  return key;
+  return keyOf(type, buf, off + 20, off + 20 + hb);
 }
 
 /** Decodes the info records of one event, `buf[start, end)`, checked by checkRecords. */

@@ -245,10 +245,8 @@ export class FanotifyEvent {
     }
     const fd = this.#fd.take();
     this.#fd = fd; // (still named by a permission answer)
-    this.#fdTaken = true;
     return fd;
   }
-  #fdTaken = false;
 
   /** Hands the event's pidfd to the program (FAN_REPORT_PIDFD, with keepEventFds or for a permission event). */
   takePidfd(): number {
@@ -262,7 +260,6 @@ export class FanotifyEvent {
   close(): void {
     if (this.isPermission && !this.answered) throw new Error("answer a permission event before closing it");
     if (typeof this.#fd !== "number") this.#fd.close();
-    if (this.#fdTaken) this.#fdTaken = false;
     this.#fd = -1;
     if (typeof this.#pidfd !== "number") this.#pidfd.close();
     this.#pidfd = -1;
@@ -298,7 +295,6 @@ export class Fanotify extends EventSource<FanotifyEvent> {
   protected readonly readCall = c.FANOTIFY_READ;
   readonly #flags: number;
   readonly #blocking: boolean;
-  readonly #deadlineResponse: number;
   readonly #drain: c.Drain;
   #paths = new FidPaths();
   #pending = new Set<FanotifyEvent>();
@@ -346,7 +342,6 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     this.#drain = drain;
     this.#flags = f;
     this.#blocking = (f & c.FAN_NONBLOCK) === 0;
-    this.#deadlineResponse = response;
   }
 
   /**

@@ -7,6 +7,7 @@ import { ownedFds } from "../../src/core/fd.ts";
 import { drainAnswer, drainClose, drainOpen, drainPending } from "../../src/fanotify/calls.ts";
 import { sleep, tempDirs, thrown, worker } from "../helpers.ts";
 import { expectNoFsid, fidMarkable } from "./fid.ts";
+import { cat, guardedFile } from "./guarded.ts";
 
 const root = process.getuid?.() === 0;
 const dirs = tempDirs("fan");
@@ -179,12 +180,7 @@ describe.skipIf(!root)("threads, listeners, the collector (needs root: CAP_SYS_A
 });
 
 describe.skipIf(!root)("permission events (needs root: CAP_SYS_ADMIN)", () => {
-  const guarded = () => {
-    const file = `${dirs.fan}/guarded`;
-    writeFileSync(file, "secret");
-    return file;
-  };
-  const cat = (file: string) => Bun.spawn(["cat", file], { stdout: "pipe", stderr: "pipe" });
+  const guarded = () => guardedFile(dirs.fan);
 
   test("allow() and deny() answer a real open of another process, once", async () => {
     await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT);

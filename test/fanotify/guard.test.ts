@@ -2,21 +2,17 @@
 // Every permission event gets exactly one answer, whatever the program does: it answers,
 // it is busy or blocked, it never reads, it opens the guarded file itself, its Worker
 // ends, it drops the object, or it is killed. Accesses are real opens by other processes.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { ROOT } from "../../harness/child.ts";
 import { sleep, tempDirs, worker } from "../helpers.ts";
+import { cat, guardedFile } from "./guarded.ts";
 
 const root = process.getuid?.() === 0;
 const dirs = tempDirs("guard");
 
-function guarded(): string {
-  const file = `${dirs.guard}/guarded`;
-  writeFileSync(file, "secret");
-  return file;
-}
-const cat = (file: string, out: "pipe" | "ignore" = "pipe") => Bun.spawn(["cat", file], { stdout: out, stderr: out });
+const guarded = () => guardedFile(dirs.guard);
 
 describe.skipIf(!root)("permission events are always answered (needs root: CAP_SYS_ADMIN)", () => {
   test("while the JS thread is blocked (spawnSync), the deadline answers", async () => {
