@@ -24,6 +24,7 @@ export { NAMESPACE_TYPES, kernelRelease, kernelVersion, namespaces } from "./cor
 export type { NamespaceType } from "./core/features.ts";
 export { fsdecode, fsencode } from "./core/fsname.ts";
 export { pageSize, alignedBuffer } from "./core/pages.ts";
+export { AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_NO_AUTOMOUNT, AT_EMPTY_PATH, AT_RECURSIVE } from "./core/at.ts";
 
 // ---- eventfd ----
 export { EFD_SEMAPHORE, EFD_CLOEXEC, EFD_NONBLOCK, EVENTFD_MAX, eventfd, eventfdRead, eventfdWrite } from "./eventfd/calls.ts";
@@ -110,7 +111,7 @@ export {
   FAN_EVENT_INFO_TYPE_MNT, FAN_EVENT_INFO_TYPE_OLD_DFID_NAME, FAN_EVENT_INFO_TYPE_NEW_DFID_NAME,
   FAN_ALLOW, FAN_DENY, FAN_AUDIT, FAN_INFO, FAN_ERRNO_BITS, FAN_ERRNO_SHIFT, FAN_ERRNO_MASK, FAN_DENY_ERRNO,
   FAN_RESPONSE_INFO_NONE, FAN_RESPONSE_INFO_AUDIT_RULE, FAN_NOFD, FAN_NOPIDFD, FAN_EPIDFD,
-  AT_FDCWD, AT_SYMLINK_FOLLOW, AT_EMPTY_PATH, AT_HANDLE_FID, AT_HANDLE_MNT_ID_UNIQUE, MAX_HANDLE_SZ,
+  AT_HANDLE_FID, AT_HANDLE_MNT_ID_UNIQUE, MAX_HANDLE_SZ,
   fanotifyInit, fanotifyMark, fanotifyRead, fanotifyWriteResponse, fanotifyFlagNames, nameToHandleAt, openByHandleAt,
 } from "./fanotify/calls.ts";
 export type {
@@ -121,3 +122,36 @@ export { Fanotify, FanotifyAsync, FanotifyEvent, DEFAULT_PERMISSION_DEADLINE, DE
 export type { FanotifyOptions, AnsweredBy } from "./fanotify/fanotify.ts";
 export { fanotifyFeatures, FANOTIFY_FEATURE_SINCE } from "./fanotify/features.ts";
 export type { FanotifyFeature, FanotifyFeatures } from "./fanotify/features.ts";
+
+// ---- mount, umount, pivot_root, the fd-based mount API ----
+export {
+  MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_SYNCHRONOUS, MS_REMOUNT, MS_MANDLOCK, MS_DIRSYNC, MS_NOSYMFOLLOW,
+  MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_MOVE, MS_REC, MS_SILENT, MS_POSIXACL, MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE,
+  MS_SHARED, MS_RELATIME, MS_I_VERSION, MS_STRICTATIME, MS_LAZYTIME, MS_MGC_VAL, MS_PROPAGATION,
+  MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW,
+  FSOPEN_CLOEXEC, FSPICK_CLOEXEC, FSPICK_SYMLINK_NOFOLLOW, FSPICK_NO_AUTOMOUNT, FSPICK_EMPTY_PATH,
+  FSCONFIG_SET_FLAG, FSCONFIG_SET_STRING, FSCONFIG_SET_BINARY, FSCONFIG_SET_PATH, FSCONFIG_SET_PATH_EMPTY, FSCONFIG_SET_FD,
+  FSCONFIG_CMD_CREATE, FSCONFIG_CMD_RECONFIGURE, FSCONFIG_CMD_CREATE_EXCL, FSMOUNT_CLOEXEC,
+  MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID, MOUNT_ATTR_NODEV, MOUNT_ATTR_NOEXEC, MOUNT_ATTR__ATIME, MOUNT_ATTR_RELATIME,
+  MOUNT_ATTR_NOATIME, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR_NODIRATIME, MOUNT_ATTR_IDMAP, MOUNT_ATTR_NOSYMFOLLOW,
+  MOVE_MOUNT_F_SYMLINKS, MOVE_MOUNT_F_AUTOMOUNTS, MOVE_MOUNT_F_EMPTY_PATH, MOVE_MOUNT_T_SYMLINKS, MOVE_MOUNT_T_AUTOMOUNTS,
+  MOVE_MOUNT_T_EMPTY_PATH, MOVE_MOUNT_SET_GROUP, MOVE_MOUNT_BENEATH, OPEN_TREE_CLONE, OPEN_TREE_CLOEXEC,
+  STATMOUNT_SB_BASIC, STATMOUNT_MNT_BASIC, STATMOUNT_PROPAGATE_FROM, STATMOUNT_MNT_ROOT, STATMOUNT_MNT_POINT,
+  STATMOUNT_FS_TYPE, STATMOUNT_MNT_NS_ID, STATMOUNT_MNT_OPTS, STATMOUNT_FS_SUBTYPE, STATMOUNT_SB_SOURCE, STATMOUNT_ALL,
+  LSMT_ROOT, LISTMOUNT_REVERSE, MOUNT_API_SINCE,
+  mount, umount, umount2, umountExpire, pivotRoot, fsopen, fspick, fsconfig, fsmount, moveMount, openTree,
+  mountSetattr, statmount, listmount,
+} from "./mount/calls.ts";
+export type { MountAttr, Statmount } from "./mount/calls.ts";
+export { mountinfo } from "./mount/mountinfo.ts";
+export type { MountInfo } from "./mount/mountinfo.ts";
+export { Mount, mountTmpfs, bindMount, overlayMount } from "./mount/disposable.ts";
+export type { UnmountResult, UnmountReport, DisposableMountOptions, TmpfsOptions, BindOptions, OverlayOptions } from "./mount/disposable.ts";
+export { spawnInNewRoot, runInNewRoot } from "./mount/new-root.ts";
+export type { NewRootBind, NewRootOptions, NewRootProcess, NewRootResult } from "./mount/new-root.ts";
+
+// ---- namespaces ----
+export {
+  CLONE_FS, CLONE_FILES, CLONE_SYSVSEM, CLONE_NEWTIME, CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+  CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEW, unshare, setns, nsOpen,
+} from "./namespace/calls.ts";

@@ -35,6 +35,8 @@
 #include <sys/syscall.h>
 #include <linux/aio_abi.h>
 #include <sys/fanotify.h>
+#include <sys/mount.h>
+#include <sched.h>
 
 static __thread int in_helper;
 static __thread int armed;
@@ -215,6 +217,13 @@ WRAP(int, fanotify_mark, (int fd, unsigned int flags, uint64_t mask, int dirfd, 
 WRAP(int, name_to_handle_at, (int dirfd, const char *path, struct file_handle *h, int *mnt, int flags), (dirfd, path, h, mnt, flags))
 WRAP(int, open_by_handle_at, (int mount_fd, struct file_handle *h, int flags), (mount_fd, h, flags))
 WRAP(ssize_t, readlink, (const char *restrict path, char *restrict buf, size_t n), (path, buf, n))
+WRAP(int, mount, (const char *src, const char *tgt, const char *type, unsigned long f, const void *data), (src, tgt, type, f, data))
+WRAP(int, umount, (const char *tgt), (tgt))
+WRAP(int, umount2, (const char *tgt, int f), (tgt, f))
+WRAP(int, unshare, (int f), (f))
+WRAP(int, setns, (int fd, int t), (fd, t))
+WRAP(int, chdir, (const char *path), (path))
+WRAP(int, execve, (const char *path, char *const argv[], char *const envp[]), (path, argv, envp))
 
 /* fcntl(2) and ioctl(2) are variadic: butter's helpers pass one int or pointer after the command. */
 int fcntl(int fd, int cmd, ...) {

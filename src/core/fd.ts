@@ -15,11 +15,32 @@ const lib = helpers("owned.c", {
   bt_owned_count: { args: [], returns: "i32" },
   bt_disown_close: { args: ["i32"], returns: "i32" },
   bt_disown: { args: ["i32"], returns: "void" },
+  bt_own_mount: { args: ["ptr", "i64"], returns: "i32" },
+  bt_disown_mount: { args: ["ptr"], returns: "void" },
+  bt_owned_mounts: { args: [], returns: "i32" },
 });
 
 /** How many fds this JS thread's objects own now (for tests and diagnostics). */
 export function ownedFds(): number {
   return lib().bt_owned_count();
+}
+
+/**
+ * Records that an object of this JS thread mounted at `target` (NUL-terminated bytes):
+ * if the thread ends first (a Worker ended), the mount is detached then. @internal
+ */
+export function ownMount(target: Uint8Array): void {
+  check(lib().bt_own_mount(target, target.length), PTHREAD_KEY_CREATE);
+}
+
+/** The object unmounted `target` itself: forget it. @internal */
+export function disownMount(target: Uint8Array): void {
+  lib().bt_disown_mount(target);
+}
+
+/** How many mounts this JS thread's objects hold now (for tests and diagnostics). */
+export function ownedMounts(): number {
+  return lib().bt_owned_mounts();
 }
 
 // Holds only the fd number, or the object's own release: never the object itself, which

@@ -11,6 +11,7 @@ import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { readInto, PTHREAD_KEY_CREATE } from "../core/io.ts";
 import * as v from "../core/validate.ts";
+import { AT_FDCWD, AT_EMPTY_PATH, AT_SYMLINK_FOLLOW, dirfd as atDirfd } from "../core/at.ts";
 
 const lib = helpers("fanotify.c", {
   bt_fanotify_init: { args: ["i32", "i32"], returns: "i32" },
@@ -190,12 +191,6 @@ export const FAN_NOFD = -1;
 export const FAN_NOPIDFD = -1;
 /** A pidfd record's value when the pidfd could not be made. */
 export const FAN_EPIDFD = -2;
-/** AT_FDCWD: paths relative to the current directory. */
-export const AT_FDCWD = -100;
-/** name_to_handle_at(2) flag: follow a symbolic link at the end of the path. */
-export const AT_SYMLINK_FOLLOW = 0x400;
-/** name_to_handle_at(2) flag: an empty path means `dirfd` itself. */
-export const AT_EMPTY_PATH = 0x1000;
 /** name_to_handle_at(2) flag: a handle to identify, not to open (Linux 6.5). */
 export const AT_HANDLE_FID = 0x200;
 /** name_to_handle_at(2) flag: the mount id is the unique 64-bit one (Linux 6.12). */
@@ -309,7 +304,7 @@ export function fanotifyMark(
 ): void {
   const f = v.flags(flags, "flags", MARK_FLAGS);
   const m = v.int(mask, "mask", 0, Number.MAX_SAFE_INTEGER);
-  const d = dirfd === AT_FDCWD ? AT_FDCWD : v.fd(dirfd, "dirfd");
+  const d = atDirfd(dirfd);
   const bytes = path === undefined ? null : v.cstring(path, "path");
   const [lo, hi] = halves(m);
   const r = lib().bt_fanotify_mark(v.fd(fd), f, lo, hi, d, bytes);
@@ -351,7 +346,7 @@ function keyOf(type: number, bytes: Uint8Array, start: number, end: number): str
  * filesystem has no handles), path named.
  */
 export function nameToHandleAt(dirfd: number, path: string | Uint8Array, flags = 0): NameToHandleResult {
-  const d = dirfd === AT_FDCWD ? AT_FDCWD : v.fd(dirfd, "dirfd");
+  const d = atDirfd(dirfd);
   const bytes = v.cstring(path, "path");
   const f = v.flags(flags, "flags", AT_SYMLINK_FOLLOW | AT_EMPTY_PATH | AT_HANDLE_FID | AT_HANDLE_MNT_ID_UNIQUE);
   const buf = new Uint8Array(8 + MAX_HANDLE_SZ);

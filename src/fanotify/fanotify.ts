@@ -5,6 +5,7 @@
  * deadline's, or the one given when the object closes.
  */
 import { errorFor, OSError, type CallSpec } from "../core/errors.ts";
+import { AT_FDCWD } from "../core/at.ts";
 import { EventSource } from "../core/events.ts";
 import { FdObject } from "../core/fd.ts";
 import { fsdecode, fsencode } from "../core/fsname.ts";
@@ -395,7 +396,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
       throw new RangeError("flags must not hold FAN_MARK_ADD, FAN_MARK_REMOVE or FAN_MARK_FLUSH: the method says which");
     }
     try {
-      c.fanotifyMark(fd, op | f, mask, c.AT_FDCWD, path);
+      c.fanotifyMark(fd, op | f, mask, AT_FDCWD, path);
     } catch (e) {
       if (e instanceof OSError && e.code === "ENODEV" && (this.#flags & (c.FAN_REPORT_FID | c.FAN_REPORT_DIR_FID)) !== 0) {
         throw errorFor(-e.errno, c.FANOTIFY_MARK, e.path, "a FID group marks only filesystems with an fsid and file handles; this one has none (tmpfs says so on older kernels, 5.10 among them)");

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { OSError, PermissionError } from "../core/errors.ts";
+import { AT_FDCWD } from "../core/at.ts";
 import { ERRNO } from "../core/errno.ts";
 import { kernelRelease } from "../core/features.ts";
 import { close } from "../core/io.ts";
@@ -149,7 +150,7 @@ export function probeFanotifyFeatures(): FanotifyFeatures {
   // pre-content hooks) say it took them; the filesystem is another question.
   const mark = (flags: number, mask: number, path = dir) => (fd: number) => {
     try {
-      c.fanotifyMark(fd, c.FAN_MARK_ADD | flags, mask, c.AT_FDCWD, path);
+      c.fanotifyMark(fd, c.FAN_MARK_ADD | flags, mask, AT_FDCWD, path);
     } catch (e) {
       if (!(e instanceof OSError && (e.code === "ENODEV" || e.code === "EOPNOTSUPP"))) throw e;
     }

@@ -8,6 +8,7 @@
  */
 import { openSync, closeSync } from "node:fs";
 import { fsencode } from "../core/fsname.ts";
+import { AT_FDCWD, AT_SYMLINK_FOLLOW } from "../core/at.ts";
 import * as c from "./calls.ts";
 
 const O_RDONLY = 0;
@@ -22,7 +23,7 @@ export class FidPaths {
   marked(path: string): void {
     this.#roots.add(path);
     try {
-      this.#known.set(c.handleKey(c.nameToHandleAt(c.AT_FDCWD, path, c.AT_SYMLINK_FOLLOW).handle), path);
+      this.#known.set(c.handleKey(c.nameToHandleAt(AT_FDCWD, path, AT_SYMLINK_FOLLOW).handle), path);
     } catch {
       // (EOPNOTSUPP and the like: such a filesystem gives FID groups no events either)
     }
