@@ -9,7 +9,6 @@
 int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data);
 int umount(const char *target);
 int umount2(const char *target, int flags);
-int execve(const char *path, char *const argv[], char *const envp[]);
 int chdir(const char *path);
 
 #if defined(__x86_64__)
@@ -74,7 +73,3 @@ int bt_listmount(u64 mnt_id, u64 last_id, u64 ns_id, u64 *ids, long n, int flags
   id_req(req, mnt_id, last_id, ns_id);
   RET(syscall(NR_listmount, req, ids, n, (long)flags));
 }
-
-/* The last step of a new root: argv and envp are NULL-terminated arrays of pointers
- * packed by the caller. Returns only on failure. */
-int bt_execve(const char *path, char *const *argv, char *const *envp) { RET(execve(path, argv, envp)); }

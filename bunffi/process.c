@@ -17,3 +17,8 @@
 int bt_getpid(void) { RET(syscall(NR_getpid)); }
 int bt_getppid(void) { RET(syscall(NR_getppid)); }
 int bt_gettid(void) { RET(syscall(NR_gettid)); }
+
+int execve(const char *path, char *const argv[], char *const envp[]);
+/* argv and envp: NULL-terminated arrays of pointers to strings the caller keeps alive.
+ * Returns only on failure. */
+int bt_execve(const char *path, char *const *argv, char *const *envp) { RET(execve(path, argv, envp)); }

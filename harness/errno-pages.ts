@@ -133,10 +133,33 @@ export const PAGES: Record<string, string> = {
   "fanotify-drain/mmap": "mmap(2)",
   "fanotify-drain/eventfd": "eventfd(2)",
   "fanotify-drain/pthread_create": "pthread_create(3)",
+  // process: execve
+  execve: "execve(2)",
+  // mount
+  mount: "mount(2)",
+  umount: "umount(2)",
+  umount2: "umount(2)",
+  pivot_root: "pivot_root(2)",
+  chdir: "chdir(2)",
+  mount_setattr: "mount_setattr(2)",
+  // namespaces
+  unshare: "unshare(2)",
+  setns: "setns(2)",
 };
 
 /** Calls with no page in manpages-dev: their errnos, and where they come from. */
 const BY_HAND: Record<string, { page: string; listed: string[] }> = {
+  // The fd-based mount API has no pages in manpages-dev 6.03 (they came with man-pages
+  // 6.10 and later): what fs/fsopen.c and fs/namespace.c return, and ENOSYS for a kernel
+  // older than the call (5.2; statmount and listmount 6.8)
+  fsopen: { page: "fs/fsopen.c (no page in manpages-dev 6.03)", listed: ["EFAULT", "EINVAL", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENODEV", "ENOMEM", "ENOSYS", "EPERM"] },
+  fspick: { page: "fs/fsopen.c (no page in manpages-dev 6.03)", listed: ["EBADF", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"] },
+  fsconfig: { page: "fs/fsopen.c (no page in manpages-dev 6.03)", listed: ["EACCES", "EBADF", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "ENAMETOOLONG", "ENODEV", "ENOENT", "ENOMEM", "ENOSYS", "ENOTBLK", "ENOTDIR", "ENXIO", "EOPNOTSUPP", "EPERM"] },
+  fsmount: { page: "fs/namespace.c (no page in manpages-dev 6.03)", listed: ["EBADF", "EBUSY", "EINVAL", "EMFILE", "ENFILE", "ENOMEM", "ENOSYS", "EPERM"] },
+  move_mount: { page: "fs/namespace.c (no page in manpages-dev 6.03)", listed: ["EBADF", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"] },
+  open_tree: { page: "fs/namespace.c (no page in manpages-dev 6.03)", listed: ["EBADF", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"] },
+  statmount: { page: "fs/namespace.c (no page in manpages-dev 6.03)", listed: ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EOVERFLOW", "EPERM"] },
+  listmount: { page: "fs/namespace.c (no page in manpages-dev 6.03)", listed: ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EPERM"] },
   // manpages-dev has no pthread_key_create(3); POSIX lists these two
   pthread_key_create: { page: "POSIX pthread_key_create (no page in manpages-dev)", listed: ["EAGAIN", "ENOMEM"] },
   // manpages-dev 6.03 has no io_pgetevents page: it is io_getevents with a signal mask

@@ -30,6 +30,12 @@ export interface Scenario {
   /** after the failure: the object (or, for a constructor, the family) still works */
   usable(b: B, ctx: Ctx): unknown;
   teardown?(b: B, ctx: Ctx): void;
+  /**
+   * The call changes what belongs to the test thread's namespaces (host name, mounts):
+   * the row runs only once the thread has UTS and mount namespaces of its own
+   * (harness/fiu/rows.ts, isolateForRows), never against the host's.
+   */
+  isolated?: true;
 }
 
 /**
@@ -83,4 +89,21 @@ export function label(r: Row): string {
   const what = (r.short !== undefined ? `short ${r.fn ?? ""}${r.short} bytes` : r.errno) + (r.nth ? ` (call ${r.nth})` : "");
   const via = [r.scenario ? `in ${r.scenario}` : "", r.fn ? `via ${r.fn}` : ""].filter(Boolean).join(", ");
   return `${r.call} ${what}${via ? ` (${via})` : ""} -> ${r.expect}`;
+}
+
+/**
+ * A row for every errno a call's man page lists, each expecting the class classFor gives
+ * a documented errno (EPERM and EACCES PermissionError, EFAULT InternalError, any other
+ * OSError), and the undocumented-errno row.
+ */
+export function rowsByClass(call: string, listed: string[], extra: Partial<Row> = {}): Row[] {
+  const perm = listed.filter((e) => e === "EPERM" || e === "EACCES");
+  const internal = listed.filter((e) => e === "EFAULT");
+  const os = listed.filter((e) => !perm.includes(e) && !internal.includes(e));
+  return [
+    ...rows(call, "OSError", os, extra),
+    ...rows(call, "PermissionError", perm, extra),
+    ...rows(call, "InternalError", internal, extra),
+    ...rows(call, "UnknownError", [UNDOCUMENTED], extra),
+  ];
 }

@@ -41,7 +41,7 @@ export { Timerfd, TimerfdAsync } from "./timerfd/timerfd.ts";
 export type { Duration, AtOptions } from "./timerfd/timerfd.ts";
 
 // ---- process identity ----
-export { getpid, getppid, gettid } from "./process/calls.ts";
+export { getpid, getppid, gettid, execve } from "./process/calls.ts";
 
 // ---- hostname ----
 export { HOST_NAME_MAX, gethostname, sethostname, getdomainname, setdomainname } from "./hostname/calls.ts";
@@ -139,7 +139,7 @@ export {
   STATMOUNT_SB_BASIC, STATMOUNT_MNT_BASIC, STATMOUNT_PROPAGATE_FROM, STATMOUNT_MNT_ROOT, STATMOUNT_MNT_POINT,
   STATMOUNT_FS_TYPE, STATMOUNT_MNT_NS_ID, STATMOUNT_MNT_OPTS, STATMOUNT_FS_SUBTYPE, STATMOUNT_SB_SOURCE, STATMOUNT_ALL,
   LSMT_ROOT, LISTMOUNT_REVERSE, MOUNT_API_SINCE,
-  mount, umount, umount2, umountExpire, pivotRoot, fsopen, fspick, fsconfig, fsmount, moveMount, openTree,
+  mount, umount, umount2, umountExpire, pivotRoot, chdir, fsopen, fspick, fsconfig, fsmount, moveMount, openTree,
   mountSetattr, statmount, listmount,
 } from "./mount/calls.ts";
 export type { MountAttr, Statmount } from "./mount/calls.ts";

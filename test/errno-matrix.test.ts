@@ -29,7 +29,7 @@ describe.skipIf(unavailable !== undefined)(`errno matrix (${unavailable ?? "libf
   for (const r of matrix.filter((x) => x.cannot === undefined)) {
     test(label(r), async (tc) => {
       if (!runnable(r)) {
-        tc.skip("needs CAP_SYS_ADMIN to give the test thread its own UTS namespace");
+        tc.skip("needs CAP_SYS_ADMIN to give the test thread its own UTS and mount namespaces");
         return;
       }
       let forced = false;

@@ -4,6 +4,7 @@
  * (thousands of rows in one busy process).
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dlopen } from "bun:ffi";
 import { afterAll, beforeAll, expect } from "vitest";
 import * as b from "../../src/index.ts";
@@ -96,13 +97,19 @@ function runInFreshProcess(r: Row): void {
 }
 
 /**
- * Moves the calling thread (only it: namespaces are per thread) into a UTS namespace of
- * its own, so that hostname setters forced in the matrix can never reach the host's
- * names even if a planned failure did not fire. Returns false without CAP_SYS_ADMIN.
+ * Moves the calling thread (only it: namespaces are per thread) into UTS and mount
+ * namespaces of its own, every mount in it private, so that the hostname setters and the
+ * mount calls forced in the matrix can never reach the host's names or mount table, even
+ * if a planned failure did not fire. Returns false without CAP_SYS_ADMIN.
  */
-export function ownUtsNamespace(): boolean {
-  const libc = dlopen("libc.so.6", { unshare: { args: ["i32"], returns: "i32" } });
-  const ok = libc.symbols.unshare(0x04000000 /* CLONE_NEWUTS */) === 0;
+export function ownNamespaces(): boolean {
+  const libc = dlopen("libc.so.6", {
+    unshare: { args: ["i32"], returns: "i32" },
+    mount: { args: ["ptr", "cstring", "ptr", "u64", "ptr"], returns: "i32" },
+  });
+  const ok =
+    libc.symbols.unshare(0x04000000 /* CLONE_NEWUTS */ | 0x20000 /* CLONE_NEWNS */) === 0 &&
+    libc.symbols.mount(null, Buffer.from("/\0"), null, BigInt(0x4000 /* MS_REC */ | 0x40000 /* MS_PRIVATE */), null) === 0;
   libc.close();
   return ok;
 }
@@ -113,23 +120,35 @@ export function mainThreadHostname(): string {
   return spawnSync("nsenter", [`--uts=${uts}`, "hostname"], { encoding: "utf8" }).stdout.trim();
 }
 
+/** The mount table as the process's main thread sees it: mount points and sources. */
+export function mainThreadMounts(): string[] {
+  return readFileSync(`/proc/${process.pid}/task/${process.pid}/mountinfo`, "utf8")
+    .split("\n")
+    .map((l) => l.split(" ").slice(4, 5).join(" "))
+    .filter(Boolean);
+}
+
 /**
- * For a test file that forces rows: before its tests, gives the test thread its own UTS
- * namespace (ownUtsNamespace); after them, cancels every plan and checks that the host's
- * name is unchanged. Returns a function telling whether `r` can run here (the hostname
- * setters only in a namespace of their own).
+ * For a test file that forces rows: before its tests, gives the test thread namespaces of
+ * its own (ownNamespaces); after them, cancels every plan and checks that the host's name
+ * and mount table are unchanged. Returns a function telling whether `r` can run here (an
+ * `isolated` scenario's rows only in namespaces of their own).
  */
 export function isolateForRows(): (r: Row) => boolean {
-  let ownUts = false;
+  let own = false;
   let hostBefore = "";
+  let mountsBefore: string[] = [];
   beforeAll(() => {
     if (unavailable) return;
     hostBefore = mainThreadHostname();
-    ownUts = ownUtsNamespace();
+    mountsBefore = mainThreadMounts();
+    own = ownNamespaces();
   });
   afterAll(() => {
     resetFaults();
-    if (!unavailable) expect(mainThreadHostname(), "the host's name after the rows").toBe(hostBefore);
+    if (unavailable) return;
+    expect(mainThreadHostname(), "the host's name after the rows").toBe(hostBefore);
+    expect(mainThreadMounts(), "the host's mount table after the rows").toEqual(mountsBefore);
   });
-  return (r) => ownUts || (r.call !== "sethostname" && r.call !== "setdomainname");
+  return (r) => own || !scenarios[r.scenario ?? r.call]?.isolated;
 }

@@ -9,7 +9,6 @@
  * checked; their length is the kernel's to judge (ENAMETOOLONG), never truncated. The
  * fd-returning calls are close-on-exec unless the flags say otherwise.
  */
-import { ptr as ptrOf } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
@@ -32,7 +31,6 @@ const lib = helpers("mount.c", {
   bt_mount_setattr: { args: ["i32", "ptr", "i32", "u64", "u64", "u64", "u64"], returns: "i32" },
   bt_statmount: { args: ["u64", "u64", "u64", "ptr", "i64", "i32"], returns: "i32" },
   bt_listmount: { args: ["u64", "u64", "u64", "ptr", "i64", "i32"], returns: "i32" },
-  bt_execve: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
 });
 
 // ---- mount(2) flags ----
@@ -155,7 +153,6 @@ export const OPEN_TREE = defineCall("open_tree", ["EBADF", "EFAULT", "EINVAL", "
 export const MOUNT_SETATTR = defineCall("mount_setattr", ["EBADF", "EBUSY", "EINVAL", "ENOENT", "ENOMEM", "ENOSPC", "ENOSYS", "EPERM"]);
 export const STATMOUNT = defineCall("statmount", ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EOVERFLOW", "EPERM"]);
 export const LISTMOUNT = defineCall("listmount", ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EPERM"]);
-export const EXECVE = defineCall("execve", ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"]);
 
 /** The Linux version that brought each call of the fd-based API, for ENOSYS messages. */
 export const MOUNT_API_SINCE: Readonly<Record<string, string>> = Object.freeze({
@@ -241,7 +238,13 @@ export function pivotRoot(newRoot: PathArg, putOld: PathArg): void {
   ok(lib().bt_pivot_root(path(newRoot, "newRoot"), path(putOld, "putOld")), PIVOT_ROOT, newRoot);
 }
 
-/** chdir(2), for the step after pivot_root (Node's process.chdir keeps its own idea of the cwd). @internal */
+/**
+ * chdir(2) of the calling thread's filesystem attributes: the process's working directory,
+ * or only this thread's once it has its own (after `unshare(CLONE_FS)` or
+ * `unshare(CLONE_NEWNS)`). The step after pivotRoot. (Node's process.chdir changes the
+ * process's, and Bun keeps its own idea of the cwd.)
+ * @throws {@link OSError} ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, ...; {@link PermissionError} EACCES.
+ */
 export function chdir(dir: PathArg): void {
   ok(lib().bt_chdir(path(dir, "dir")), CHDIR, dir);
 }
@@ -465,27 +468,4 @@ export function listmount(mntId: bigint = LSMT_ROOT, opts: { nsId?: bigint; flag
     if (n < ids.length) return out;
     last = ids[n - 1]!;
   }
-}
-
-/**
- * execve(2) from the calling thread: the process becomes `file`, with `argv` and `env`.
- * Bun's other threads end; the calling thread's namespaces and root (a new root built on
- * it) are the new program's. Returns only by throwing. @internal (the new-root builder's last step)
- */
-export function execve(file: string, argv: readonly string[], env: readonly string[]): never {
-  const keep: Uint8Array[] = [];
-  const table = (list: readonly string[], what: string): BigUint64Array => {
-    const t = new BigUint64Array(list.length + 1);
-    list.forEach((s, i) => {
-      const bytes = v.cstring(s, `${what}[${i}]`);
-      keep.push(bytes);
-      t[i] = BigInt(ptrOf(bytes));
-    });
-    return t;
-  };
-  const a = table(argv, "argv");
-  const e = table(env, "env");
-  const r = lib().bt_execve(path(file, "file"), a, e);
-  void keep; // the strings stay alive across the call
-  return fail(r, EXECVE, file);
 }

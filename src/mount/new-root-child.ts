@@ -17,6 +17,7 @@ import { closeSync, existsSync, mkdirSync, openSync, statSync, symlinkSync, writ
 import { InternalError, OSError } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { sethostname } from "../hostname/calls.ts";
+import { execve } from "../process/calls.ts";
 import { unshare, CLONE_NEWNS, CLONE_NEWUTS } from "../namespace/calls.ts";
 import * as c from "./calls.ts";
 import { readOnly } from "./disposable.ts";
@@ -127,7 +128,7 @@ try {
 }
 closeSync(STATUS);
 try {
-  c.execve(file, plan.argv, Object.entries(plan.env).map(([k, val]) => `${k}=${val}`));
+  execve(file, plan.argv, Object.entries(plan.env).map(([k, val]) => `${k}=${val}`));
 } catch (e) {
   // the status pipe is closed: say it on stderr, and exit as a shell does when exec fails
   console.error(`new root: execve ${file}: ${(e as Error).message}`);

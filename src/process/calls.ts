@@ -1,17 +1,21 @@
-/** getpid(2), getppid(2), gettid(2) through the raw syscall, never a libc cache. */
+/** getpid(2), getppid(2), gettid(2) through the raw syscall, never a libc cache; execve(2). */
+import { ptr as ptrOf } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check } from "../core/errors.ts";
+import { defineCall, check, errorFor } from "../core/errors.ts";
+import * as v from "../core/validate.ts";
 
 const lib = helpers("process.c", {
   bt_getpid: { args: [], returns: "i32" },
   bt_getppid: { args: [], returns: "i32" },
   bt_gettid: { args: [], returns: "i32" },
+  bt_execve: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
 });
 
 // "These functions are always successful." Any errno at all is therefore UnknownError.
 const GETPID = defineCall("getpid", []);
 const GETPPID = defineCall("getppid", []);
 const GETTID = defineCall("gettid", []);
+const EXECVE = defineCall("execve", ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"]);
 
 /** getpid(2), the raw syscall (never a libc cache): the process id in the caller's pid namespace. Always succeeds. */
 export function getpid(): number {
@@ -26,4 +30,33 @@ export function getppid(): number {
 /** gettid(2): the calling thread's id; equal to getpid() on the main JS thread, different in a Worker. Always succeeds. */
 export function gettid(): number {
   return check(lib().bt_gettid(), GETTID);
+}
+
+/**
+ * execve(2) from the CALLING THREAD: the process becomes `file` (a path: no PATH search),
+ * with `argv` and `env` ("NAME=value" strings). Bun's other threads end and nothing of
+ * the runtime is flushed or closed first (close-on-exec fds are closed by the kernel);
+ * the calling thread's namespaces and root are the new program's, which is how the
+ * new-root builder runs a program in a root built on its JS thread. Returns only by
+ * throwing.
+ * @throws {@link OSError} with an errno execve(2) lists (ENOENT, ENOEXEC, E2BIG, ...), its `path` the file; {@link PermissionError} EACCES/EPERM; TypeError for a NUL byte in any string.
+ */
+export function execve(file: string | Uint8Array, argv: readonly string[], env: readonly string[]): never {
+  const path = v.cstring(file, "file");
+  const keep: Uint8Array[] = []; // the strings stay alive across the call
+  const table = (list: readonly string[], what: string): BigUint64Array => {
+    if (!Array.isArray(list)) throw new TypeError(`${what} must be an array of strings`);
+    const t = new BigUint64Array(list.length + 1);
+    list.forEach((s, i) => {
+      const bytes = v.cstring(s, `${what}[${i}]`);
+      keep.push(bytes);
+      t[i] = BigInt(ptrOf(bytes));
+    });
+    return t;
+  };
+  const a = table(argv, "argv");
+  const e = table(env, "env");
+  const r = lib().bt_execve(path, a, e);
+  keep.length = 0;
+  throw errorFor(r, EXECVE, typeof file === "string" ? file : undefined);
 }

@@ -7,8 +7,8 @@ export const scenarios: Record<string, Scenario> = {
   gethostname: { fn: "gethostname", call: (b) => b.gethostname(), usable: (b) => b.gethostname() },
   getdomainname: { fn: "getdomainname", call: (b) => b.getdomainname(), usable: (b) => b.getdomainname() },
   // The setters run in the test thread's own UTS namespace (see the test): never the host's.
-  sethostname: { fn: "sethostname", call: (b) => b.sethostname("butter-fiu"), usable: (b) => b.sethostname("butter-fiu") },
-  setdomainname: { fn: "setdomainname", call: (b) => b.setdomainname("fiu.test"), usable: (b) => b.setdomainname("fiu.test") },
+  sethostname: { fn: "sethostname", isolated: true, call: (b) => b.sethostname("butter-fiu"), usable: (b) => b.sethostname("butter-fiu") },
+  setdomainname: { fn: "setdomainname", isolated: true, call: (b) => b.setdomainname("fiu.test"), usable: (b) => b.setdomainname("fiu.test") },
 };
 
 export const matrix: Row[] = [
