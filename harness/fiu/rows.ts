@@ -4,8 +4,6 @@
  * (thousands of rows in one busy process).
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { dlopen } from "bun:ffi";
 import { afterAll, beforeAll, expect } from "vitest";
 import * as b from "../../src/index.ts";
 import { calls } from "../../src/core/errors.ts";
@@ -13,6 +11,7 @@ import { ERRNO } from "../../src/core/errno.ts";
 import { libraryFds } from "../fds.ts";
 import { label, scenarios, type Row } from "../errno-matrix.ts";
 import { openFds } from "../fds.ts";
+import { mainThreadHostname, mainThreadMounts, ownNamespaces } from "../own-namespaces.ts";
 import { armed, failCall, shortCall, fired, resetFaults, unavailable } from "./control.ts";
 
 function plan(r: Row, fn: string): void {
@@ -94,38 +93,6 @@ function runInFreshProcess(r: Row): void {
   });
   expect(child.status, `${label(r)} in a fresh process:\n${child.stdout}${child.stderr}`).toBe(0);
   expect(child.stdout).toContain("row passed");
-}
-
-/**
- * Moves the calling thread (only it: namespaces are per thread) into UTS and mount
- * namespaces of its own, every mount in it private, so that the hostname setters and the
- * mount calls forced in the matrix can never reach the host's names or mount table, even
- * if a planned failure did not fire. Returns false without CAP_SYS_ADMIN.
- */
-export function ownNamespaces(): boolean {
-  const libc = dlopen("libc.so.6", {
-    unshare: { args: ["i32"], returns: "i32" },
-    mount: { args: ["ptr", "cstring", "ptr", "u64", "ptr"], returns: "i32" },
-  });
-  const ok =
-    libc.symbols.unshare(0x04000000 /* CLONE_NEWUTS */ | 0x20000 /* CLONE_NEWNS */) === 0 &&
-    libc.symbols.mount(null, Buffer.from("/\0"), null, BigInt(0x4000 /* MS_REC */ | 0x40000 /* MS_PRIVATE */), null) === 0;
-  libc.close();
-  return ok;
-}
-
-/** The host name as the process's main thread sees it (not this thread's namespace). */
-export function mainThreadHostname(): string {
-  const uts = `/proc/${process.pid}/task/${process.pid}/ns/uts`;
-  return spawnSync("nsenter", [`--uts=${uts}`, "hostname"], { encoding: "utf8" }).stdout.trim();
-}
-
-/** The mount table as the process's main thread sees it: mount points and sources. */
-export function mainThreadMounts(): string[] {
-  return readFileSync(`/proc/${process.pid}/task/${process.pid}/mountinfo`, "utf8")
-    .split("\n")
-    .map((l) => l.split(" ").slice(4, 5).join(" "))
-    .filter(Boolean);
 }
 
 /**

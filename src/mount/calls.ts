@@ -188,7 +188,8 @@ export function mount(
   flags = 0,
   data: string | Uint8Array | null = null,
 ): void {
-  const f = v.int(flags, "flags", 0, 0xffffffff);
+  // (MS_MGC_VAL | x is a negative number in JS: taken as the u32 it stands for)
+  const f = v.int(flags, "flags", -0x80000000, 0xffffffff) >>> 0;
   // the top 16 bits may be the old magic number, which the kernel strips
   const bits = (f & 0xffff0000) >>> 0 === MS_MGC_VAL ? f & 0xffff : f;
   v.flags(bits, "flags", MS_ALL);
