@@ -19,7 +19,11 @@ import * as v from "../core/validate.ts";
 import * as c from "./calls.ts";
 import { mountinfo, topMountAt } from "./mountinfo.ts";
 
-/** What unmounting did: "unmounted"; "detached" (busy, and `lazy` said to detach it); "gone" (it was already unmounted by someone else). */
+/**
+ * What unmounting did: "unmounted"; "detached" (busy, and `lazy` said to detach it, or a
+ * tree of mounts, such as a recursive bind, taken down in one step with MNT_DETACH);
+ * "gone" (it was already unmounted by someone else).
+ */
 export type UnmountResult = "unmounted" | "detached" | "gone";
 
 /** The report of a disposable mount's unmount. */
@@ -95,9 +99,12 @@ export class Mount implements Disposable {
       for (const m of all) if (m.mountPoint === this.target) top = m.id;
       if (top !== this.id)
         throw new OSError(ERRNO.EBUSY!, "umount2", this.target, "another mount is on top of this one; unmount it first");
+      // a mount with mounts under it (a recursive bind) cannot be unmounted alone
+      // (EBUSY): the tree is detached in one step, as what undoes the bind
+      const tree = all.some((m) => m.parentId === this.id);
       try {
-        c.umount2(this.target);
-        result = "unmounted";
+        c.umount2(this.target, tree ? c.MNT_DETACH : 0);
+        result = tree ? "detached" : "unmounted";
       } catch (e) {
         if (!(this.#lazy && (e as OSError).errno === ERRNO.EBUSY)) throw e;
         c.umount2(this.target, c.MNT_DETACH);
@@ -215,7 +222,7 @@ export function readOnly(target: string, recursive: boolean): void {
 export interface OverlayOptions extends DisposableMountOptions {
   /** the lower layers, top first (at least one) */
   lower: readonly string[];
-  /** the writable upper layer; without it the overlay is read-only */
+  /** the writable upper layer; without it the overlay is read-only (and overlayfs wants at least two lower layers) */
   upper?: string;
   /** overlayfs's work directory, empty, on the upper layer's filesystem (needed with `upper`) */
   work?: string;
