@@ -15,8 +15,10 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts", "bunffi/**/*.ts"],
-      // runs only in the C coverage run (`bun run test:c`), which is its test
-      exclude: ["bunffi/prebuilt.ts"],
+      // prebuilt.ts runs only in the C coverage run (`bun run test:c`), which is its test;
+      // new-root-child.ts runs only in the new-root builder's child process (it pivots
+      // into a new root and execs), tested by test/mount/new-root.test.ts
+      exclude: ["bunffi/prebuilt.ts", "src/mount/new-root-child.ts"],
       reporter: ["text", "json-summary"],
       // What the suite reaches with the errno matrix (libfiu shim preloaded: `bun run test`).
       // V8 coverage sees only the test threads: what runs in child processes and Workers

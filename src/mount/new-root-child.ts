@@ -17,7 +17,7 @@ import { closeSync, existsSync, mkdirSync, openSync, statSync, symlinkSync, writ
 import { InternalError, OSError } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { sethostname } from "../hostname/calls.ts";
-import { execve } from "../process/calls.ts";
+import { execve, getpid } from "../process/calls.ts";
 import { unshare, CLONE_NEWNS, CLONE_NEWUTS } from "../namespace/calls.ts";
 import * as c from "./calls.ts";
 import { readOnly } from "./disposable.ts";
@@ -32,6 +32,10 @@ const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 let step = "start";
 
 function build(plan: NewRootPlan): string {
+  // butter's C helpers compile on first use, from bunffi/, which the new root does not
+  // have: every one this child calls is compiled here, before the pivot
+  step = "compile the helpers";
+  void getpid();
   step = "unshare";
   unshare(CLONE_NEWNS | (plan.hostname !== undefined ? CLONE_NEWUTS : 0));
   if (plan.hostname !== undefined) sethostname(plan.hostname);
@@ -110,7 +114,10 @@ function report(e: unknown): void {
   const errno = Math.abs(err.errno ?? ERRNO.EINVAL!); // Node's system errors carry it negative
   const cls = ours ? e.constructor.name : errno === ERRNO.EPERM || errno === ERRNO.EACCES ? "PermissionError" : "OSError";
   // a Node system error says its errno and syscall in the fields; anything else, in words
-  const detail = `new root, step "${step}"${ours || err.errno !== undefined ? "" : `: ${(e as Error).message}`}`;
+  // butter's own explanation (the message's last parenthesis) goes along
+  const own = ours ? /\(([^()]*)\)$/.exec((e as Error).message)?.[1] : undefined;
+  const why = own ?? (err.errno === undefined ? (e as Error).message : undefined);
+  const detail = `new root, step "${step}"${why === undefined ? "" : `: ${why}`}`;
   writeSync(STATUS, JSON.stringify({ cls, errno, syscall: err.syscall ?? "new root", path: err.path, detail }));
 }
 
