@@ -97,8 +97,8 @@ export function label(r: Row): string {
  * OSError), and the undocumented-errno row.
  */
 export function rowsByClass(call: string, listed: string[], extra: Partial<Row> = {}): Row[] {
-  const perm = listed.filter((e) => e === "EPERM" || e === "EACCES");
-  const internal = listed.filter((e) => e === "EFAULT");
+  const perm: string[] = listed.filter((e) => e === "EPERM" || e === "EACCES");
+  const internal: string[] = listed.filter((e) => e === "EFAULT");
   const os = listed.filter((e) => !perm.includes(e) && !internal.includes(e));
   return [
     ...rows(call, "OSError", os, extra),

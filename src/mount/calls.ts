@@ -160,19 +160,17 @@ export const MOUNT_API_SINCE: Readonly<Record<string, string>> = Object.freeze({
   mount_setattr: "5.12", statmount: "6.8", listmount: "6.8",
 });
 
-/** A path for the kernel: a string or bytes, NUL-checked; null passes NULL. */
-type PathArg = string | Uint8Array;
 const path = (p: unknown, what: string): Uint8Array => v.cstring(p, what);
 const orNull = (p: unknown, what: string): Uint8Array | null => (p === null || p === undefined ? null : v.cstring(p, what));
-const shown = (p: PathArg): string => (typeof p === "string" ? p : fsdecode(p));
+const shown = (p: string | Uint8Array): string => (typeof p === "string" ? p : fsdecode(p));
 
 /** -errno to the call's error; ENOSYS says which Linux brought the call. */
-function fail(r: number, call: typeof MOUNT, where?: PathArg): never {
+function fail(r: number, call: typeof MOUNT, where?: string | Uint8Array): never {
   const since = MOUNT_API_SINCE[call.syscall];
   const detail = r === -ERRNO.ENOSYS! && since ? `${call.syscall} needs Linux ${since}` : undefined;
   throw errorFor(r, call, where === undefined ? undefined : shown(where), detail);
 }
-const ok = (r: number, call: typeof MOUNT, where?: PathArg): number => (r < 0 ? fail(r, call, where) : r);
+const ok = (r: number, call: typeof MOUNT, where?: string | Uint8Array): number => (r < 0 ? fail(r, call, where) : r);
 
 /**
  * mount(2): attach a filesystem, or with MS_BIND / MS_MOVE / MS_REMOUNT / a propagation
@@ -182,8 +180,8 @@ const ok = (r: number, call: typeof MOUNT, where?: PathArg): number => (r < 0 ? 
  * @throws {@link PermissionError} EPERM/EACCES; {@link OSError} with another errno mount(2) lists (EBUSY, EINVAL, ENOENT, ENODEV, ENOTBLK, ENAMETOOLONG, ...), its `path` the target; TypeError for a NUL byte in a string, RangeError for unknown flags.
  */
 export function mount(
-  source: PathArg | null,
-  target: PathArg,
+  source: string | Uint8Array | null,
+  target: string | Uint8Array,
   fstype: string | Uint8Array | null = null,
   flags = 0,
   data: string | Uint8Array | null = null,
@@ -200,7 +198,7 @@ export function mount(
  * umount(2): detach the filesystem mounted at `target` (the top one, if several).
  * @throws {@link OSError} EBUSY (in use), EINVAL (not a mount point), ENOENT, ...; {@link PermissionError} EPERM without CAP_SYS_ADMIN.
  */
-export function umount(target: PathArg): void {
+export function umount(target: string | Uint8Array): void {
   ok(lib().bt_umount(path(target, "target")), UMOUNT, target);
 }
 
@@ -211,7 +209,7 @@ export function umount(target: PathArg): void {
  * unused, unmounts it). Use {@link umountExpire} for the protocol as a boolean.
  * @throws {@link OSError} EAGAIN (MNT_EXPIRE marked the mount), EBUSY, EINVAL, ENOENT, ...; {@link PermissionError} EPERM.
  */
-export function umount2(target: PathArg, flags = 0): void {
+export function umount2(target: string | Uint8Array, flags = 0): void {
   ok(lib().bt_umount2(path(target, "target"), v.flags(flags, "flags", UMOUNT_ALL)), UMOUNT2, target);
 }
 
@@ -221,7 +219,7 @@ export function umount2(target: PathArg, flags = 0): void {
  * EAGAIN). Any other failure throws, as umount2 does.
  * @throws {@link OSError} EBUSY when the mount is in use, EINVAL, ENOENT, ...; {@link PermissionError} EPERM.
  */
-export function umountExpire(target: PathArg, flags = 0): boolean {
+export function umountExpire(target: string | Uint8Array, flags = 0): boolean {
   const r = lib().bt_umount2(path(target, "target"), v.flags(flags, "flags", UMOUNT_NOFOLLOW) | MNT_EXPIRE);
   if (r === -ERRNO.EAGAIN!) return false;
   ok(r, UMOUNT2, target);
@@ -235,7 +233,7 @@ export function umountExpire(target: PathArg, flags = 0): boolean {
  * stacks the old root on the new one, to be detached with `umount2(".", MNT_DETACH)`.
  * @throws {@link OSError} EBUSY, EINVAL (not a mount point, the old root shared, the initial rootfs, ...), ENOTDIR; {@link PermissionError} EPERM without CAP_SYS_ADMIN.
  */
-export function pivotRoot(newRoot: PathArg, putOld: PathArg): void {
+export function pivotRoot(newRoot: string | Uint8Array, putOld: string | Uint8Array): void {
   ok(lib().bt_pivot_root(path(newRoot, "newRoot"), path(putOld, "putOld")), PIVOT_ROOT, newRoot);
 }
 
@@ -246,7 +244,7 @@ export function pivotRoot(newRoot: PathArg, putOld: PathArg): void {
  * process's, and Bun keeps its own idea of the cwd.)
  * @throws {@link OSError} ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, ...; {@link PermissionError} EACCES.
  */
-export function chdir(dir: PathArg): void {
+export function chdir(dir: string | Uint8Array): void {
   ok(lib().bt_chdir(path(dir, "dir")), CHDIR, dir);
 }
 
@@ -264,7 +262,7 @@ export function fsopen(fsname: string | Uint8Array, flags = FSOPEN_CLOEXEC): num
  * Linux 5.2. Returns the context fd.
  * @throws {@link OSError} with an errno fspick lists (EINVAL: not a mount root, ENOENT, ENOSYS, ...); {@link PermissionError} EPERM.
  */
-export function fspick(dirfd: number, p: PathArg, flags = FSPICK_CLOEXEC): number {
+export function fspick(dirfd: number, p: string | Uint8Array, flags = FSPICK_CLOEXEC): number {
   return ok(lib().bt_fspick(atDirfd(dirfd), path(p, "path"), v.flags(flags, "flags", 0xf)), FSPICK, p);
 }
 
@@ -303,7 +301,7 @@ export function fsmount(fd: number, flags = FSMOUNT_CLOEXEC, attrs = 0): number 
  * fsmount or openTree: `moveMount(fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH)`.
  * @throws {@link OSError} with an errno move_mount lists (EINVAL, ENOENT, EBUSY, ...); {@link PermissionError} EPERM.
  */
-export function moveMount(fromDirfd: number, from: PathArg, toDirfd: number, to: PathArg, flags = 0): void {
+export function moveMount(fromDirfd: number, from: string | Uint8Array, toDirfd: number, to: string | Uint8Array, flags = 0): void {
   ok(
     lib().bt_move_mount(atDirfd(fromDirfd, "fromDirfd"), path(from, "from"), atDirfd(toDirfd, "toDirfd"), path(to, "to"), v.flags(flags, "flags", MOVE_MOUNT_ALL)),
     MOVE_MOUNT,
@@ -316,13 +314,15 @@ export function moveMount(fromDirfd: number, from: PathArg, toDirfd: number, to:
  * detached copy, a bind mount ready for moveMount or mountSetattr. Returns the fd.
  * @throws {@link OSError} with an errno open_tree lists; {@link PermissionError} EPERM (OPEN_TREE_CLONE needs CAP_SYS_ADMIN).
  */
-export function openTree(dirfd: number, p: PathArg, flags = OPEN_TREE_CLOEXEC): number {
+export function openTree(dirfd: number, p: string | Uint8Array, flags = OPEN_TREE_CLOEXEC): number {
   return ok(lib().bt_open_tree(atDirfd(dirfd), path(p, "path"), v.flags(flags, "flags", OPEN_TREE_ALL)), OPEN_TREE, p);
 }
 
 /** What mount_setattr changes: MOUNT_ATTR_* bits to set and to clear, a propagation type, a user namespace fd for MOUNT_ATTR_IDMAP. */
 export interface MountAttr {
+  /** MOUNT_ATTR_* bits to set */
   attrSet?: number;
+  /** MOUNT_ATTR_* bits to clear (MOUNT_ATTR__ATIME to change the atime mode) */
   attrClr?: number;
   /** 0 (unchanged), MS_SHARED, MS_PRIVATE, MS_SLAVE or MS_UNBINDABLE */
   propagation?: number;
@@ -335,7 +335,7 @@ export interface MountAttr {
  * a recursive read-only bind mount, an idmapped mount). Linux 5.12.
  * @throws {@link OSError} EINVAL, EBUSY, ENOSYS (before 5.12), ...; {@link PermissionError} EPERM.
  */
-export function mountSetattr(dirfd: number, p: PathArg, flags: number, attr: MountAttr): void {
+export function mountSetattr(dirfd: number, p: string | Uint8Array, flags: number, attr: MountAttr): void {
   const a = v.options(attr, "attr");
   const prop = v.int(a.propagation ?? 0, "propagation", 0, 0xffffffff);
   if (prop !== 0 && ![MS_SHARED, MS_PRIVATE, MS_SLAVE, MS_UNBINDABLE].includes(prop))
@@ -356,35 +356,51 @@ export function mountSetattr(dirfd: number, p: PathArg, flags: number, attr: Mou
 export interface Statmount {
   /** the STATMOUNT_* bits the kernel filled */
   readonly mask: number;
+  /** the filesystem device's major number */
   readonly sbDevMajor?: number;
+  /** the filesystem device's minor number */
   readonly sbDevMinor?: number;
+  /** the filesystem's magic number (statfs's f_type: TMPFS_MAGIC 0x01021994, ...) */
   readonly sbMagic?: bigint;
   /** SB_RDONLY, SB_SYNCHRONOUS, SB_DIRSYNC, SB_LAZYTIME */
   readonly sbFlags?: number;
+  /** the mount's unique 64-bit id (for statmount and listmount) */
   readonly mntId?: bigint;
+  /** the unique id of the mount it is mounted on */
   readonly mntParentId?: bigint;
   /** the 32-bit id of /proc/self/mountinfo */
   readonly mntIdOld?: number;
+  /** the parent's 32-bit id of /proc/self/mountinfo */
   readonly mntParentIdOld?: number;
   /** MOUNT_ATTR_* */
   readonly mntAttr?: bigint;
   /** MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE (bits) */
   readonly mntPropagation?: bigint;
+  /** the shared peer group's id (0: not shared) */
   readonly mntPeerGroup?: bigint;
+  /** the peer group it receives from as a slave (0: none) */
   readonly mntMaster?: bigint;
+  /** the nearest dominant peer group that propagates to it */
   readonly propagateFrom?: bigint;
+  /** the root of the mount within its filesystem ("/" or a bind's subdirectory) */
   readonly mntRoot?: string;
+  /** where it is mounted, relative to the caller's root */
   readonly mntPoint?: string;
+  /** the filesystem type ("tmpfs") */
   readonly fsType?: string;
+  /** the id of its mount namespace */
   readonly mntNsId?: bigint;
+  /** the filesystem's options ("size=64k,mode=700") */
   readonly mntOpts?: string;
+  /** the filesystem's subtype (fuse's), "" when none */
   readonly fsSubtype?: string;
+  /** the superblock's source ("/dev/vda", "tmpfs") */
   readonly sbSource?: string;
 }
 
 // the struct is 512 bytes and its strings follow; a mount whose strings do not fit gets
 // EOVERFLOW, and the buffer grows (never a silently cut string)
-let smBuf = new Uint8Array(0);
+const smBuf = new Uint8Array(4096);
 const STATMOUNT_MAX = 1 << 24;
 /** Decodes a struct statmount the kernel wrote (its strings follow the fixed part). @internal */
 export function decodeStatmount(buf: Uint8Array): Statmount {
@@ -435,18 +451,17 @@ export function statmount(mntId: bigint, mask: number = STATMOUNT_ALL, opts: { n
   const id = v.bigint(mntId, "mntId", 0n, v.U64_MAX);
   const m = v.flags(mask, "mask", STATMOUNT_ALL);
   const ns = v.bigint(v.options(opts).nsId ?? 0n, "nsId", 0n, v.U64_MAX);
-  if (smBuf.length === 0) smBuf = new Uint8Array(4096);
+  let buf = smBuf;
   for (;;) {
-    smBuf.fill(0, 0, 512);
-    const r = lib().bt_statmount(id, BigInt(m), ns, smBuf, smBuf.length, 0);
-    if (r === -ERRNO.EOVERFLOW! && smBuf.length < STATMOUNT_MAX) {
-      smBuf = new Uint8Array(smBuf.length * 4);
+    buf.fill(0, 0, 512);
+    const r = lib().bt_statmount(id, BigInt(m), ns, buf, buf.length, 0);
+    if (r === -ERRNO.EOVERFLOW! && buf.length < STATMOUNT_MAX) {
+      buf = new Uint8Array(buf.length * 4); // for this call; the shared one stays small
       continue;
     }
     ok(r, STATMOUNT);
-    break;
+    return decodeStatmount(buf);
   }
-  return decodeStatmount(smBuf);
 }
 
 /**

@@ -28,7 +28,9 @@ export type UnmountResult = "unmounted" | "detached" | "gone";
 
 /** The report of a disposable mount's unmount. */
 export interface UnmountReport {
+  /** the path it was mounted on */
   readonly target: string;
+  /** what happened */
   readonly result: UnmountResult;
 }
 
@@ -55,7 +57,9 @@ const dropped = new FinalizationRegistry<{ target: string; id: number; bytes: Ui
 export class Mount implements Disposable {
   /** the absolute, resolved path it is mounted on */
   readonly target: string;
+  /** what was mounted: "tmpfs", "overlay", or a bind's source path */
   readonly source: string;
+  /** "tmpfs", "overlay" or "bind" */
   readonly fstype: string;
   /** its mount id (mountinfo's first field, statmount's mntIdOld) */
   readonly id: number;

@@ -10,6 +10,7 @@ import { fsdecode } from "../core/fsname.ts";
 export interface MountInfo {
   /** the mount's id (reused after unmount; statmount's `mntIdOld`) */
   readonly id: number;
+  /** the id of the mount it is mounted on */
   readonly parentId: number;
   /** "major:minor" of the filesystem's device */
   readonly dev: string;
@@ -21,7 +22,9 @@ export interface MountInfo {
   readonly options: string;
   /** propagation fields: "shared:N", "master:N", "propagate_from:N", "unbindable" */
   readonly propagation: readonly string[];
+  /** the filesystem type ("tmpfs", "ext4", "overlay") */
   readonly fstype: string;
+  /** the filesystem's source ("/dev/vda", "tmpfs", "none") */
   readonly source: string;
   /** per-superblock options */
   readonly superOptions: string;

@@ -15,7 +15,9 @@ import * as v from "../core/validate.ts";
 
 /** One bind mount of a new root: `src` on the host at `dst` inside (default: the same path). */
 export interface NewRootBind {
+  /** the host path */
   src: string;
+  /** where it appears inside the root, absolute (default: `src`) */
   dst?: string;
   /** writable (default false: read-only, the whole tree under it) */
   writable?: boolean;
@@ -39,8 +41,11 @@ export interface NewRootOptions {
   cwd?: string;
   /** the program's environment (default: PATH only) */
   env?: Record<string, string>;
+  /** the program's stdin, as Bun.spawn takes it (default "inherit") */
   stdin?: "inherit" | "ignore" | "pipe";
+  /** the program's stdout (default "inherit") */
   stdout?: "inherit" | "ignore" | "pipe";
+  /** the program's stderr (default "inherit") */
   stderr?: "inherit" | "ignore" | "pipe";
 }
 
@@ -130,8 +135,11 @@ export function spawnInNewRoot(argv: readonly string[], opts: NewRootOptions = {
 
 /** What a program run in a new root did. */
 export interface NewRootResult {
+  /** the exit code, or 128 + the signal that ended it */
   exitCode: number;
+  /** everything it wrote to stdout */
   stdout: string;
+  /** everything it wrote to stderr */
   stderr: string;
 }
 
