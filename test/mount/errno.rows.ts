@@ -28,6 +28,22 @@ const createdContext = (b: B) => {
   return fd;
 };
 const FDCWD = -100;
+/** A tmpfs mounted in setup; the call under test unmounts it. */
+const unmounting = (fn: string, unmount: (b: B, d: string) => void): Scenario => ({
+  fn,
+  isolated: true,
+  setup: (b) => {
+    const d = dir();
+    tmpfsOn(b, d);
+    return { d };
+  },
+  call: (b, c) => unmount(b, c.d),
+  usable: (b, c) => {
+    unmount(b, c.d);
+    if (mounted(b, c.d)) throw new Error("still mounted");
+  },
+  teardown: (b, c) => gone(b, c.d),
+});
 
 export const scenarios: Record<string, Scenario> = {
   mount: {
@@ -42,36 +58,8 @@ export const scenarios: Record<string, Scenario> = {
     },
     teardown: (b, c) => gone(b, c.d),
   },
-  umount: {
-    fn: "umount",
-    isolated: true,
-    setup: (b) => {
-      const d = dir();
-      tmpfsOn(b, d);
-      return { d };
-    },
-    call: (b, c) => b.umount(c.d),
-    usable: (b, c) => {
-      b.umount(c.d);
-      if (mounted(b, c.d)) throw new Error("still mounted");
-    },
-    teardown: (b, c) => gone(b, c.d),
-  },
-  umount2: {
-    fn: "umount2",
-    isolated: true,
-    setup: (b) => {
-      const d = dir();
-      tmpfsOn(b, d);
-      return { d };
-    },
-    call: (b, c) => b.umount2(c.d, b.MNT_DETACH),
-    usable: (b, c) => {
-      b.umount2(c.d, b.MNT_DETACH);
-      if (mounted(b, c.d)) throw new Error("still mounted");
-    },
-    teardown: (b, c) => gone(b, c.d),
-  },
+  umount: unmounting("umount", (b, d) => b.umount(d)),
+  umount2: unmounting("umount2", (b, d) => b.umount2(d, b.MNT_DETACH)),
   pivot_root: {
     // a real pivot would move the test thread's root: the call is shown to reach the
     // kernel by the kernel's own refusal of a new root that is not a mount point
