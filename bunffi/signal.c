@@ -16,6 +16,10 @@
  * installed for the life of the process: a late SIGRTMAX can never hit the default
  * action (which ends the process).
  *
+ * The same reach, with another request, enters a namespace on every thread
+ * (processSetns): each thread runs unshare(CLONE_FS) (for a mount namespace), setns(2)
+ * and chdir(2) itself, in the handler, and reports the errno.
+ *
  * A hold on a signal: the signal is caught by on_held (which writes the siginfo_t to the
  * newest holder's pipe) and blocked in every thread. The holders are kept here, by
  * signal, newest last; the last release gives back each thread's own old bit and the old
@@ -52,6 +56,9 @@ int pthread_mutex_lock(void *m);
 int pthread_mutex_unlock(void *m);
 int __libc_current_sigrtmin(void);
 int __libc_current_sigrtmax(void);
+int unshare(int flags);
+int setns(int fd, int nstype);
+int chdir(const char *path);
 
 #define SA_SIGINFO 4
 #define SA_RESTART 0x10000000
@@ -63,6 +70,8 @@ int __libc_current_sigrtmax(void);
 #define EAGAIN 11
 #define ENOMEM 12
 #define EIO 5
+#define CLONE_FS 0x200
+#define CLONE_NEWNS 0x20000
 
 /* Where the signal frame's ucontext keeps the mask restored on return (the kernel's
  * struct ucontext: after uc_mcontext on x86_64, before it on arm64). */
@@ -75,7 +84,7 @@ int __libc_current_sigrtmax(void);
 #endif
 
 /* Which call failed, for the JS side to name it (errors name the call that failed). */
-enum { AT_NONE, AT_PIPE2, AT_SIGACTION, AT_TGKILL, AT_POLL, AT_PTHREAD_SIGMASK, AT_OPENDIR, AT_BUSY, AT_TIMEDOUT, AT_LIMIT, AT_OPEN, AT_KEY };
+enum { AT_NONE, AT_PIPE2, AT_SIGACTION, AT_TGKILL, AT_POLL, AT_PTHREAD_SIGMASK, AT_OPENDIR, AT_BUSY, AT_TIMEDOUT, AT_LIMIT, AT_OPEN, AT_KEY, AT_UNSHARE, AT_SETNS, AT_CHDIR };
 
 /* glibc's PTHREAD_MUTEX_INITIALIZER is all zeros (a normal mutex) */
 static union { char bytes[64]; long long align; } lock;
@@ -144,6 +153,30 @@ static int edit_sig;                /* SIGRTMAX, once the handler is installed *
 
 struct report { long tid; u64 old; };
 
+/* What a request asks: edit the mask (processSigmask, holds) or enter a namespace. */
+enum { OP_MASK, OP_SETNS };
+static volatile int edit_op;
+static volatile int ns_fd, ns_type, ns_back_fd;
+static const char *volatile ns_dir;
+static const char *volatile ns_back_dir;
+
+/* Enters the namespace of the request in the calling thread: a thread of its own
+ * filesystem attributes first for a mount namespace (setns refuses a shared fs_struct),
+ * then the directory asked for (setns leaves the thread at the namespace's root). 0, or
+ * the errno with *at the step. A thread that entered but could not change directory goes
+ * back (ns_back_fd, ns_back_dir) before it says so: a failed thread is where it was. */
+static int enter_ns(int *at) {
+  if (ns_type == CLONE_NEWNS && unshare(CLONE_FS) < 0) { *at = AT_UNSHARE; return *__errno_location(); }
+  if (setns(ns_fd, ns_type) < 0) { *at = AT_SETNS; return *__errno_location(); }
+  if (ns_dir && chdir(ns_dir) < 0) {
+    int e = *__errno_location();
+    *at = AT_CHDIR;
+    if (ns_back_fd >= 0 && setns(ns_back_fd, ns_type) == 0 && ns_back_dir) chdir(ns_back_dir);
+    return e;
+  }
+  return 0;
+}
+
 /* Runs in the thread that was sent the request. The token makes a request answered at
  * most once: a thread that takes it edits its mask and reports; a request that timed out
  * takes its token back first, so a handler that runs late changes nothing. */
@@ -156,7 +189,10 @@ static void on_edit(int sig, void *info, void *ctx) {
   if (me == edit_target && read(claims[0], &token, 1) == 1) {
     u64 *mask = (u64 *)((char *)ctx + UC_SIGMASK);
     struct report r = { me, *mask };
-    *mask = (r.old & ~edit_clear) | edit_add;
+    if (edit_op == OP_SETNS) {
+      int at = AT_NONE, e = enter_ns(&at);
+      r.old = (u64)e | (u64)at << 32; /* the errno, and the step that failed */
+    } else *mask = (r.old & ~edit_clear) | edit_add;
     write(reports[1], &r, sizeof r); /* 16 bytes: atomic on a pipe */
   }
   *__errno_location() = saved;
@@ -267,8 +303,17 @@ static int find(const struct tidlist *l, int tid) {
 }
 
 /* The edit for each thread: (mask & ~clear) | add, where `add` is the thread's own entry
- * in `per` when it has one, else `add_default`. */
-struct edit { u64 clear, add_default; const struct tidlist *per; };
+ * in `per` when it has one, else `add_default`. With `op` OP_SETNS, instead: enter the
+ * namespace ns_fd/ns_type (and ns_dir); a thread that cannot be reached (it blocks
+ * SIGRTMAX) goes to `skipped`, and an undo enters `undo_fd` (and `undo_dir`). */
+struct edit {
+  u64 clear, add_default;
+  const struct tidlist *per;
+  int op;
+  struct tidlist *skipped;
+  int undo_fd;
+  const char *undo_dir;
+};
 static u64 add_for(const struct edit *e, int tid) {
   int i = e->per ? find(e->per, tid) : -1;
   return (i >= 0 ? e->per->v[i].mask : e->add_default) & ~UNBLOCKABLE;
@@ -342,7 +387,12 @@ static int edit_all(const struct edit *e, struct tidlist *olds, int timeout_ms, 
   u64 sigbit = 1ull << (sig - 1);
   struct tidlist unreached = { 0, 0, 0 };
   if ((err = install_editor(sig, where))) return err;
-  {
+  edit_op = e->op;
+  if (e->op == OP_SETNS) {
+    int e2 = enter_ns(where);
+    if (e2) return -e2;
+    if ((err = push(olds, self, 0))) { *where = AT_LIMIT; goto undo; }
+  } else {
     bt_sigset s, o;
     int r = pthread_sigmask(SIG_SETMASK, 0, &o);
     if (r == 0) {
@@ -374,6 +424,13 @@ static int edit_all(const struct edit *e, struct tidlist *olds, int timeout_ms, 
         continue;
       }
       int changed, r = reach(pid, tid, e->clear, add_for(e, tid), &old, timeout_ms, where, &changed);
+      if (changed && e->op == OP_SETNS && (int)old != 0) { /* it could not enter: nothing changed there */
+        closedir(dir);
+        *bad_tid = tid;
+        *where = (int)(old >> 32);
+        err = -(int)old;
+        goto undo;
+      }
       if (changed && (err = push(olds, tid, old))) { closedir(dir); *where = AT_LIMIT; goto undo; }
       if (r == -ESRCH) continue;
       if (r < 0) { closedir(dir); *bad_tid = tid; err = r; goto undo; }
@@ -385,7 +442,9 @@ static int edit_all(const struct edit *e, struct tidlist *olds, int timeout_ms, 
     sleep_ms(1);
     waited++;
   }
-  for (int i = 0; i < unreached.n; i++) {
+  for (int i = 0; i < unreached.n && e->op == OP_SETNS; i++)
+    if ((err = push(e->skipped, unreached.v[i].tid, unreached.v[i].mask))) { *where = AT_LIMIT; goto undo; }
+  for (int i = 0; i < unreached.n && e->op == OP_MASK; i++) {
     u64 blocked = unreached.v[i].mask;
     if (add_for(e, unreached.v[i].tid) & ~blocked) {
       *bad_tid = unreached.v[i].tid;
@@ -399,6 +458,21 @@ static int edit_all(const struct edit *e, struct tidlist *olds, int timeout_ms, 
 
 undo:
   free(unreached.v);
+  if (e->op == OP_SETNS) {
+    /* the threads already moved go back where they were */
+    ns_fd = e->undo_fd;
+    ns_dir = e->undo_dir;
+    ns_back_fd = -1;
+    for (int i = 0; i < olds->n; i++) {
+      int tid = olds->v[i].tid, ignored_where, ignored_changed;
+      u64 ignored;
+      if (tid == self) enter_ns(&ignored_where);
+      else reach(pid, tid, 0, 0, &ignored, timeout_ms, &ignored_where, &ignored_changed);
+    }
+    if (e->skipped) e->skipped->n = 0;
+    olds->n = 0;
+    return err;
+  }
   /* the threads already changed get their old bits for what was edited */
   for (int i = 0; i < olds->n; i++) {
     int tid = olds->v[i].tid, ignored_where;
@@ -420,7 +494,7 @@ undo:
 /* processSigmask: every thread's mask becomes (mask & ~clear) | add. Returns 0 with
  * *old the calling thread's old mask, or -errno with *where and *bad_tid set. */
 int bt_process_mask(const u64 *clear, const u64 *add, u64 *old, int timeout_ms, int *where) {
-  struct edit e = { *clear, *add, 0 };
+  struct edit e = { *clear, *add, 0, OP_MASK, 0, -1, 0 };
   struct tidlist olds = { 0, 0, 0 };
   where[0] = AT_NONE;
   where[1] = 0;
@@ -429,6 +503,37 @@ int bt_process_mask(const u64 *clear, const u64 *add, u64 *old, int timeout_ms, 
   UNLOCK();
   if (r == 0) *old = olds.v[0].mask;
   free(olds.v);
+  return r;
+}
+
+/* processSetns: every thread enters the namespace `fd` of type `type` (and, with `dir`,
+ * that directory). Threads that block SIGRTMAX cannot be reached: up to `max` of them
+ * are listed in skipped[] (tids) and *nskipped says how many there were. All or nothing:
+ * on an error every thread already moved enters `undo_fd` (and `undo_dir`) again.
+ * Returns how many threads were moved, or -errno with where[0] the step and where[1] the
+ * thread. */
+int bt_process_setns(int fd, int type, const char *dir, int undo_fd, const char *undo_dir, int timeout_ms,
+                     int *skipped, int max, int *nskipped, int *where) {
+  struct tidlist olds = { 0, 0, 0 }, skip = { 0, 0, 0 };
+  struct edit e = { 0, 0, 0, OP_SETNS, &skip, undo_fd, undo_dir };
+  where[0] = AT_NONE;
+  where[1] = 0;
+  LOCK();
+  ns_fd = fd;
+  ns_type = type;
+  ns_dir = dir;
+  ns_back_fd = undo_fd;
+  ns_back_dir = undo_dir;
+  int r = edit_all(&e, &olds, timeout_ms, &where[0], &where[1]);
+  edit_op = OP_MASK;
+  ns_dir = ns_back_dir = 0;
+  ns_back_fd = -1;
+  UNLOCK();
+  if (r == 0) r = olds.n;
+  *nskipped = skip.n;
+  for (int i = 0; i < skip.n && i < max; i++) skipped[i] = skip.v[i].tid;
+  free(olds.v);
+  free(skip.v);
   return r;
 }
 
@@ -522,7 +627,7 @@ int bt_hold(const u64 *sigs, int pipe_rd, int pipe_wr, int sfd, int timeout_ms, 
     caught |= 1ull << (s - 1);
   }
   if (fresh) {
-    struct edit e = { 0, fresh, 0 };
+    struct edit e = { 0, fresh, 0, OP_MASK, 0, -1, 0 };
     struct tidlist olds = { 0, 0, 0 };
     if ((err = edit_all(&e, &olds, timeout_ms, &where[0], &where[1]))) goto undo;
     for (int s = 1; s <= 64; s++) {
@@ -596,7 +701,7 @@ static int release(int pipe_wr, int close_fds, int timeout_ms, int *where) {
         if (push(&per, tid, bits)) { where[0] = AT_LIMIT; err = -ENOMEM; }
       }
     }
-    struct edit e = { ending, dflt, &per };
+    struct edit e = { ending, dflt, &per, OP_MASK, 0, -1, 0 };
     if (!err) err = edit_all(&e, &olds, timeout_ms, &where[0], &where[1]);
     free(per.v);
     free(olds.v);
@@ -608,7 +713,7 @@ static int release(int pipe_wr, int close_fds, int timeout_ms, int *where) {
     if (err && uncaught != ending && (uncaught || where[0] == AT_SIGACTION)) {
       /* the masks were given back but a disposition was not: hold them again, whole */
       for (int s = 1; s <= 64; s++) if (uncaught >> (s - 1) & 1) catch_sig(s);
-      struct edit again = { 0, ending, 0 };
+      struct edit again = { 0, ending, 0, OP_MASK, 0, -1, 0 };
       struct tidlist o2 = { 0, 0, 0 };
       int w2[2];
       edit_all(&again, &o2, timeout_ms, &w2[0], &w2[1]);

@@ -94,6 +94,10 @@ export const PAGES: Record<string, string> = {
   "processSigmask/read": "read(2)",
   "processSigmask/nanosleep": "nanosleep(2)",
   "signalfd/fcntl": "fcntl(2)",
+  // processSetns: each thread's own steps
+  "processSetns/unshare": "unshare(2)",
+  "processSetns/setns": "setns(2)",
+  "processSetns/chdir": "chdir(2)",
   // splice, tee, vmsplice
   splice: "splice(2)",
   tee: "tee(2)",

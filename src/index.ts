@@ -67,6 +67,8 @@ export {
 } from "./signal/calls.ts";
 export type { Signal, Siginfo } from "./signal/calls.ts";
 export { processSigmask } from "./signal/process-mask.ts";
+export { processSetns } from "./signal/process-ns.ts";
+export type { ProcessSetnsResult, SkippedThread } from "./signal/process-ns.ts";
 export { Signalfd, SignalfdAsync } from "./signal/signalfd.ts";
 export type { SignalfdOptions } from "./signal/signalfd.ts";
 export { heldSignals } from "./signal/holds.ts";

@@ -104,7 +104,7 @@ done | sort -u | while read -r lib; do
 done
 cp -L --parents "$libfiu" "$root"
 
-# 9p over virtio, with what they need, in dependency order: each module's own
+# 9p over virtio (and two filesystems, below), with what they need, in dependency order: each module's own
 # "depends=" (its .modinfo section; a .deb has no modules.dep, and this machine needs no
 # depmod). The set differs by kernel; a module built in is skipped. vm/init loads them
 # with insmod, which takes uncompressed modules only.
@@ -126,7 +126,9 @@ add_module() {
   mv "$root/lib/modules/$name.ko.tmp" "$root/lib/modules/$name.ko"
   echo "$name.ko" >>"$root/lib/modules/order"
 }
-for want in virtio_pci 9pnet_virtio 9p; do add_module "$want"; done
+# and the filesystems the mount tests mount: overlayfs, and ext4 (a filesystem that needs
+# a block device: mount's ENOTBLK)
+for want in virtio_pci 9pnet_virtio 9p overlay ext4; do add_module "$want"; done
 
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"

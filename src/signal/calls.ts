@@ -30,6 +30,7 @@ export const lib = helpers(
     bt_sigrtmin: { args: [], returns: "i32" },
     bt_sigrtmax: { args: [], returns: "i32" },
     bt_process_mask: { args: ["ptr", "ptr", "ptr", "i32", "ptr"], returns: "i32" },
+    bt_process_setns: { args: ["i32", "i32", "ptr", "i32", "ptr", "i32", "ptr", "i32", "ptr", "ptr"], returns: "i32" },
     bt_catch_pipe: { args: ["ptr"], returns: "i32" },
     bt_hold: { args: ["ptr", "i32", "i32", "i32", "i32", "ptr"], returns: "i32" },
     bt_release: { args: ["i32", "i32", "i32", "ptr"], returns: "i32" },
@@ -206,14 +207,25 @@ export const OPEN_STATUS = defineCall("open", ["EACCES", "EMFILE", "ENFILE", "EN
 // too many holds at once.
 export const PROCESS_SIGMASK = defineCall("processSigmask", ["EAGAIN", "EBUSY", "ENOMEM", "ETIMEDOUT"]);
 
-// Which call failed, as bunffi/signal.c reports it in where[0] (and the thread in where[1]).
-const AT: readonly (CallSpec | undefined)[] = [
-  undefined, PIPE2, SIGACTION, TGKILL, MASK_POLL, PTHREAD_SIGMASK, OPENDIR, PROCESS_SIGMASK, PROCESS_SIGMASK, PROCESS_SIGMASK, OPEN_STATUS, PTHREAD_KEY_CREATE,
+// processSetns's own steps, made by each thread in turn: unshare(CLONE_FS) for a mount
+// namespace, setns(2), chdir(2); and its own errors (as processSigmask's, and EINVAL for
+// a namespace type it cannot move a threaded process into)
+export const SETNS_UNSHARE = defineCall("unshare", ["EINVAL", "ENOMEM", "ENOSPC", "EPERM", "EUSERS"], { family: "processSetns" });
+export const SETNS_SETNS = defineCall("setns", ["EBADF", "EINVAL", "ENOMEM", "EPERM", "ESRCH"], { family: "processSetns" });
+export const SETNS_CHDIR = defineCall("chdir", ["EACCES", "EBADF", "EFAULT", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"], { family: "processSetns" });
+export const PROCESS_SETNS = defineCall("processSetns", ["EAGAIN", "EBUSY", "ENOMEM", "ETIMEDOUT"]);
+
+// Which call failed, as bunffi/signal.c reports it in where[0] (and the thread in where[1]);
+// its own conditions (AT_BUSY, AT_TIMEDOUT, AT_LIMIT) are the caller's: `own`.
+const AT: readonly (CallSpec | "own" | undefined)[] = [
+  undefined, PIPE2, SIGACTION, TGKILL, MASK_POLL, PTHREAD_SIGMASK, OPENDIR, "own", "own", "own", OPEN_STATUS, PTHREAD_KEY_CREATE,
+  SETNS_UNSHARE, SETNS_SETNS, SETNS_CHDIR,
 ];
 
-/** The error for a -errno from the mask machinery, naming the call and the thread. */
-export function machineryError(r: number, where: Int32Array): Error {
-  const call = AT[where[0]!] ?? PROCESS_SIGMASK;
+/** The error for a -errno from the thread machinery, naming the call and the thread. */
+export function machineryError(r: number, where: Int32Array, own: CallSpec = PROCESS_SIGMASK): Error {
+  const at = AT[where[0]!];
+  const call = at === undefined || at === "own" ? own : at;
   const tid = where[1]!;
   const detail = r === -ERRNO.EBUSY!
     ? tid

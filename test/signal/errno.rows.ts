@@ -1,9 +1,30 @@
 // The errno rows of signals: the sigset calls, signalfd(2) and its reads, sigqueue/tgkill, and processSigmask.
 // Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
 // rules: harness/errno-rows.ts).
-import { rows, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
+import { rows, rowsByClass, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
+import { loadPages } from "../../harness/errno-pages.ts";
+
+// processSetns moves every thread of the process: its rows run in a fresh process each
+// (once: "process"), where every thread enters the mount namespace it is already in.
+// Each step's failure is forced in the calling thread, which goes first: nothing moved.
+const setnsScenario = (fn: string): Scenario => ({
+  fn,
+  setup: (b) => ({ fd: b.nsOpen("mnt", "self") }),
+  call: (b, c) => b.processSetns(c.fd, b.CLONE_NEWNS, { cwd: "/" }),
+  returns: (_b, _c, r) => {
+    if ((r as { moved: number }).moved < 2) throw new Error("fewer than two threads moved");
+  },
+  usable: (b, c) => {
+    const r = b.processSetns(c.fd, b.CLONE_NEWNS, { cwd: "/" });
+    if (r.moved < 2) throw new Error("fewer than two threads moved");
+  },
+  teardown: (_b, c) => require("node:fs").closeSync(c.fd),
+});
 
 export const scenarios: Record<string, Scenario> = {
+  "processSetns/unshare": setnsScenario("unshare"),
+  "processSetns/setns": setnsScenario("setns"),
+  "processSetns/chdir": setnsScenario("chdir"),
   // Signals. These rows run in the test runner itself, so they use SIGURG, whose default
   // action is to ignore it: even a signal that escaped a hold could do no harm. A held
   // Signalfd changes every thread's mask and SIGURG's disposition; each `usable` checks
@@ -231,6 +252,15 @@ export const matrix: Row[] = [
   { call: "processSigmask", errno: "EAGAIN", expect: "OSError", cannot: "threads born faster than 1,000 listings of /proc/self/task can reach them: no libc call to fail" },
   { call: "processSigmask", errno: "ENOMEM", expect: "OSError", cannot: "malloc(3) failing for the list of threads: the shim does not fail malloc, which Bun itself needs" },
   { call: "processSigmask", errno: UNDOCUMENTED, expect: "UnknownError", cannot: "processSigmask's own errnos are butter's, never an unknown one" },
+  // processSetns: its three steps, in a fresh process each
+  ...["processSetns/unshare", "processSetns/setns", "processSetns/chdir"].flatMap((call) =>
+    rowsByClass(call, loadPages().calls[call]!.listed, { once: "process" }),
+  ),
+  { call: "processSetns", errno: "EBUSY", expect: "OSError", cannot: "SIGRTMAX has a handler that is not butter's: made for real for processSigmask in test/signal/calls.test.ts, the same machinery" },
+  { call: "processSetns", errno: "ETIMEDOUT", expect: "OSError", cannot: "a thread that does not run for 2 s (stopped, or in uninterruptible sleep): no libc call to fail" },
+  { call: "processSetns", errno: "EAGAIN", expect: "OSError", cannot: "threads born faster than 1,000 listings of /proc/self/task can reach them: no libc call to fail" },
+  { call: "processSetns", errno: "ENOMEM", expect: "OSError", cannot: "malloc(3) failing for the list of threads: the shim does not fail malloc, which Bun itself needs" },
+  { call: "processSetns", errno: UNDOCUMENTED, expect: "UnknownError", cannot: "processSetns's own errnos are butter's, never an unknown one" },
   // a Signalfd's hold
   ...rows("sigaction", "OSError", ["EINVAL"], { scenario: "sigaction:Signalfd" }),
   ...rows("sigaction", "UnknownError", [UNDOCUMENTED], { scenario: "sigaction:Signalfd" }),

@@ -1,0 +1,125 @@
+// @privileged: processSetns moves every thread of a child process into a mount or UTS namespace (needs CAP_SYS_ADMIN)
+import { describe, expect, test } from "vitest";
+import * as b from "../../src/index.ts";
+import { canUnshare, runChild } from "../../harness/child.ts";
+
+const root = canUnshare(["--mount"]);
+
+// in the child: every thread's namespace of `type`, and which threads block SIGRTMAX
+const THREADS = `
+const fs = require("fs");
+const threads = (type) => fs.readdirSync("/proc/self/task").map((t) => {
+  const status = fs.readFileSync("/proc/self/task/" + t + "/status", "utf8");
+  const blk = BigInt("0x" + /SigBlk:\\s*([0-9a-f]+)/.exec(status)[1]);
+  return { tid: Number(t), name: fs.readFileSync("/proc/self/task/" + t + "/comm", "utf8").trim(),
+           ns: fs.readlinkSync("/proc/self/task/" + t + "/ns/" + type),
+           blocksRtmax: ((blk >> BigInt(b.sigrtmax() - 1)) & 1n) === 1n };
+});
+`;
+
+describe("arguments", () => {
+  test("a user namespace, or no single CLONE_NEW* type, is refused before anything moves", () => {
+    expect(() => b.processSetns(0, b.CLONE_NEWUSER)).toThrow(/cannot enter a user namespace/);
+    expect(() => b.processSetns(0, b.CLONE_NEWNS | b.CLONE_NEWUTS)).toThrow(RangeError);
+    expect(() => b.processSetns(-1, b.CLONE_NEWNS)).toThrow(RangeError);
+  });
+});
+
+describe.skipIf(!root)(`processSetns (${root ? "root, in child processes" : "needs CAP_SYS_ADMIN"})`, () => {
+  test("every thread enters the JS thread's new mount namespace: fs.promises, Bun.file and a Worker started before see its mounts", () => {
+    const r = runChild(
+      `${THREADS}
+      const dir = fs.mkdtempSync("/tmp/butter-pns-");
+      const early = new Worker(URL.createObjectURL(new Blob(["onmessage = (e) => postMessage(require('fs').existsSync(e.data))"])));
+      const ask = (p) => new Promise((res) => { early.onmessage = (e) => res(e.data); early.postMessage(p); });
+      process.on("SIGUSR2", () => {});
+      b.unshare(b.CLONE_NEWNS);
+      b.mount(null, "/", null, b.MS_REC | b.MS_PRIVATE);
+      b.mount("tmpfs", dir, "tmpfs", 0, "size=64k");
+      fs.writeFileSync(dir + "/x", "inside");
+      const before = { promises: await fs.promises.readFile(dir + "/x", "utf8").catch((e) => e.code),
+                       bunFile: await Bun.file(dir + "/x").text().catch((e) => e.code), early: await ask(dir + "/x") };
+      const fd = b.nsOpen("mnt", "thread-self");
+      const mine = fs.readlinkSync("/proc/thread-self/ns/mnt");
+      const res = b.processSetns(fd, b.CLONE_NEWNS);
+      fs.closeSync(fd);
+      const after = { promises: await fs.promises.readFile(dir + "/x", "utf8").catch((e) => e.code),
+                      bunFile: await Bun.file(dir + "/x").text().catch((e) => e.code), early: await ask(dir + "/x") };
+      const all = threads("mnt");
+      const skipped = new Set(res.skipped.map((s) => s.tid));
+      const cwds = new Set(all.filter((t) => !skipped.has(t.tid)).map((t) => fs.readlinkSync("/proc/self/task/" + t.tid + "/cwd")));
+      report({
+        before, after, moved: res.moved,
+        movedAll: all.filter((t) => !skipped.has(t.tid)).every((t) => t.ns === mine),
+        skippedBlockRtmax: all.filter((t) => skipped.has(t.tid)).every((t) => t.blocksRtmax && t.ns !== mine),
+        unreachableAllSkipped: all.filter((t) => t.blocksRtmax && t.ns !== mine).every((t) => skipped.has(t.tid)),
+        skippedNamed: res.skipped.every((s) => s.name.length > 0),
+        cwdKept: cwds.size === 1 && cwds.has(process.cwd()),
+      });
+      early.terminate();
+      b.umount2(dir, b.MNT_DETACH);
+      fs.rmdirSync(dir);
+      `,
+    );
+    expect(r.stderr).toBe("");
+    const got = r.reports[0] as Record<string, unknown>;
+    expect(got.before).toEqual({ promises: "ENOENT", bunFile: "ENOENT", early: false });
+    expect(got.after).toEqual({ promises: "inside", bunFile: "inside", early: true });
+    expect(got.moved).toBeGreaterThanOrEqual(3);
+    expect(got).toMatchObject({ movedAll: true, skippedBlockRtmax: true, unreachableAllSkipped: true, skippedNamed: true, cwdKept: true });
+  });
+
+  test("all or nothing: a cwd that is not in the namespace fails with chdir's ENOENT, and every thread is where it was", () => {
+    const r = runChild(
+      `${THREADS}
+      const w = new Worker(URL.createObjectURL(new Blob(["setInterval(() => {}, 1000)"])));
+      await new Promise((res) => setTimeout(res, 50));
+      const nsBefore = JSON.stringify(threads("mnt").map((t) => [t.tid, t.ns]));
+      const back = b.nsOpen("mnt", "thread-self");
+      b.unshare(b.CLONE_NEWNS);
+      const fd = b.nsOpen("mnt", "thread-self");
+      // the JS thread goes back first; then a move whose cwd is missing there
+      b.setns(back, b.CLONE_NEWNS);
+      const out = {};
+      try { b.processSetns(fd, b.CLONE_NEWNS, { cwd: "/nonexistent-butter" }); out.passed = true; }
+      catch (e) { Object.assign(out, { cls: e.constructor.name, code: e.code, syscall: e.syscall }); }
+      out.same = JSON.stringify(threads("mnt").map((t) => [t.tid, t.ns])) === nsBefore;
+      try { b.processSetns(back, b.CLONE_NEWUTS); } catch (e) { out.wrongType = [e.code, e.syscall]; }
+      out.stillSame = JSON.stringify(threads("mnt").map((t) => [t.tid, t.ns])) === nsBefore;
+      report(out);
+      w.terminate();
+      `,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.reports).toEqual([
+      { cls: "OSError", code: "ENOENT", syscall: "chdir", same: true, wrongType: ["EINVAL", "setns"], stillSame: true },
+    ]);
+  });
+
+  test("a UTS namespace made on a Worker becomes every thread's: the main thread's host name changes", () => {
+    const r = runChild(
+      `${THREADS}
+      const w = new Worker(URL.createObjectURL(new Blob([\`
+        import * as b from ${JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname)};
+        b.unshare(b.CLONE_NEWUTS);
+        b.sethostname("moved-everywhere");
+        postMessage(b.gettid());
+        setInterval(() => {}, 1000);
+      \`], { type: "application/typescript" })));
+      const tid = await new Promise((res) => (w.onmessage = (e) => res(e.data)));
+      const before = b.gethostname();
+      const fd = b.nsOpen("uts", tid);
+      const res = b.processSetns(fd, b.CLONE_NEWUTS);
+      fs.closeSync(fd);
+      const skipped = new Set(res.skipped.map((s) => s.tid));
+      const target = fs.readlinkSync("/proc/self/task/" + tid + "/ns/uts");
+      report({ changed: before !== "moved-everywhere", now: b.gethostname(),
+               all: threads("uts").filter((t) => !skipped.has(t.tid)).every((t) => t.ns === target) });
+      w.terminate();
+      `,
+      { unshare: ["--uts"] },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.reports).toEqual([{ changed: true, now: "moved-everywhere", all: true }]);
+  });
+});
