@@ -151,6 +151,8 @@ export { Mount, mountTmpfs, bindMount, overlayMount } from "./mount/disposable.t
 export type { UnmountResult, UnmountReport, DisposableMountOptions, TmpfsOptions, BindOptions, OverlayOptions } from "./mount/disposable.ts";
 export { spawnInNewRoot, runInNewRoot } from "./mount/new-root.ts";
 export type { NewRootBind, NewRootOptions, NewRootProcess, NewRootResult } from "./mount/new-root.ts";
+export { mountFeatures, MOUNT_FEATURE_SINCE } from "./mount/features.ts";
+export type { MountFeature, MountFeatures } from "./mount/features.ts";
 
 // ---- namespaces ----
 export {

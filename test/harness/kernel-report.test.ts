@@ -91,6 +91,17 @@ test("fanotify: each feature works from the version that brought it, and not bef
   expect(wrong).toEqual([]);
 });
 
+test("mounts: each part of the mount API works from the version that brought it, and not before", () => {
+  const f = b.mountFeatures();
+  const wrong: string[] = [];
+  for (const [name, since] of Object.entries(b.MOUNT_FEATURE_SINCE) as [b.MountFeature, string][]) {
+    const [major, minor] = since.split(".").map(Number) as [number, number];
+    if (f[name] !== at(major, minor)) wrong.push(`${name}: ${f[name]} (since ${since})`);
+    features[`mount: ${name}`] = f[name] ? "yes" : "no";
+  }
+  expect(wrong).toEqual([]);
+});
+
 afterAll(() => {
   const report: KernelReport = { release: b.kernelRelease(), arch: arch(), features };
   writeReport(report);
