@@ -12,6 +12,7 @@
  */
 import { realpathSync } from "node:fs";
 import { ERRNO } from "../core/errno.ts";
+import { fsdecode } from "../core/fsname.ts";
 import { OSError } from "../core/errors.ts";
 import { disownMount, ownMount } from "../core/fd.ts";
 import { AT_FDCWD, AT_RECURSIVE } from "../core/at.ts";
@@ -129,8 +130,9 @@ export class Mount implements Disposable {
 
 /** Resolves an existing directory (symbolic links followed), as mountinfo will show it. */
 function resolved(dir: unknown, what: string): string {
-  v.cstring(dir, what); // the type and NUL checks, with butter's errors
-  return realpathSync(typeof dir === "string" ? dir : Buffer.from(dir as Uint8Array), "utf8");
+  const bytes = v.cstring(dir, what); // the type and NUL checks, with butter's errors
+  // as bytes, decoded losslessly: a name that is not UTF-8 stays itself (as in mountinfo)
+  return fsdecode(realpathSync(Buffer.from(bytes.subarray(0, -1)), "buffer"));
 }
 
 /** Makes the mount, finds its id, and hands back the Mount; undoes the mount if anything after it fails. */

@@ -103,6 +103,26 @@ describe.skipIf(!own)(`mount(2) and umount(2) (${own ? "the test thread's own mo
     expect(readFileSync(`${dirs.n}/sub/deep`, "utf8")).toBe("d");
   });
 
+  test("mountinfo gives back a mount point's name byte for byte: spaces, a tab, a backslash, bytes that are not UTF-8", () => {
+    const name = Buffer.concat([Buffer.from(`${dirs.m}/a b\tc\\d`), Buffer.from([0xff, 0xfe])]);
+    mkdirSync(name);
+    b.mount("tmpfs", name, "tmpfs", 0, "size=64k");
+    const got = b.mountinfo().at(-1)!;
+    expect(Buffer.compare(b.fsencode(got.mountPoint), name)).toBe(0);
+    expect(got.fstype).toBe("tmpfs");
+    b.umount(name);
+  });
+
+  test("listmount gives every mount, however many (the kernel's answers come 512 at a time)", () => {
+    b.mount("tmpfs", dirs.m, "tmpfs", 0, "size=64k");
+    for (let i = 0; i < 600; i++) mkdirSync(`${dirs.m}/${i}`);
+    for (let i = 0; i < 600; i++) b.mount("tmpfs", `${dirs.m}/${i}`, "tmpfs", 0, "size=4k");
+    if (!since(6, 8)) return;
+    const ids = b.listmount();
+    expect(ids.length).toBe(b.mountinfo().length);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   test("MS_MOVE moves a mount", () => {
     b.mount("tmpfs", dirs.m, "tmpfs", 0, "size=64k");
     writeFileSync(`${dirs.m}/f`, "moved");
@@ -256,6 +276,23 @@ describe.skipIf(!own)(`the fd-based mount API (${own ? "the test thread's own mo
     }
     expect(err(() => b.fsopen("butterfs"))).toEqual({ cls: "OSError", code: "ENODEV", syscall: "fsopen" });
     expect(err(() => b.fsconfig(ctx, b.FSCONFIG_CMD_CREATE))).toEqual({ cls: "OSError", code: "EBADF", syscall: "fsconfig" });
+  });
+
+  test("FSCONFIG_SET_BINARY sends the bytes with their length (tmpfs takes none: EINVAL)", () => {
+    const ctx = b.fsopen("tmpfs");
+    try {
+      expect(err(() => b.fsconfig(ctx, b.FSCONFIG_SET_BINARY, "size", new Uint8Array([0x31])))).toEqual({ cls: "OSError", code: "EINVAL", syscall: "fsconfig" });
+      // a flag: the key only (tmpfs has "noswap" from 6.4; before, EINVAL)
+      let flag: string | undefined;
+      try {
+        b.fsconfig(ctx, b.FSCONFIG_SET_FLAG, "noswap", null);
+      } catch (e) {
+        flag = (e as { code: string }).code;
+      }
+      expect(flag).toBe(since(6, 4) ? undefined : "EINVAL");
+    } finally {
+      closeSync(ctx);
+    }
   });
 
   test("fspick reconfigures a mounted superblock", () => {

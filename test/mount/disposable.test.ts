@@ -1,9 +1,10 @@
 // @privileged: disposable mounts (tmpfs, bind, overlay) as root, in the test thread's own mount namespace
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { ownedMounts } from "../../src/core/fd.ts";
 import { thrown, worker } from "../helpers.ts";
+import { armed, failCall, fired, resetFaults, unavailable } from "../../harness/fiu/control.ts";
 import { at, mountDirs, NO_CAP, own } from "./own.ts";
 
 describe("arguments", () => {
@@ -108,6 +109,49 @@ describe.skipIf(!own)(`disposable mounts (${own ? "the test thread's own mount n
       writeFileSync(`${dirs.n}/h`, "writable");
       void flat;
     }
+    {
+      using flatRo = b.bindMount(dirs.m, dirs.n, { recursive: false, readonly: true });
+      expect(() => writeFileSync(`${dirs.n}/i`, "")).toThrow(/EROFS/);
+      expect(flatRo.unmount().result).toBe("unmounted");
+    }
+  });
+
+  test.skipIf(unavailable !== undefined)("a read-only recursive bind on a kernel without mount_setattr (ENOSYS forced): each mount of the tree is remounted read-only", () => {
+    mkdirSync(`${dirs.m}/sub`);
+    b.mount("tmpfs", `${dirs.m}/sub`, "tmpfs", b.MS_NOEXEC, "size=64k");
+    try {
+      failCall("syscall", "ENOSYS");
+      using bind = armed(() => b.bindMount(dirs.m, dirs.n, { readonly: true }));
+      expect(fired("syscall")).toBe(1);
+      expect(() => writeFileSync(`${dirs.n}/g`, "")).toThrow(/EROFS/);
+      expect(() => writeFileSync(`${dirs.n}/sub/g`, "")).toThrow(/EROFS/);
+      expect(at(`${dirs.n}/sub`)!.options.split(",")).toEqual(expect.arrayContaining(["ro", "noexec"])); // its own flags kept
+      void bind;
+    } finally {
+      resetFaults();
+    }
+  });
+
+  test.skipIf(unavailable !== undefined)("when making the bind read-only fails, the bind is undone and the error thrown: no mount is left", () => {
+    try {
+      failCall("syscall", "EPERM");
+      const e = thrown(() => armed(() => b.bindMount(dirs.m, dirs.n, { readonly: true })));
+      expect([e.constructor.name, e.code, e.syscall]).toEqual(["PermissionError", "EPERM", "mount_setattr"]);
+      expect(at(dirs.n)).toBeUndefined();
+    } finally {
+      resetFaults();
+    }
+  });
+
+  test("names that are not UTF-8 and byte paths: the target is decoded losslessly and unmounted by it", () => {
+    const raw = Buffer.concat([Buffer.from(`${dirs.m}/`), Buffer.from([0x66, 0xff])]);
+    mkdirSync(raw);
+    {
+      using m = b.mountTmpfs(raw, { size: "1m", flags: b.MS_NOSUID });
+      expect(Buffer.compare(b.fsencode(m.target), raw)).toBe(0);
+      expect(m.mounted).toBe(true);
+    }
+    expect(b.mountinfo().some((x) => Buffer.compare(b.fsencode(x.mountPoint), raw) === 0)).toBe(false);
   });
 
   test("overlayMount: writes go to the upper layer, the lower one is untouched; a ':' in a layer's path is escaped", () => {
@@ -154,9 +198,11 @@ describe.skipIf(!own)(`disposable mounts (${own ? "the test thread's own mount n
     process.on("SIGUSR2", onExit);
     try {
       // the Worker's thread shares this thread's mount namespace (threads inherit it)
-      const w = worker(`const m = b.mountTmpfs(${JSON.stringify(dirs.m)}); postMessage(m.id);`);
-      const id = await w.message;
-      expect(at(dirs.m)?.id).toBe(id);
+      const w = worker(
+        `const m = b.mountTmpfs(${JSON.stringify(dirs.m)}); postMessage({ id: m.id, ns: require("fs").readlinkSync("/proc/thread-self/ns/mnt") });`,
+      );
+      const got = (await w.message) as { id: number; ns: string };
+      expect({ id: at(dirs.m)?.id, ns: readlinkSync("/proc/thread-self/ns/mnt") }).toEqual(got);
       await w.end();
       for (let i = 0; i < 100 && at(dirs.m) !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
       expect(at(dirs.m)).toBeUndefined();

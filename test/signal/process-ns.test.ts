@@ -1,5 +1,7 @@
 // @privileged: processSetns moves every thread of a child process into a mount or UTS namespace (needs CAP_SYS_ADMIN)
+import { closeSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { thrown } from "../helpers.ts";
 import * as b from "../../src/index.ts";
 import { canUnshare, runChild } from "../../harness/child.ts";
 
@@ -22,6 +24,47 @@ describe("arguments", () => {
     expect(() => b.processSetns(0, b.CLONE_NEWUSER)).toThrow(/cannot enter a user namespace/);
     expect(() => b.processSetns(0, b.CLONE_NEWNS | b.CLONE_NEWUTS)).toThrow(RangeError);
     expect(() => b.processSetns(-1, b.CLONE_NEWNS)).toThrow(RangeError);
+  });
+});
+
+describe.skipIf(!root)(`processSetns in this process, harmlessly (${root ? "root" : "needs CAP_SYS_ADMIN"})`, () => {
+  const utsOf = (tid: string) => readlinkSync(`/proc/self/task/${tid}/ns/uts`);
+
+  test("every thread enters the UTS namespace it is already in; the threads that block SIGRTMAX are the ones skipped, by name", () => {
+    const main = readlinkSync(`/proc/${process.pid}/ns/uts`);
+    const fd = b.nsOpen("uts", process.pid);
+    try {
+      const r = b.processSetns(fd, b.CLONE_NEWUTS);
+      const tasks = readdirSync("/proc/self/task");
+      expect(r.moved).toBeGreaterThanOrEqual(3);
+      expect(r.moved + r.skipped.length).toBeLessThanOrEqual(tasks.length + 2); // (threads may end meanwhile)
+      for (const s of r.skipped) {
+        expect(s.name.length).toBeGreaterThan(0);
+        const blk = BigInt(`0x${/SigBlk:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/self/task/${s.tid}/status`, "utf8"))![1]}`);
+        expect((blk >> BigInt(b.sigrtmax() - 1)) & 1n).toBe(1n);
+      }
+      for (const t of tasks) expect(utsOf(t)).toBe(main);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  test("refused in the calling thread, which goes first: nothing moves (a wrong type; a cwd missing in the namespace)", () => {
+    const before = readdirSync("/proc/self/task").map((t) => `${t}:${readlinkSync(`/proc/self/task/${t}/ns/mnt`)}`).sort();
+    const uts = b.nsOpen("uts", process.pid);
+    const mnt = b.nsOpen("mnt", process.pid);
+    try {
+      const e = thrown(() => b.processSetns(uts, b.CLONE_NEWNS));
+      expect([e.constructor.name, e.code, e.syscall]).toEqual(["OSError", "EINVAL", "setns"]);
+      const f = thrown(() => b.processSetns(mnt, b.CLONE_NEWNS, { cwd: "/nonexistent-butter" }));
+      expect([f.constructor.name, f.code, f.syscall]).toEqual(["OSError", "ENOENT", "chdir"]);
+      expect(() => b.processSetns(mnt, b.CLONE_NEWNS, { cwd: "a\0b" })).toThrow(TypeError);
+    } finally {
+      closeSync(uts);
+      closeSync(mnt);
+    }
+    const after = readdirSync("/proc/self/task").map((t) => `${t}:${readlinkSync(`/proc/self/task/${t}/ns/mnt`)}`).sort();
+    expect(after.filter((x) => before.includes(x))).toEqual(after.filter((x) => before.some((y) => y.split(":")[0] === x.split(":")[0])));
   });
 });
 
