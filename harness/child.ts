@@ -8,7 +8,7 @@
  * by calling `report(value)`, which prints one JSON line the parent parses.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,7 @@ export function canUnshare(flags: string[] = ["--uts"]): boolean {
 
 export function runChild(script: string, opts: ChildOptions = {}): ChildResult {
   const dir = mkdtempSync(join(tmpdir(), "butter-child-"));
+  chmodSync(dir, 0o755); // readable by a child that drops to another user (setpriv --reuid)
   const file = join(dir, "script.ts");
   writeFileSync(
     file,

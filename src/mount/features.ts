@@ -17,7 +17,10 @@ export type MountFeatures = { readonly [K in MountFeature]: boolean | undefined 
   readonly kernel: string;
 };
 
-/** The Linux version that brought each feature. */
+/**
+ * The Linux version that brought each feature, and the stable releases it was found
+ * backported to on the test matrix (Debian 13's 6.12.117 has LISTMOUNT_REVERSE).
+ */
 export const MOUNT_FEATURE_SINCE: Readonly<Record<MountFeature, string>> = Object.freeze({
   fdMountApi: "5.2",
   mountSetattr: "5.12",
@@ -25,7 +28,7 @@ export const MOUNT_FEATURE_SINCE: Readonly<Record<MountFeature, string>> = Objec
   moveMountBeneath: "6.5",
   statmount: "6.8",
   listmount: "6.8",
-  listmountReverse: "6.14",
+  listmountReverse: "6.14 (backported: 6.12.117)",
 });
 
 const code = (fn: () => unknown): string | undefined => {

@@ -14,7 +14,7 @@
  * stacked on it and detached; chdir; execve.
  */
 import { closeSync, existsSync, mkdirSync, openSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
-import { InternalError, OSError } from "../core/errors.ts";
+import { InternalError, OSError, PermissionError } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { sethostname } from "../hostname/calls.ts";
 import { execve, getpid } from "../process/calls.ts";
@@ -66,7 +66,12 @@ function build(plan: NewRootPlan): string {
   if (plan.proc) {
     step = "mount /proc";
     mkdirSync(at("/proc"), { recursive: true });
-    c.mount("proc", at("/proc"), "proc", c.MS_NOSUID | c.MS_NODEV | c.MS_NOEXEC);
+    try {
+      c.mount("proc", at("/proc"), "proc", c.MS_NOSUID | c.MS_NODEV | c.MS_NOEXEC);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EPERM") throw e;
+      throw new PermissionError(ERRNO.EPERM!, "mount", at("/proc"), "a proc can be mounted only by the owner of its PID namespace: in a user namespace, pass { proc: false }");
+    }
   }
   if (plan.dev) {
     step = "make /dev";

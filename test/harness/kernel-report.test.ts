@@ -69,23 +69,27 @@ test("pipe-max-size and the largest pipe root may make", () => {
   features["splice: pipe-max-size"] = `${max >> 10} KiB`;
 });
 
-test("fanotify: each feature works from the version that brought it, and not before", () => {
-  const f = b.fanotifyFeatures();
-  // (Debian's release strings may say .0 where the stable release is .223: /proc/version has it)
+// Whether a feature whose FEATURE_SINCE entry is `since` ("5.17 (backported: 5.10.223)")
+// should be here: from its version on, and on a stable line it was backported to from
+// that patch release on. (Debian's release strings may say .0 where the stable release is
+// .223: /proc/version has it; "Debian 10.2.1", the compiler's, may come first.)
+function expectedHere(since: string): boolean {
   const [x, y, z0] = b.kernelVersion();
-  // ("Debian 10.2.1" may come first: the compiler's)
   const stable = [...readFileSync("/proc/version", "latin1").matchAll(/Debian (\d+)\.(\d+)\.(\d+)/g)].find(
     (m) => Number(m[1]) === x && Number(m[2]) === y,
   );
   const z = stable ? Number(stable[3]) : z0;
+  const [major, minor] = since.split(/[.\s]/).map(Number) as [number, number];
+  const backports = [...since.matchAll(/(\d+)\.(\d+)\.(\d+)/g)].map((m) => m.slice(1).map(Number));
+  return at(major, minor) || backports.some(([bx, by, bz]) => x === bx && y === by && z >= bz!);
+}
+
+test("fanotify: each feature works from the version that brought it, and not before", () => {
+  const f = b.fanotifyFeatures();
   const wrong: string[] = [];
   for (const [name, since] of Object.entries(b.FANOTIFY_FEATURE_SINCE) as [b.FanotifyFeature, string][]) {
-    const [major, minor] = since.split(/[.\s]/).map(Number) as [number, number];
-    // a stable line it was backported to has it from that patch release on
-    const backports = [...since.matchAll(/(\d+)\.(\d+)\.(\d+)/g)].map((m) => m.slice(1).map(Number));
-    const backported = backports.some(([bx, by, bz]) => x === bx && y === by && z >= bz!);
     // (permission events also need CONFIG_FANOTIFY_ACCESS_PERMISSIONS: every Debian kernel has it)
-    if (f[name] !== (at(major, minor) || backported)) wrong.push(`${name}: ${f[name]} (since ${since}; this is ${x}.${y}.${z})`);
+    if (f[name] !== expectedHere(since)) wrong.push(`${name}: ${f[name]} (since ${since}; this is ${b.kernelRelease()})`);
     features[`fanotify: ${name}`] = f[name] ? "yes" : "no";
   }
   expect(wrong).toEqual([]);
@@ -95,8 +99,7 @@ test("mounts: each part of the mount API works from the version that brought it,
   const f = b.mountFeatures();
   const wrong: string[] = [];
   for (const [name, since] of Object.entries(b.MOUNT_FEATURE_SINCE) as [b.MountFeature, string][]) {
-    const [major, minor] = since.split(".").map(Number) as [number, number];
-    if (f[name] !== at(major, minor)) wrong.push(`${name}: ${f[name]} (since ${since})`);
+    if (f[name] !== expectedHere(since)) wrong.push(`${name}: ${f[name]} (since ${since}; this is ${b.kernelRelease()})`);
     features[`mount: ${name}`] = f[name] ? "yes" : "no";
   }
   expect(wrong).toEqual([]);
