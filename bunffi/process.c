@@ -18,6 +18,10 @@ int bt_getpid(void) { RET(syscall(NR_getpid)); }
 int bt_getppid(void) { RET(syscall(NR_getppid)); }
 int bt_gettid(void) { RET(syscall(NR_gettid)); }
 
+/* pidfd_open(2): the same number on every architecture (the unified table, 424 on). */
+#define NR_pidfd_open 434
+int bt_pidfd_open(int pid, int flags) { RET(syscall(NR_pidfd_open, (long)pid, (long)flags)); }
+
 int execve(const char *path, char *const argv[], char *const envp[]);
 /* argv and envp: NULL-terminated arrays of pointers to strings the caller keeps alive.
  * Returns only on failure. */

@@ -137,8 +137,9 @@ export const PAGES: Record<string, string> = {
   "fanotify-drain/mmap": "mmap(2)",
   "fanotify-drain/eventfd": "eventfd(2)",
   "fanotify-drain/pthread_create": "pthread_create(3)",
-  // process: execve
+  // process: execve, pidfd_open
   execve: "execve(2)",
+  pidfd_open: "pidfd_open(2)",
   // mount
   mount: "mount(2)",
   umount: "umount(2)",

@@ -41,7 +41,7 @@ export { Timerfd, TimerfdAsync } from "./timerfd/timerfd.ts";
 export type { Duration, AtOptions } from "./timerfd/timerfd.ts";
 
 // ---- process identity ----
-export { getpid, getppid, gettid, execve } from "./process/calls.ts";
+export { getpid, getppid, gettid, execve, pidfdOpen, PIDFD_NONBLOCK } from "./process/calls.ts";
 
 // ---- hostname ----
 export { HOST_NAME_MAX, gethostname, sethostname, getdomainname, setdomainname } from "./hostname/calls.ts";

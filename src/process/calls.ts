@@ -1,4 +1,4 @@
-/** getpid(2), getppid(2), gettid(2) through the raw syscall, never a libc cache; execve(2). */
+/** getpid(2), getppid(2), gettid(2) through the raw syscall, never a libc cache; pidfd_open(2); execve(2). */
 import { ptr as ptrOf } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor } from "../core/errors.ts";
@@ -9,12 +9,14 @@ const lib = helpers("process.c", {
   bt_getppid: { args: [], returns: "i32" },
   bt_gettid: { args: [], returns: "i32" },
   bt_execve: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
+  bt_pidfd_open: { args: ["i32", "i32"], returns: "i32" },
 });
 
 // "These functions are always successful." Any errno at all is therefore UnknownError.
 const GETPID = defineCall("getpid", []);
 const GETPPID = defineCall("getppid", []);
 const GETTID = defineCall("gettid", []);
+const PIDFD_OPEN = defineCall("pidfd_open", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM", "ENOSYS", "ESRCH"]);
 const EXECVE = defineCall("execve", ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"]);
 
 /** getpid(2), the raw syscall (never a libc cache): the process id in the caller's pid namespace. Always succeeds. */
@@ -30,6 +32,19 @@ export function getppid(): number {
 /** gettid(2): the calling thread's id; equal to getpid() on the main JS thread, different in a Worker. Always succeeds. */
 export function gettid(): number {
   return check(lib().bt_gettid(), GETTID);
+}
+
+/** pidfd_open(2) flag: the pidfd is non-blocking (waitid on it says EAGAIN while the process runs; Linux 5.10). */
+export const PIDFD_NONBLOCK = 0o4000;
+
+/**
+ * pidfd_open(2): an fd that refers to process `pid` (Linux 5.3), close-on-exec. It stays
+ * valid when the pid is reused, becomes readable when the process ends, and is taken by
+ * setns(2) to enter the process's namespaces (Linux 5.8). The caller closes it.
+ * @throws {@link OSError} ESRCH (no such process), EINVAL (a thread id, or bad flags), EMFILE/ENFILE, ENOSYS (before 5.3); RangeError for a pid out of range.
+ */
+export function pidfdOpen(pid: number, flags = 0): number {
+  return check(lib().bt_pidfd_open(v.int(pid, "pid", 1, 0x3fffffff), v.flags(flags, "flags", PIDFD_NONBLOCK)), PIDFD_OPEN);
 }
 
 /**

@@ -71,6 +71,32 @@ describe.skipIf(!root)(`the thread rule (${root ? "root" : NO_CAP})`, () => {
     expect(nsOf(process.pid, "uts")).toBe(main);
   });
 
+  test("a pidfd enters another process's namespaces (setns with a pidfd, Linux 5.8): a Worker takes a child's host name", async () => {
+    const child = Bun.spawn(["unshare", "--uts", "sh", "-c", "hostname from-a-pidfd && echo ready && exec sleep 30"], { stdout: "pipe" });
+    try {
+      const reader = child.stdout.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe("ready\n");
+      const pidfd = b.pidfdOpen(child.pid);
+      try {
+        const w = worker(`
+          b.setns(${pidfd}, b.CLONE_NEWUTS);
+          postMessage(b.gethostname());
+        `);
+        expect(await w.message).toBe("from-a-pidfd");
+        await w.end();
+        expect(b.gethostname()).not.toBe("from-a-pidfd");
+      } finally {
+        closeSync(pidfd);
+      }
+    } finally {
+      child.kill();
+      await child.exited;
+    }
+    expect(thrown(() => b.pidfdOpen(0x3ffffffe)).code).toBe("ESRCH");
+    expect(() => b.pidfdOpen(0)).toThrow(RangeError);
+    expect(() => b.pidfdOpen(1, 1)).toThrow(RangeError);
+  });
+
   test("after unshare(CLONE_NEWNS) on the JS thread: what sees the new mount and what does not (docs/namespace.md's table)", () => {
     const r = runChild(
       `

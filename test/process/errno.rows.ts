@@ -8,6 +8,12 @@ export const scenarios: Record<string, Scenario> = {
   getpid: { fn: "syscall", call: (b) => b.getpid(), usable: (b) => b.getpid() },
   getppid: { fn: "syscall", call: (b) => b.getppid(), usable: (b) => b.getppid() },
   gettid: { fn: "syscall", call: (b) => b.gettid(), usable: (b) => b.gettid() },
+  pidfd_open: {
+    fn: "syscall",
+    call: (b) => b.pidfdOpen(process.pid),
+    returns: (_b, _c, fd) => require("node:fs").closeSync(fd as number),
+    usable: (b) => require("node:fs").closeSync(b.pidfdOpen(process.pid)),
+  },
   // a path that does not exist: were the failure not forced, the kernel refuses it too,
   // and the test process is never replaced
   execve: {
@@ -30,4 +36,5 @@ export const matrix: Row[] = [
   ...rows("getppid", "UnknownError", [UNDOCUMENTED]),
   ...rows("gettid", "UnknownError", [UNDOCUMENTED]),
   ...rowsByClass("execve", loadPages().calls.execve!.listed),
+  ...rowsByClass("pidfd_open", [...loadPages().calls.pidfd_open!.listed, "ENOSYS"]),
 ];
