@@ -26,3 +26,7 @@ int execve(const char *path, char *const argv[], char *const envp[]);
 /* argv and envp: NULL-terminated arrays of pointers to strings the caller keeps alive.
  * Returns only on failure. */
 int bt_execve(const char *path, char *const *argv, char *const *envp) { RET(execve(path, argv, envp)); }
+
+/* pidfd_send_signal(2): a signal to the process of a pidfd, never to a reused pid. */
+#define NR_pidfd_send_signal 424
+int bt_pidfd_send_signal(int pidfd, int sig) { RET(syscall(NR_pidfd_send_signal, (long)pidfd, (long)sig, 0L, 0L)); }

@@ -36,6 +36,7 @@
 #include <linux/aio_abi.h>
 #include <sys/fanotify.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sched.h>
 
 static __thread int in_helper;
@@ -234,6 +235,17 @@ int fcntl(int fd, int cmd, ...) {
   va_end(ap);
   FAIL_IF_PLANNED(decide("butter/fcntl"));
   return real_fcntl(fd, cmd, arg);
+}
+/* prctl(2) is variadic too: butter's helper passes four unsigned longs after the option. */
+int prctl(int option, ...) {
+  REAL(prctl);
+  va_list ap;
+  va_start(ap, option);
+  unsigned long a2 = va_arg(ap, unsigned long), a3 = va_arg(ap, unsigned long);
+  unsigned long a4 = va_arg(ap, unsigned long), a5 = va_arg(ap, unsigned long);
+  va_end(ap);
+  FAIL_IF_PLANNED(decide("butter/prctl"));
+  return real_prctl(option, a2, a3, a4, a5);
 }
 int ioctl(int fd, unsigned long req, ...) {
   REAL(ioctl);

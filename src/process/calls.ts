@@ -10,6 +10,7 @@ const lib = helpers("process.c", {
   bt_gettid: { args: [], returns: "i32" },
   bt_execve: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
   bt_pidfd_open: { args: ["i32", "i32"], returns: "i32" },
+  bt_pidfd_send_signal: { args: ["i32", "i32"], returns: "i32" },
 });
 
 // "These functions are always successful." Any errno at all is therefore UnknownError.
@@ -17,6 +18,7 @@ const GETPID = defineCall("getpid", []);
 const GETPPID = defineCall("getppid", []);
 const GETTID = defineCall("gettid", []);
 const PIDFD_OPEN = defineCall("pidfd_open", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM", "ENOSYS", "ESRCH"]);
+const PIDFD_SEND_SIGNAL = defineCall("pidfd_send_signal", ["EBADF", "EINVAL", "ENOSYS", "EPERM", "ESRCH"]);
 const EXECVE = defineCall("execve", ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"]);
 
 /** getpid(2), the raw syscall (never a libc cache): the process id in the caller's pid namespace. Always succeeds. */
@@ -45,6 +47,15 @@ export const PIDFD_NONBLOCK = 0o4000;
  */
 export function pidfdOpen(pid: number, flags = 0): number {
   return check(lib().bt_pidfd_open(v.int(pid, "pid", 1, 0x3fffffff), v.flags(flags, "flags", PIDFD_NONBLOCK)), PIDFD_OPEN);
+}
+
+/**
+ * pidfd_send_signal(2) (Linux 5.1): sends signal `sig` (a number) to the process of
+ * `pidfd`. Unlike kill(2), never to another process that reused the pid.
+ * @throws {@link OSError} ESRCH (the process ended), EBADF, EINVAL; {@link PermissionError} EPERM; RangeError for a bad signal number.
+ */
+export function pidfdSendSignal(pidfd: number, sig: number): void {
+  check(lib().bt_pidfd_send_signal(v.fd(pidfd, "pidfd"), v.int(sig, "sig", 0, 64)), PIDFD_SEND_SIGNAL);
 }
 
 /**

@@ -1,0 +1,152 @@
+/**
+ * spawnFiltered: a child process filtered from its first instruction after exec.
+ *
+ * Why not Bun.spawn: Bun runs no code of ours between fork and exec, and a filter loaded
+ * into Bun itself would cover the parent too. bunffi/seccomp.c clones the calling thread
+ * (a raw clone with a pidfd: no atfork handler of Bun's runs), and the child, with raw
+ * system calls only, resets every signal handler, sets up its stdio, changes directory,
+ * sets no_new_privs, installs the filter and execs. A failure before exec comes back
+ * through a close-on-exec pipe as the error of its step. The parent waits for the end
+ * through the pidfd, which the reactor watches: nothing blocks the JS thread, and the
+ * child is never reaped behind Bun's back (Bun does not know it).
+ *
+ * The filter applies to the child's execve itself: it must allow execve (or execveat).
+ */
+import { closeSync, existsSync, openSync, statSync } from "node:fs";
+import { ready, READABLE } from "../core/reactor.ts";
+import * as v from "../core/validate.ts";
+import { pidfdSendSignal } from "../process/calls.ts";
+import { pipe2 } from "../splice/calls.ts";
+import { spawnFilteredRaw, waitPidfd } from "./calls.ts";
+import type { SeccompFilter } from "./filter.ts";
+
+type Stdio = "inherit" | "ignore" | "pipe" | number;
+
+/** How spawnFiltered starts the child. */
+export interface SpawnFilteredOptions {
+  /** the filter the child runs under */
+  filter: SeccompFilter;
+  /** the child's working directory (default: this process's) */
+  cwd?: string;
+  /** the child's environment (default: this process's) */
+  env?: Record<string, string | undefined>;
+  /** "inherit" (default), "ignore", "pipe", or an fd */
+  stdin?: Stdio;
+  stdout?: Stdio;
+  stderr?: Stdio;
+  /** set no_new_privs in the child before its filter (default true; without it the filter needs CAP_SYS_ADMIN) */
+  noNewPrivs?: boolean;
+}
+
+/** A child started by spawnFiltered. */
+export interface FilteredProcess {
+  readonly pid: number;
+  /** with stdin "pipe": the write end (the caller closes it) */
+  readonly stdin: number | undefined;
+  /** with stdout "pipe": its output */
+  readonly stdout: ReadableStream<Uint8Array> | undefined;
+  /** with stderr "pipe": its output */
+  readonly stderr: ReadableStream<Uint8Array> | undefined;
+  /** the exit code, or 128 + the signal that ended it (SIGSYS is 159: a filter's KILL) */
+  readonly exited: Promise<number>;
+  /** the signal that ended it, once it ended by one ("SIGSYS"), else null */
+  readonly signalCode: string | null;
+  /** the exit code once it exited normally, else null */
+  readonly exitCode: number | null;
+  /** sends it a signal (SIGTERM by default) through its pidfd, never to a reused pid */
+  kill(signal?: number): void;
+}
+
+const O_CLOEXEC = 0o2000000;
+const SIGNAMES: Record<number, string> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 31: "SIGSYS" };
+
+/** argv[0] as execvp(3) finds it on `path`. */
+function resolve(name: string, path: string | undefined): string {
+  if (name.includes("/")) return name;
+  for (const dir of (path ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
+    const p = `${dir || "."}/${name}`;
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return name; // execve says ENOENT, as the error of its step
+}
+
+/**
+ * Starts `argv` in a child that runs under `filter` from its first instruction after
+ * exec (no_new_privs set first). Its interface follows Bun.spawn: stdio, env, cwd, and
+ * the exit status as a promise.
+ * @throws {@link OSError} the error of the step that failed (clone here; or in the child dup2, chdir, prctl, seccomp (EINVAL: a program the kernel refuses) or execve, ENOENT for a program that is not there), with nothing left running; TypeError for bad arguments.
+ */
+export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOptions): FilteredProcess {
+  if (!Array.isArray(argv) || argv.length === 0) throw new TypeError("argv must be a non-empty array of strings");
+  const o = v.options(opts);
+  if (o.filter === undefined || typeof o.filter.bpf !== "function") throw new TypeError("spawnFiltered needs { filter: SeccompFilter }");
+  const program = o.filter.bpf();
+  const envObj = o.env ?? process.env;
+  const env = Object.entries(envObj).filter(([, x]) => x !== undefined).map(([k, x]) => `${k}=${x}`);
+  const mine: number[] = []; // fds this call opened: closed whatever happens
+  const theirs: number[] = []; // the parent's ends of pipes, handed out
+  const fdFor = (s: Stdio | undefined, i: number): number => {
+    if (s === undefined || s === "inherit") return -1;
+    if (s === "ignore") {
+      const fd = openSync("/dev/null", i === 0 ? "r" : "w");
+      mine.push(fd);
+      return fd;
+    }
+    if (s === "pipe") {
+      const [r, w] = pipe();
+      mine.push(i === 0 ? r : w);
+      theirs[i] = i === 0 ? w : r;
+      return i === 0 ? r : w;
+    }
+    return v.fd(s, ["stdin", "stdout", "stderr"][i]);
+  };
+  let started: { pid: number; pidfd: number };
+  try {
+    const fds: [number, number, number] = [fdFor(o.stdin, 0), fdFor(o.stdout, 1), fdFor(o.stderr, 2)];
+    started = spawnFilteredRaw(resolve(argv[0]!, envObj.PATH), argv, env, o.cwd ?? null, fds, program, 0, o.noNewPrivs ?? true);
+  } catch (e) {
+    for (const fd of theirs) if (fd !== undefined) closeSync(fd);
+    throw e;
+  } finally {
+    for (const fd of mine) closeSync(fd);
+  }
+  const { pid, pidfd } = started;
+  let exitCode: number | null = null;
+  let signalCode: string | null = null;
+  let ended = false;
+  const exited = (async () => {
+    for (;;) {
+      const r = waitPidfd(pidfd);
+      if (r !== null) {
+        ended = true;
+        closeSync(pidfd);
+        if (r.code === 1) return (exitCode = r.status);
+        signalCode = SIGNAMES[r.status] ?? `signal ${r.status}`;
+        return 128 + r.status;
+      }
+      await ready(pidfd, READABLE);
+    }
+  })();
+  const stream = (fd: number | undefined) => (fd === undefined ? undefined : (Bun.file(fd).stream() as ReadableStream<Uint8Array>));
+  return {
+    pid,
+    stdin: theirs[0],
+    stdout: stream(theirs[1]),
+    stderr: stream(theirs[2]),
+    exited,
+    get exitCode() {
+      return exitCode;
+    },
+    get signalCode() {
+      return signalCode;
+    },
+    kill(signal = 15) {
+      if (!ended) pidfdSendSignal(pidfd, v.int(signal, "signal", 1, 64));
+    },
+  };
+}
+
+function pipe(): [number, number] {
+  const p = pipe2(O_CLOEXEC);
+  return [p[0], p[1]];
+}
