@@ -147,6 +147,19 @@ export const PAGES: Record<string, string> = {
   pivot_root: "pivot_root(2)",
   chdir: "chdir(2)",
   mount_setattr: "mount_setattr(2)",
+  // process: pidfd_send_signal
+  pidfd_send_signal: "pidfd_send_signal(2)",
+  // seccomp: the calls, and spawnFiltered's parent-side calls and child steps
+  seccomp: "seccomp(2)",
+  prctl: "prctl(2)",
+  "seccomp-spawn/clone": "clone(2)",
+  "seccomp-spawn/pipe2": "pipe(2)",
+  "seccomp-spawn/waitid": "wait(2)",
+  "seccomp-child/dup2": "dup(2)",
+  "seccomp-child/chdir": "chdir(2)",
+  "seccomp-child/prctl": "prctl(2)",
+  "seccomp-child/seccomp": "seccomp(2)",
+  "seccomp-child/execve": "execve(2)",
   // namespaces
   unshare: "unshare(2)",
   setns: "setns(2)",
@@ -154,6 +167,10 @@ export const PAGES: Record<string, string> = {
 
 /** Calls with no page in manpages-dev: their errnos, and where they come from. */
 const BY_HAND: Record<string, { page: string; listed: string[] }> = {
+  // seccomp_unotify(2) has no ERRORS section: the errors its description of each ioctl
+  // names (RECV ENOENT, EINTR; SEND EINPROGRESS, EINVAL, ENOENT; ADDFD EBADF, EBUSY,
+  // EINPROGRESS, EINVAL, EMFILE, ENOENT), and ioctl(2)'s own
+  "seccomp/ioctl": { page: "seccomp_unotify(2) (its ioctl descriptions), ioctl(2)", listed: ["EBADF", "EBUSY", "EFAULT", "EINPROGRESS", "EINTR", "EINVAL", "EMFILE", "ENOENT", "ENOTTY"] },
   // The fd-based mount API has no pages in manpages-dev 6.03 (they came with man-pages
   // 6.10 and later): what fs/fsopen.c and fs/namespace.c return, and ENOSYS for a kernel
   // older than the call (5.2; statmount and listmount 6.8)

@@ -295,9 +295,9 @@ export function seccompNotifSetFlags(fd: number, flags: number): void {
 
 // ---- a child filtered from exec on (bunffi/seccomp.c): the parent's clone and its wait,
 // and the child's steps between clone and exec, each failure named by its call ----
-export const SPAWN_CLONE = defineCall("clone", ["EAGAIN", "EBUSY", "EEXIST", "EINVAL", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EPERM", "EUSERS"], { family: "seccomp-spawn" });
-export const SPAWN_PIPE2 = defineCall("pipe2", ["EFAULT", "EINVAL", "EMFILE", "ENFILE"], { family: "seccomp-spawn" });
-export const SPAWN_WAITID = defineCall("waitid", ["EAGAIN", "ECHILD", "EINTR", "EINVAL"], { family: "seccomp-spawn" });
+export const SPAWN_CLONE = defineCall("clone", ["EACCES", "EAGAIN", "EBUSY", "EEXIST", "EINVAL", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EPERM", "EUSERS"], { family: "seccomp-spawn" });
+export const SPAWN_PIPE2 = defineCall("pipe2", ["EFAULT", "EINVAL", "EMFILE", "ENFILE", "ENOPKG"], { family: "seccomp-spawn" });
+export const SPAWN_WAITID = defineCall("waitid", ["EAGAIN", "ECHILD", "EINTR", "EINVAL", "ESRCH"], { family: "seccomp-spawn" });
 const CHILD_STEP = [
   undefined,
   defineCall("dup2", ["EBADF", "EBUSY", "EINTR", "EINVAL", "EMFILE"], { family: "seccomp-child" }),

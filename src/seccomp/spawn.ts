@@ -116,7 +116,23 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
   let ended = false;
   const exited = (async () => {
     for (;;) {
-      const r = waitPidfd(pidfd);
+      let r: ReturnType<typeof waitPidfd>;
+      try {
+        r = waitPidfd(pidfd);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === "EINTR") continue;
+        if (code === "EAGAIN") {
+          await ready(pidfd, READABLE);
+          continue;
+        }
+        // the wait itself failed: said here; the child is still reaped once it ends, and
+        // its pidfd closed then
+        if (code !== "ECHILD") void ready(pidfd, READABLE).then(() => reapQuietly(pidfd));
+        else closeSync(pidfd);
+        ended = true;
+        throw e;
+      }
       if (r !== null) {
         ended = true;
         closeSync(pidfd);
@@ -144,6 +160,15 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
       if (!ended) pidfdSendSignal(pidfd, v.int(signal, "signal", 1, 64));
     },
   };
+}
+
+function reapQuietly(pidfd: number): void {
+  try {
+    waitPidfd(pidfd);
+  } catch {
+    // nobody is left to tell
+  }
+  closeSync(pidfd);
 }
 
 function pipe(): [number, number] {
