@@ -20,13 +20,15 @@ BUN_VERSION=1.4.5
 # install Bun, manpages-dev for the ERRORS sections harness/errno-pages.json is checked
 # against (the version it was made from is recorded there), gcovr for the C coverage
 # report (bun run test:c), fio for the AIO benchmark's physical limit (fio --ioengine=libaio),
-# fatrace for the fanotify differential test.
+# fatrace for the fanotify differential test. seccomp (scmp_sys_resolver) and
+# python3-seccomp: libseccomp's syscall tables and programs, which the seccomp tests
+# compare butter's with.
 need=()
 for pair in unshare:util-linux setpriv:util-linux nsenter:util-linux mkfifo:coreutils gcc:gcc python3:python3 npm:npm; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -x /usr/bin/kill ] || need+=(procps) # (`command -v kill` would find the shell's builtin)
-pkgs=(libfiu-dev libfiu0 fiu-utils inotify-tools manpages-dev gcovr fio fatrace)
+pkgs=(libfiu-dev libfiu0 fiu-utils inotify-tools manpages-dev gcovr fio fatrace seccomp python3-seccomp)
 # The QEMU guest's host: the emulator, the busybox that becomes the guest's userland, and
 # cpio for its initramfs (the guest's kernel is downloaded as a .deb by vm/build.sh and
 # unpacked, never installed); Vagrant and its libvirt provider, so that the suite can

@@ -43,7 +43,7 @@ export interface FilteredProcess {
   readonly pid: number;
   /** with stdin "pipe": the write end (the caller closes it) */
   readonly stdin: number | undefined;
-  /** with stdout "pipe": its output */
+  /** with stdout "pipe": its output (read it to its end, or cancel it: the pipe is closed then) */
   readonly stdout: ReadableStream<Uint8Array> | undefined;
   /** with stderr "pipe": its output */
   readonly stderr: ReadableStream<Uint8Array> | undefined;
@@ -143,7 +143,7 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
       await ready(pidfd, READABLE);
     }
   })();
-  const stream = (fd: number | undefined) => (fd === undefined ? undefined : (Bun.file(fd).stream() as ReadableStream<Uint8Array>));
+  const stream = (fd: number | undefined) => (fd === undefined ? undefined : owningStream(fd));
   return {
     pid,
     stdin: theirs[0],
@@ -160,6 +160,32 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
       if (!ended) pidfdSendSignal(pidfd, v.int(signal, "signal", 1, 64));
     },
   };
+}
+
+/** A pipe's read end as a stream that closes the fd at its end or when cancelled (Bun's
+ * own stream of an fd leaves it open). */
+function owningStream(fd: number): ReadableStream<Uint8Array> {
+  const reader = (Bun.file(fd).stream() as ReadableStream<Uint8Array>).getReader();
+  let open = true;
+  const done = () => {
+    if (open) {
+      open = false;
+      closeSync(fd);
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(c) {
+      const r = await reader.read();
+      if (r.done) {
+        done();
+        c.close();
+      } else c.enqueue(r.value);
+    },
+    async cancel(reason) {
+      await reader.cancel(reason);
+      done();
+    },
+  });
 }
 
 function reapQuietly(pidfd: number): void {
