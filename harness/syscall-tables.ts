@@ -91,9 +91,9 @@ export function generate(): string {
 // (x32's carry __X32_SYSCALL_BIT, 0x40000000, as the kernel sees them).
 
 /** The syscall numbers of each architecture, by name. */
-export const SYSCALL_TABLES = {
+export const SYSCALL_TABLES: Readonly<Record<"x86_64" | "x32" | "aarch64", Readonly<Record<string, number>>>> = {
 ${body}
-} as const satisfies Record<string, Record<string, number>>;
+};
 
 /** The uapi headers the tables come from. */
 export const SYSCALL_TABLES_SOURCE = "linux-libc-dev ${version}";

@@ -183,4 +183,4 @@ export { run as bpfRun, decode as bpfDecode, encode as bpfEncode, disassemble as
 export type { Insn as BpfInsn, SeccompData } from "./seccomp/bpf.ts";
 export { SYSCALL_TABLES, SYSCALL_TABLES_SOURCE } from "./seccomp/syscall-table.ts";
 export { spawnFiltered } from "./seccomp/spawn.ts";
-export type { SpawnFilteredOptions, FilteredProcess } from "./seccomp/spawn.ts";
+export type { SpawnFilteredOptions, FilteredProcess, Stdio } from "./seccomp/spawn.ts";

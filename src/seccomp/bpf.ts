@@ -18,9 +18,13 @@ export const BPF_MAXINSNS = 4096;
 
 /** One instruction. */
 export interface Insn {
+  /** the operation: class, size, mode or operation, source */
   code: number;
+  /** a conditional jump's offset when true */
   jt: number;
+  /** a conditional jump's offset when false */
   jf: number;
+  /** the constant: a value, an offset, a return value */
   k: number;
 }
 
@@ -113,6 +117,7 @@ export interface SeccompData {
   nr: number;
   /** up to six arguments, as 64-bit values */
   args?: readonly (bigint | number)[];
+  /** the calling instruction's address */
   instructionPointer?: bigint | number;
 }
 

@@ -173,11 +173,13 @@ export interface SeccompNotif {
   readonly id: bigint;
   /** the waiting task's thread id, in the listener's PID namespace (0 if not visible there) */
   readonly pid: number;
+  /** none defined yet: 0 */
   readonly flags: number;
   /** the syscall number */
   readonly nr: number;
   /** the AUDIT_ARCH_* of the call */
   readonly arch: number;
+  /** the calling instruction's address */
   readonly instructionPointer: bigint;
   /** the six arguments, as 64-bit values */
   readonly args: readonly bigint[];

@@ -34,11 +34,17 @@ export const nativeArch: SeccompArch = process.arch === "arm64" ? "aarch64" : "x
 
 /** Actions, as the 32-bit values a filter returns. */
 export const Action = Object.freeze({
+  /** kill the whole process (SIGSYS) */
   KILL_PROCESS: SECCOMP_RET_KILL_PROCESS,
+  /** kill the calling thread */
   KILL_THREAD: SECCOMP_RET_KILL_THREAD,
+  /** send SIGSYS to the thread; the call is not made */
   TRAP: SECCOMP_RET_TRAP,
+  /** allow, and log */
   LOG: SECCOMP_RET_LOG,
+  /** allow */
   ALLOW: SECCOMP_RET_ALLOW,
+  /** ask the listener (a SeccompNotify) */
   USER_NOTIF: SECCOMP_RET_USER_NOTIF,
   /** fail the call with `errno` (a number or a name: "EPERM") */
   ERRNO: (errno: number | string): number => SECCOMP_RET_ERRNO | errnoOf(errno),
@@ -68,7 +74,9 @@ export function precedence(action: number): number {
 export interface ArgCmp {
   /** the argument, 0 to 5 */
   arg: number;
+  /** the comparison of the argument with `value` */
   op: "EQ" | "NE" | "LT" | "LE" | "GT" | "GE" | "MASKED_EQ";
+  /** a 64-bit value (a negative number is its two's complement) */
   value: bigint | number;
   /** for MASKED_EQ: (arg & mask) === value */
   mask?: bigint | number;
@@ -113,8 +121,11 @@ export interface SeccompFilterOptions {
  * for the program, `evaluate()` to try it in JS, `toString()` for a listing.
  */
 export class SeccompFilter {
+  /** what a call no rule matches gets */
   readonly defaultAction: number;
+  /** the architectures whose calls it judges */
   readonly arches: readonly SeccompArch[];
+  /** what a call of any other architecture gets */
   readonly badArch: number;
   // by arch, by syscall number: its rules, in the order added
   #rules = new Map<SeccompArch, Map<number, Rule[]>>();

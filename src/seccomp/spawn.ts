@@ -20,7 +20,8 @@ import { pipe2 } from "../splice/calls.ts";
 import { spawnFilteredRaw, waitPidfd } from "./calls.ts";
 import type { SeccompFilter } from "./filter.ts";
 
-type Stdio = "inherit" | "ignore" | "pipe" | number;
+/** A child's stdin, stdout or stderr: as this process's, /dev/null, a pipe, or an fd. */
+export type Stdio = "inherit" | "ignore" | "pipe" | number;
 
 /** How spawnFiltered starts the child. */
 export interface SpawnFilteredOptions {
@@ -32,7 +33,9 @@ export interface SpawnFilteredOptions {
   env?: Record<string, string | undefined>;
   /** "inherit" (default), "ignore", "pipe", or an fd */
   stdin?: Stdio;
+  /** as stdin */
   stdout?: Stdio;
+  /** as stdin */
   stderr?: Stdio;
   /** set no_new_privs in the child before its filter (default true; without it the filter needs CAP_SYS_ADMIN) */
   noNewPrivs?: boolean;
@@ -40,6 +43,7 @@ export interface SpawnFilteredOptions {
 
 /** A child started by spawnFiltered. */
 export interface FilteredProcess {
+  /** its process id */
   readonly pid: number;
   /** with stdin "pipe": the write end (the caller closes it) */
   readonly stdin: number | undefined;

@@ -3,7 +3,7 @@
 // (x32's carry __X32_SYSCALL_BIT, 0x40000000, as the kernel sees them).
 
 /** The syscall numbers of each architecture, by name. */
-export const SYSCALL_TABLES = {
+export const SYSCALL_TABLES: Readonly<Record<"x86_64" | "x32" | "aarch64", Readonly<Record<string, number>>>> = {
   x86_64: {
     read: 0,
     write: 1,
@@ -1030,7 +1030,7 @@ export const SYSCALL_TABLES = {
     futex_waitv: 449,
     set_mempolicy_home_node: 450,
   },
-} as const satisfies Record<string, Record<string, number>>;
+};
 
 /** The uapi headers the tables come from. */
 export const SYSCALL_TABLES_SOURCE = "linux-libc-dev 6.1.187-1";
