@@ -179,8 +179,8 @@ export {
 export type { SeccompNotifSizes, SeccompNotif, SeccompNotifResp, SeccompNotifAddfd } from "./seccomp/calls.ts";
 export { SeccompFilter, Action, actionName, precedence, nativeArch } from "./seccomp/filter.ts";
 export type { SeccompArch, ArgCmp, SeccompFilterOptions, SeccompLoadOptions } from "./seccomp/filter.ts";
-export { run as bpfRun, decode as bpfDecode, encode as bpfEncode, disassemble as bpfDisassemble, BPF_MAXINSNS } from "./seccomp/bpf.ts";
-export type { Insn as BpfInsn, SeccompData } from "./seccomp/bpf.ts";
+export { bpfRun, bpfDecode, bpfEncode, bpfDisassemble, BPF_MAXINSNS } from "./seccomp/bpf.ts";
+export type { BpfInsn, SeccompData } from "./seccomp/bpf.ts";
 export { SYSCALL_TABLES, SYSCALL_TABLES_SOURCE } from "./seccomp/syscall-table.ts";
 export { spawnFiltered } from "./seccomp/spawn.ts";
 export type { SpawnFilteredOptions, FilteredProcess, Stdio } from "./seccomp/spawn.ts";

@@ -56,6 +56,8 @@ test("internals are not exported", () => {
     "readyNow", "growPipe", "SPLICE", "MMAP", "TEE", "VMSPLICE", "mapPages",
     "aioLib", "address", "completionCall", "decodeEvents", "setupError", "IO_SETUP", "IO_SUBMIT", "AIO_READ", "AIO_WRITE",
     "decodeFanotifyEvents", "readFanotifyPaths", "fdPath", "packResponse", "handleKey", "FANOTIFY_READ", "FANOTIFY_MARK", "FidPaths", "explainEinval",
+    "decodeStatmount", "parseMountinfo", "topMountAt", "readOnly", "ownMount", "disownMount", "ownedMounts", "MOUNT", "UNSHARE",
+    "decodeNotif", "spawnFilteredRaw", "waitPidfd", "Builder", "SECCOMP", "PRCTL", "SPAWN_CLONE", "PROCESS_SETNS",
   ]) {
     expect(butter, name).not.toHaveProperty(name);
   }

@@ -17,7 +17,7 @@ export const BPF_TAX = 0x00, BPF_TXA = 0x80;
 export const BPF_MAXINSNS = 4096;
 
 /** One instruction. */
-export interface Insn {
+export interface BpfInsn {
   /** the operation: class, size, mode or operation, source */
   code: number;
   /** a conditional jump's offset when true */
@@ -29,7 +29,7 @@ export interface Insn {
 }
 
 /** The 8-byte form of a program (what SECCOMP_SET_MODE_FILTER and `bwrap --seccomp` take). */
-export function encode(insns: readonly Insn[]): Uint8Array {
+export function bpfEncode(insns: readonly BpfInsn[]): Uint8Array {
   const out = new Uint8Array(insns.length * 8);
   const dv = new DataView(out.buffer);
   insns.forEach((i, n) => {
@@ -42,10 +42,10 @@ export function encode(insns: readonly Insn[]): Uint8Array {
 }
 
 /** The instructions of a program's bytes. */
-export function decode(bytes: Uint8Array): Insn[] {
+export function bpfDecode(bytes: Uint8Array): BpfInsn[] {
   if (bytes.length % 8 !== 0) throw new RangeError(`a BPF program is whole 8-byte instructions, got ${bytes.length} bytes`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Insn[] = [];
+  const out: BpfInsn[] = [];
   for (let o = 0; o < bytes.length; o += 8) out.push({ code: dv.getUint16(o, true), jt: dv.getUint8(o + 2), jf: dv.getUint8(o + 3), k: dv.getUint32(o + 4, true) });
   return out;
 }
@@ -56,7 +56,7 @@ export function decode(bytes: Uint8Array): Insn[] {
  * with an 8-bit offset, or through a `ja` placed just after it when it is farther.
  */
 export class Builder {
-  #rev: Insn[] = [];
+  #rev: BpfInsn[] = [];
 
   /** How many instructions are placed. */
   get length(): number {
@@ -104,7 +104,7 @@ export class Builder {
   }
 
   /** The program, first instruction first. */
-  finish(): Insn[] {
+  finish(): BpfInsn[] {
     return [...this.#rev].reverse();
   }
 }
@@ -137,7 +137,7 @@ export function seccompData(d: SeccompData): DataView {
  * refuse (a load out of bounds, a jump past the end, no return) throws RangeError.
  * Counts the instructions it executed in `stats.executed`, when given.
  */
-export function run(program: readonly Insn[], data: SeccompData, stats?: { executed: number }): number {
+export function bpfRun(program: readonly BpfInsn[], data: SeccompData, stats?: { executed: number }): number {
   const dv = seccompData(data);
   const mem = new Uint32Array(16);
   let a = 0;
@@ -224,7 +224,7 @@ const FIELD: Record<number, string> = { 0: "nr", 4: "arch", 8: "ip_lo", 12: "ip_
 const fieldName = (k: number) => FIELD[k] ?? (k >= 16 && k < 64 ? `arg${(k - 16) >> 3}_${k & 4 ? "hi" : "lo"}` : `[${k}]`);
 
 /** A readable listing, one instruction per line, with jump targets as line numbers. */
-export function disassemble(program: readonly Insn[], comment: (k: number, pc: number) => string | undefined = () => undefined): string {
+export function bpfDisassemble(program: readonly BpfInsn[], comment: (k: number, pc: number) => string | undefined = () => undefined): string {
   const pad = String(program.length).length;
   return program
     .map((i, pc) => {

@@ -12,7 +12,7 @@
  * LOG, ALLOW); none holding, the default action.
  */
 import * as v from "../core/validate.ts";
-import { Builder, BPF_ABS, BPF_ALU, BPF_AND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_K, BPF_LD, BPF_MAXINSNS, BPF_W, disassemble, encode, run, type Insn, type SeccompData } from "./bpf.ts";
+import { Builder, BPF_ABS, BPF_ALU, BPF_AND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_K, BPF_LD, BPF_MAXINSNS, BPF_W, bpfDisassemble, bpfEncode, bpfRun, type BpfInsn, type SeccompData } from "./bpf.ts";
 import { readFileSync } from "node:fs";
 import { OSError } from "../core/errors.ts";
 import {
@@ -129,7 +129,7 @@ export class SeccompFilter {
   readonly badArch: number;
   // by arch, by syscall number: its rules, in the order added
   #rules = new Map<SeccompArch, Map<number, Rule[]>>();
-  #program: Insn[] | undefined;
+  #program: BpfInsn[] | undefined;
 
   constructor(defaultAction: number, opts: SeccompFilterOptions = {}) {
     const o = v.options(opts);
@@ -175,19 +175,19 @@ export class SeccompFilter {
   }
 
   /** The compiled program's instructions. */
-  get program(): readonly Insn[] {
+  get program(): readonly BpfInsn[] {
     this.#program ??= compile(this);
     return this.#program;
   }
 
   /** The program's bytes: what SECCOMP_SET_MODE_FILTER and `bwrap --seccomp` take. */
   bpf(): Uint8Array {
-    return encode(this.program);
+    return bpfEncode(this.program);
   }
 
   /** Runs the program in JS over one call and returns the action it gives. */
   evaluate(data: SeccompData, stats?: { executed: number }): number {
-    return run(this.program, data, stats);
+    return bpfRun(this.program, data, stats);
   }
 
   /** A readable listing of the program, with syscall names and actions. */
@@ -202,7 +202,7 @@ export class SeccompFilter {
       if ((i.code & 0x07) === 0x00) last = i.k;
       loaded.push(last);
     }
-    return disassemble(this.program, (k, pc) => {
+    return bpfDisassemble(this.program, (k, pc) => {
       const i = this.program[pc]!;
       if ((i.code & 0x07) === 0x06) return actionName(k);
       if ((i.code & 0x07) !== 0x05 || (i.code & 0xf0) === 0) return undefined;
@@ -344,7 +344,7 @@ function search(b: Builder, nrs: readonly number[], blocks: ReadonlyMap<number, 
   return b.jump(BPF_JGE, nrs[mid]!, high, low);
 }
 
-function compile(f: SeccompFilter): Insn[] {
+function compile(f: SeccompFilter): BpfInsn[] {
   const b = new Builder();
   const badArch = b.ret(f.badArch);
   const dflt = b.ret(f.defaultAction);
