@@ -32,6 +32,18 @@ int bt_prctl(int option, u64 a2) { RET(prctl(option, (unsigned long)a2, 0, 0, 0)
 /* A notification ioctl on a listener fd: RECV, SEND, ID_VALID, ADDFD, SET_FLAGS. */
 int bt_notif_ioctl(int fd, u64 request, void *arg) { RET(ioctl(fd, (unsigned long)request, arg)); }
 
+struct pollfd { int fd; short events; short revents; };
+int poll(struct pollfd *fds, unsigned long n, int timeout);
+
+/* Whether a listener has a notification (POLLIN 1) or no filtered task left (POLLHUP
+ * 0x10): its revents, after waiting up to `timeout` ms (-1: for ever). */
+int bt_notif_poll(int fd, int timeout) {
+  struct pollfd p = { fd, 1 /* POLLIN */, 0 };
+  int r = poll(&p, 1, timeout);
+  if (r < 0) return NEG_ERRNO;
+  return p.revents;
+}
+
 /* ---- a child filtered from its first instruction after exec ---- */
 
 int pipe2(int fds[2], int flags);
@@ -56,18 +68,20 @@ struct bt_sigaction_k { void *handler; unsigned long flags; void *restorer; u64 
 #define NR_wait4 260
 #endif
 #define CLONE_PIDFD 0x1000
+#define NR_pidfd_getfd 438
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER 8
 #define SIGCHLD_ 17
 #define F_SETFD 2
 #define PR_SET_NO_NEW_PRIVS 38
 
 /* Which step failed in the child, for the JS side to name it. */
-enum { STEP_NONE, STEP_DUP2, STEP_CHDIR, STEP_PRCTL, STEP_SECCOMP, STEP_EXECVE, STEP_PIPE2, STEP_CLONE };
+enum { STEP_NONE, STEP_DUP2, STEP_CHDIR, STEP_PRCTL, STEP_SECCOMP, STEP_EXECVE, STEP_PIPE2, STEP_CLONE, STEP_GETFD, STEP_LISTENER = -1 };
 struct child_report { int step; int err; };
 
 /* In the child, between clone and exec: raw system calls only (the child is a copy of
  * one thread of a threaded process; no lock, no allocation, no handler of Bun's). */
 static void child(const char *path, char *const *argv, char *const *envp, const char *cwd, const int *fds,
-                  const void *insns, int count, unsigned int flags, int nnp, int report_fd) {
+                  const void *insns, int count, unsigned int flags, int nnp, int report_fd, int go_fd) {
   struct child_report r = { STEP_NONE, 0 };
   /* every handler back to the default, so that a signal before exec runs nothing of Bun's */
   for (long sig = 1; sig <= 64; sig++) {
@@ -83,7 +97,16 @@ static void child(const char *path, char *const *argv, char *const *envp, const 
   if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) { r.step = STEP_PRCTL; goto fail; }
   {
     struct sock_fprog prog = { (unsigned short)count, insns };
-    if (syscall(NR_seccomp, 1L, (long)flags, &prog) < 0) { r.step = STEP_SECCOMP; goto fail; }
+    long fd = syscall(NR_seccomp, 1L, (long)flags, &prog);
+    if (fd < 0) { r.step = STEP_SECCOMP; goto fail; }
+    if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+      /* the parent takes the listener (pidfd_getfd) before exec closes it; the two
+       * calls this needs here, write and read, go through the filter too */
+      struct child_report l = { STEP_LISTENER, (int)fd };
+      char go;
+      write(report_fd, &l, sizeof l);
+      if (read(go_fd, &go, 1) != 1) _exit(127); /* the parent gave up */
+    }
   }
   {
     bt_sigset none;
@@ -103,10 +126,18 @@ fail:
  * this process's). Returns the pid, with *pidfd its pidfd; or -errno with *step the step
  * that failed (in the child, which is reaped then). */
 int bt_spawn_filtered(const char *path, char *const *argv, char *const *envp, const char *cwd, const int *fds,
-                      const void *insns, int count, unsigned int flags, int nnp, int *pidfd, int *step) {
-  int st[2];
+                      const void *insns, int count, unsigned int flags, int nnp, int *pidfd, int *step, int *listener) {
+  int st[2], go[2] = { -1, -1 };
   *step = STEP_NONE;
+  *listener = -1;
   if (pipe2(st, O_CLOEXEC) < 0) { *step = STEP_PIPE2; return NEG_ERRNO; }
+  if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && pipe2(go, O_CLOEXEC) < 0) {
+    int e = NEG_ERRNO;
+    close(st[0]);
+    close(st[1]);
+    *step = STEP_PIPE2;
+    return e;
+  }
   bt_sigset all, old;
   bt_sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old); /* no signal in the child before its handlers are reset */
@@ -114,23 +145,48 @@ int bt_spawn_filtered(const char *path, char *const *argv, char *const *envp, co
   long pid = syscall(NR_clone, (long)(CLONE_PIDFD | SIGCHLD_), 0L, &fd, 0L, 0L);
   if (pid == 0) {
     close(st[0]);
-    child(path, argv, envp, cwd, fds, insns, count, flags, nnp, st[1]);
+    if (go[1] >= 0) close(go[1]);
+    child(path, argv, envp, cwd, fds, insns, count, flags, nnp, st[1], go[0]);
   }
   int e = pid < 0 ? NEG_ERRNO : 0;
   pthread_sigmask(SIG_SETMASK, &old, 0);
   close(st[1]);
+  if (go[0] >= 0) close(go[0]);
   if (e) {
     close(st[0]);
+    if (go[1] >= 0) close(go[1]);
     *step = STEP_CLONE;
     return e;
   }
   struct child_report r;
   long n;
-  do n = read(st[0], &r, sizeof r); while (n < 0 && *__errno_location() == EINTR);
+  for (;;) {
+    do n = read(st[0], &r, sizeof r); while (n < 0 && *__errno_location() == EINTR);
+    if (n != sizeof r || r.step != STEP_LISTENER) break;
+    /* the child's listener: take it, then let the child go on to exec */
+    long mine = syscall(NR_pidfd_getfd, (long)fd, (long)r.err, 0L);
+    if (mine < 0) {
+      int ge = NEG_ERRNO;
+      close(go[1]); /* the child sees EOF and ends */
+      close(st[0]);
+      syscall(NR_wait4, pid, 0L, 0L, 0L);
+      close(fd);
+      *step = STEP_GETFD;
+      return ge;
+    }
+    *listener = (int)mine;
+    char one = 1;
+    write(go[1], &one, 1);
+    close(go[1]);
+    go[1] = -1;
+  }
+  if (go[1] >= 0) close(go[1]);
   close(st[0]);
   if (n == sizeof r) { /* it failed before exec: reap it */
     syscall(NR_wait4, pid, 0L, 0L, 0L);
     close(fd);
+    if (*listener >= 0) close(*listener);
+    *listener = -1;
     *step = r.step;
     return -r.err;
   }

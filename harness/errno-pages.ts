@@ -155,6 +155,8 @@ export const PAGES: Record<string, string> = {
   "seccomp-spawn/clone": "clone(2)",
   "seccomp-spawn/pipe2": "pipe(2)",
   "seccomp-spawn/waitid": "wait(2)",
+  "seccomp-spawn/pidfd_getfd": "pidfd_getfd(2)",
+  "seccomp/poll": "poll(2)",
   "seccomp-child/dup2": "dup(2)",
   "seccomp-child/chdir": "chdir(2)",
   "seccomp-child/prctl": "prctl(2)",

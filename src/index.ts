@@ -183,4 +183,5 @@ export { bpfRun, bpfDecode, bpfEncode, bpfDisassemble, BPF_MAXINSNS } from "./se
 export type { BpfInsn, SeccompData } from "./seccomp/bpf.ts";
 export { SYSCALL_TABLES, SYSCALL_TABLES_SOURCE } from "./seccomp/syscall-table.ts";
 export { spawnFiltered } from "./seccomp/spawn.ts";
+export { SeccompNotification, SeccompNotify, SeccompNotifyAsync } from "./seccomp/notify.ts";
 export type { SpawnFilteredOptions, FilteredProcess, Stdio } from "./seccomp/spawn.ts";

@@ -18,7 +18,8 @@ const lib = helpers("seccomp.c", {
   bt_seccomp_filter: { args: ["u32", "ptr", "i32"], returns: "i32" },
   bt_prctl: { args: ["i32", "u64"], returns: "i32" },
   bt_notif_ioctl: { args: ["i32", "u64", "ptr"], returns: "i32" },
-  bt_spawn_filtered: { args: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "u32", "i32", "ptr", "ptr"], returns: "i32" },
+  bt_spawn_filtered: { args: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "u32", "i32", "ptr", "ptr", "ptr"], returns: "i32" },
+  bt_notif_poll: { args: ["i32", "i32"], returns: "i32" },
   bt_waitid_pidfd: { args: ["i32", "ptr"], returns: "i32" },
 });
 
@@ -299,6 +300,9 @@ export function seccompNotifSetFlags(fd: number, flags: number): void {
 // and the child's steps between clone and exec, each failure named by its call ----
 export const SPAWN_CLONE = defineCall("clone", ["EACCES", "EAGAIN", "EBUSY", "EEXIST", "EINVAL", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EPERM", "EUSERS"], { family: "seccomp-spawn" });
 export const SPAWN_PIPE2 = defineCall("pipe2", ["EFAULT", "EINVAL", "EMFILE", "ENFILE", "ENOPKG"], { family: "seccomp-spawn" });
+export const SPAWN_GETFD = defineCall("pidfd_getfd", ["EBADF", "EINVAL", "EMFILE", "ENFILE", "EPERM", "ESRCH"], { family: "seccomp-spawn" });
+// the listener's readiness, before each RECV (RECV itself blocks whatever the fd's flags)
+export const NOTIF_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "seccomp" });
 export const SPAWN_WAITID = defineCall("waitid", ["EAGAIN", "ECHILD", "EINTR", "EINVAL", "ESRCH"], { family: "seccomp-spawn" });
 const CHILD_STEP = [
   undefined,
@@ -323,7 +327,9 @@ function table(list: readonly string[], what: string, keep: Uint8Array[]): BigUi
 /**
  * Starts `path` in a child whose filter (`program`, with `flags`) is installed between
  * clone and exec, no_new_privs first when `noNewPrivs`. `fds`: the child's stdin, stdout
- * and stderr (-1: this process's own). Returns the pid and its pidfd (close-on-exec). @internal
+ * and stderr (-1: this process's own). With SECCOMP_FILTER_FLAG_NEW_LISTENER in `flags`,
+ * the child's listener is taken into this process (pidfd_getfd) before the child execs.
+ * Returns the pid, its pidfd (close-on-exec) and the listener (or -1). @internal
  * @throws {@link OSError} from the step that failed: clone or pipe2 here, or in the child dup2, chdir, prctl, seccomp or execve (its `path` the program's or the directory's).
  */
 export function spawnFilteredRaw(
@@ -335,22 +341,36 @@ export function spawnFilteredRaw(
   program: Uint8Array,
   flags: number,
   noNewPrivs: boolean,
-): { pid: number; pidfd: number } {
+): { pid: number; pidfd: number; listener: number } {
   const keep: Uint8Array[] = [];
   const file = v.cstring(path, "path");
   const dir = cwd === null ? null : v.cstring(cwd, "cwd");
   const a = table(argv, "argv", keep);
   const e = table(env, "env", keep);
-  const out = new Int32Array(2);
-  const r = lib().bt_spawn_filtered(file, a, e, dir, Int32Array.from(fds), program, program.length / 8, flags, noNewPrivs ? 1 : 0, out.subarray(0, 1), out.subarray(1, 2));
+  const out = new Int32Array(3);
+  const r = lib().bt_spawn_filtered(file, a, e, dir, Int32Array.from(fds), program, program.length / 8, flags, noNewPrivs ? 1 : 0, out.subarray(0, 1), out.subarray(1, 2), out.subarray(2, 3));
   keep.length = 0;
   if (r < 0) {
     const step = out[1]!;
-    const call = step === 6 ? SPAWN_PIPE2 : step === 7 ? SPAWN_CLONE : (CHILD_STEP[step] ?? SPAWN_CLONE);
+    const call = step === 6 ? SPAWN_PIPE2 : step === 7 ? SPAWN_CLONE : step === 8 ? SPAWN_GETFD : (CHILD_STEP[step] ?? SPAWN_CLONE);
     const inChild = step >= 1 && step <= 5;
     throw errorFor(r, call, step === 5 ? path : step === 2 ? (cwd ?? undefined) : undefined, inChild ? "in the child, before exec" : undefined);
   }
-  return { pid: r, pidfd: out[0]! };
+  return { pid: r, pidfd: out[0]!, listener: out[2]! };
+}
+
+/** POLLIN: a notification waits. */
+export const NOTIF_PENDING = 1;
+/** POLLHUP: no filtered task is left; nothing will be notified again. */
+export const NOTIF_GONE = 0x10;
+
+/** A listener's readiness after waiting up to `timeout` ms (-1: for ever): NOTIF_PENDING, NOTIF_GONE bits. @internal */
+export function notifPoll(fd: number, timeout: number): number {
+  for (;;) {
+    const r = lib().bt_notif_poll(fd, timeout);
+    if (r === -ERRNO.EINTR!) continue;
+    return check(r, NOTIF_POLL);
+  }
 }
 
 /** How a child ended, from waitid(P_PIDFD): null while it runs. @internal */

@@ -11,13 +11,17 @@
  * child is never reaped behind Bun's back (Bun does not know it).
  *
  * The filter applies to the child's execve itself: it must allow execve (or execveat).
+ * A filter with USER_NOTIF rules gets its listener taken into this process before the
+ * child execs (the child's last write and read go through the filter too: they must not
+ * be notified).
  */
 import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { ready, READABLE } from "../core/reactor.ts";
 import * as v from "../core/validate.ts";
 import { pidfdSendSignal } from "../process/calls.ts";
 import { pipe2 } from "../splice/calls.ts";
-import { spawnFilteredRaw, waitPidfd } from "./calls.ts";
+import { spawnFilteredRaw, waitPidfd, SECCOMP_FILTER_FLAG_NEW_LISTENER } from "./calls.ts";
+import { SeccompNotifyAsync } from "./notify.ts";
 import type { SeccompFilter } from "./filter.ts";
 
 /** A child's stdin, stdout or stderr: as this process's, /dev/null, a pipe, or an fd. */
@@ -45,6 +49,8 @@ export interface SpawnFilteredOptions {
 export interface FilteredProcess {
   /** its process id */
   readonly pid: number;
+  /** when the filter has USER_NOTIF rules: the child's listener, as an async queue of notifications (close it when done) */
+  readonly notify: SeccompNotifyAsync | undefined;
   /** with stdin "pipe": the write end (the caller closes it) */
   readonly stdin: number | undefined;
   /** with stdout "pipe": its output (read it to its end, or cancel it: the pipe is closed then) */
@@ -104,17 +110,19 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
     }
     return v.fd(s, ["stdin", "stdout", "stderr"][i]);
   };
-  let started: { pid: number; pidfd: number };
+  let started: { pid: number; pidfd: number; listener: number };
   try {
     const fds: [number, number, number] = [fdFor(o.stdin, 0), fdFor(o.stdout, 1), fdFor(o.stderr, 2)];
-    started = spawnFilteredRaw(resolve(argv[0]!, envObj.PATH), argv, env, o.cwd ?? null, fds, program, 0, o.noNewPrivs ?? true);
+    const flags = o.filter.notifies ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+    started = spawnFilteredRaw(resolve(argv[0]!, envObj.PATH), argv, env, o.cwd ?? null, fds, program, flags, o.noNewPrivs ?? true);
   } catch (e) {
     for (const fd of theirs) if (fd !== undefined) closeSync(fd);
     throw e;
   } finally {
     for (const fd of mine) closeSync(fd);
   }
-  const { pid, pidfd } = started;
+  const { pid, pidfd, listener } = started;
+  const notify = listener >= 0 ? new SeccompNotifyAsync(listener) : undefined;
   let exitCode: number | null = null;
   let signalCode: string | null = null;
   let ended = false;
@@ -150,6 +158,7 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
   const stream = (fd: number | undefined) => (fd === undefined ? undefined : owningStream(fd));
   return {
     pid,
+    notify,
     stdin: theirs[0],
     stdout: stream(theirs[1]),
     stderr: stream(theirs[2]),

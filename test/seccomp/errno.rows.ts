@@ -5,7 +5,7 @@
 // nothing, and the ioctl rows run in a fresh process each, whose JS thread alone gets a
 // filter that notifies on a call nobody makes.
 import { closeSync } from "node:fs";
-import { rowsByClass, type Row, type Scenario } from "../../harness/errno-rows.ts";
+import { rowsByClass, UNDOCUMENTED, type Row, type Scenario } from "../../harness/errno-rows.ts";
 import { loadPages } from "../../harness/errno-pages.ts";
 
 const listed = (call: string) => loadPages().calls[call]!.listed;
@@ -52,6 +52,32 @@ export const scenarios: Record<string, Scenario> = {
     usable: (b, c) => b.pidfdSendSignal(c.fd, 0),
     teardown: (_b, c) => closeSync(c.fd),
   },
+  // the listener's readiness, asked before every RECV: `empty()` polls once
+  "seccomp/poll": {
+    fn: "poll",
+    setup: (b) => ({ q: new b.SeccompNotifyAsync(new b.SeccompFilter(b.Action.ALLOW).add(b.Action.USER_NOTIF, "acct").load({ threads: "this" })!) }),
+    call: (_b, c) => c.q.empty(),
+    returns: (_b, _c, r) => {
+      if (r !== true) throw new Error("a notification is pending?");
+    },
+    usable: (_b, c) => c.q.empty(),
+    teardown: (_b, c) => c.q.close(),
+  },
+  // a filter that notifies: the child's listener is taken with pidfd_getfd (the parent's
+  // second syscall(), after clone)
+  "seccomp-spawn:listener": {
+    fn: "syscall",
+    call: async (b) => {
+      const p = b.spawnFiltered(["true"], { filter: new b.SeccompFilter(b.Action.ALLOW).add(b.Action.USER_NOTIF, "acct"), ...filter });
+      p.notify!.close();
+      return await p.exited;
+    },
+    usable: async (b) => {
+      const p = b.spawnFiltered(["true"], { filter: new b.SeccompFilter(b.Action.ALLOW).add(b.Action.USER_NOTIF, "acct"), ...filter });
+      p.notify!.close();
+      if ((await p.exited) !== 0) throw new Error("true failed");
+    },
+  },
   // spawnFiltered in the parent: pipe2 (its status pipe, after the stdio's), clone, and the
   // wait: `true`, filtered by an allow-all filter
   "seccomp-spawn": {
@@ -67,10 +93,10 @@ export const scenarios: Record<string, Scenario> = {
   },
 };
 
-// the child's steps between clone and exec: failures there are the child's, in a copy of
-// this process whose plans and counts are its own; each step's failure is made for real
-// in test/seccomp/spawn.test.ts
-const CHILD = "in the child between clone and exec, a copy of this process: the shim's plan fires there but its count stays in the copy, so the row cannot see it; test/seccomp/spawn.test.ts makes the step fail for real";
+// the child's steps between clone and exec: every errno their pages list is accounted for
+// in harness/errno-pages.json (the child is a copy of this process, whose plans and counts
+// are its own); each step's failure is made for real in test/seccomp/spawn.test.ts
+const CHILD = "in the child between clone and exec, a copy of this process: the shim's count stays in the copy; an errno no page lists is UnknownError there as everywhere";
 
 export const matrix: Row[] = [
   ...rowsByClass("seccomp", listed("seccomp").filter((e) => e !== "EOPNOTSUPP")),
@@ -86,7 +112,8 @@ export const matrix: Row[] = [
   ...rowsByClass("seccomp-spawn/waitid", listed("seccomp-spawn/waitid").filter((e) => e !== "EINTR" && e !== "EAGAIN"), { scenario: "seccomp-spawn", nth: 2 }),
   { call: "seccomp-spawn/waitid", errno: "EINTR", expect: "retried", scenario: "seccomp-spawn", nth: 2 },
   { call: "seccomp-spawn/waitid", errno: "EAGAIN", expect: "retried", scenario: "seccomp-spawn", nth: 2 },
-  ...["dup2", "chdir", "prctl", "seccomp", "execve"].flatMap((step) =>
-    [...listed(`seccomp-child/${step}`), "ENOTRECOVERABLE"].map((errno): Row => ({ call: `seccomp-child/${step}`, errno, expect: "OSError", cannot: CHILD })),
-  ),
+  ...rowsByClass("seccomp-spawn/pidfd_getfd", listed("seccomp-spawn/pidfd_getfd"), { scenario: "seccomp-spawn:listener", nth: 2 }),
+  ...rowsByClass("seccomp/poll", listed("seccomp/poll").filter((e) => e !== "EINTR"), { once: "process" }),
+  { call: "seccomp/poll", errno: "EINTR", expect: "retried", once: "process" },
+  ...["dup2", "chdir", "prctl", "seccomp", "execve"].map((step): Row => ({ call: `seccomp-child/${step}`, errno: UNDOCUMENTED, expect: "UnknownError", cannot: CHILD })),
 ];
