@@ -7,9 +7,11 @@
  * through); on x86-64, x32 calls (numbers with bit 30 set) are told apart the same way.
  * Then the syscall number is found by a binary search over the numbers that have rules
  * (a linear run of comparisons for a handful), and its rules are tried. Several rules for
- * one syscall: the action of highest precedence among those whose comparisons all hold
- * wins (the kernel's own order: KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE,
- * LOG, ALLOW); none holding, the default action.
+ * one syscall: a rule without comparisons decides it alone (as libseccomp does; among
+ * several such, the first added, as libseccomp keeps); else the action of highest precedence among
+ * those whose comparisons all hold wins (the kernel's own order: KILL_PROCESS,
+ * KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW), where libseccomp guarantees
+ * no order at all; none holding, the default action.
  */
 import * as v from "../core/validate.ts";
 import { Builder, BPF_ABS, BPF_ALU, BPF_AND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_K, BPF_LD, BPF_MAXINSNS, BPF_W, bpfDisassemble, bpfEncode, bpfRun, type BpfInsn, type SeccompData } from "./bpf.ts";
@@ -315,12 +317,16 @@ function cmp(b: Builder, c: Rule["cmps"][number], pass: number, fail: number): n
   }
 }
 
-/** Places one syscall's rules (highest precedence first); falls to `otherwise`. */
+/**
+ * Places one syscall's rules; falls to `otherwise`. An unconditional rule decides the
+ * syscall alone, whatever its precedence, as libseccomp does (its conditional rules are
+ * never consulted; of several unconditional ones, the first added); otherwise the
+ * conditional rules are tried highest precedence first.
+ */
 function rulesBlock(b: Builder, rules: readonly Rule[], otherwise: number): number {
-  // a rule with no comparisons ends the search: the ones of lower precedence never run
   const ordered = [...rules].sort((x, y) => precedence(x.action) - precedence(y.action));
-  const cut = ordered.findIndex((r) => r.cmps.length === 0);
-  const live = cut < 0 ? ordered : ordered.slice(0, cut + 1);
+  const plain = rules.find((r) => r.cmps.length === 0); // the first added, as libseccomp keeps
+  const live = plain !== undefined ? [plain] : ordered;
   let next = otherwise;
   for (let i = live.length - 1; i >= 0; i--) {
     const r = live[i]!;
