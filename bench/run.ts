@@ -26,7 +26,7 @@ function measure(cmd: string, args: string[]): number {
 }
 
 mkdirSync(here("build"), { recursive: true });
-for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read", "splice_copy", "tcp_sink", "fanotify_read", "fanotify_perm"]) {
+for (const c of ["eventfd_sync", "eventfd_epoll", "eventfd_threads", "inotify_produce", "inotify_read", "signal_read", "splice_copy", "tcp_sink", "fanotify_read", "fanotify_perm", "seccomp_notify"]) {
   sh("gcc", ["-O2", "-pthread", "-o", here(`build/${c}`), here(`c/${c}.c`)]);
 }
 const bun = process.execPath;
@@ -252,6 +252,28 @@ aioRow("node:fs/promises FileHandle.read, O_DIRECT", 4, "seq", 1 << 20, bunAio("
 rmSync(adir, { recursive: true, force: true });
 
 const w = Math.max(...rows.map((r) => r[0].length));
+// seccomp: compiling a 300-name allow-list (butter, and libseccomp through its Python
+// bindings), the instructions a call runs through each program (butter's binary search,
+// libseccomp's linear chain), and the notification round trip against a C supervisor,
+// unpinned and pinned to one CPU (taskset -c 0, both sides).
+const NNOTIF = smoke ? 200 : quick ? 5_000 : 20_000;
+const sfilter = JSON.parse(sh(bun, [here("seccomp.ts"), "filter", String(smoke ? 2 : 20)])) as {
+  butterMs: number; libseccompMs: number | null; butterInsns: number; libseccompInsns: number | null;
+  executed: Record<string, { butter: number; libseccomp: number | null }>;
+};
+const notifRows: [string, number, number][] = [];
+for (const pin of [false, true]) {
+  const pre = pin ? ["taskset", "-c", "0"] : [];
+  const run = (argv: string[]) => measure(pre[0] ?? argv[0]!, [...pre.slice(1), ...(pre.length ? argv : argv.slice(1))]);
+  const c = run([here("build/seccomp_notify"), String(NNOTIF)]);
+  const tag = pin ? "pinned" : "";
+  notifRows.push([`notify ${tag} C supervisor (RECV, SEND)`, c, c]);
+  for (const mode of ["sync", "async"]) {
+    const label = mode === "sync" ? "butter SeccompNotify: readEvent(), value()" : "butter SeccompNotifyAsync: await get(), value()";
+    notifRows.push([`notify ${tag} ${label}`, run([bun, here("seccomp.ts"), "notify", here("build/seccomp_notify"), String(NNOTIF), mode]), c]);
+  }
+}
+
 console.log(`butter benchmarks: median of ${RUNS} runs, ${N} ops (wait: ${NWAIT}), ${new Date().toISOString()}`);
 const fmt = (ns: number) => (ns < 1e5 ? `${ns.toFixed(0)} ns` : `${(ns / 1e6).toFixed(1)} ms`);
 console.log(`${"".padEnd(w)}  ${"time/op".padStart(11)}  vs the group's baseline`);
@@ -307,6 +329,16 @@ for (const [table, what] of [[srows, "copied to another file"], [trows, "sent to
   for (const r of arows.filter((x) => x.pattern === "seq")) console.log(`  ${r.name.padEnd(aw)}  ${r.mibPerSecond.toFixed(0).padStart(7)}${vs(r)}`);
 }
 
+{
+  console.log(`\nseccomp: a 300-name allow-list (default KILL_PROCESS), median of ${smoke ? 2 : 20} builds`);
+  console.log(`  build: butter ${sfilter.butterMs.toFixed(2)} ms, libseccomp ${sfilter.libseccompMs === null ? "(no python3-seccomp)" : `${sfilter.libseccompMs.toFixed(2)} ms`}`);
+  console.log(`  program: butter ${sfilter.butterInsns} instructions, libseccomp ${sfilter.libseccompInsns ?? "-"}`);
+  console.log(`  instructions run per call (butter / libseccomp): ${Object.entries(sfilter.executed).map(([k, x]) => `${k} ${x.butter}/${x.libseccomp ?? "-"}`).join(", ")}`);
+  console.log(`seccomp: the notification round trip, ${NNOTIF} calls, median of ${RUNS} runs (the filtered task's time per call)`);
+  const nw = Math.max(...notifRows.map((r) => r[0].length));
+  for (const [name, ns, c] of notifRows) console.log(`${name.padEnd(nw)}  ${(ns / 1000).toFixed(1).padStart(7)} us  ${ns === c ? "" : `${(ns / c).toFixed(2)}x C`}`);
+}
+
 // The same figures as JSON, with when and where they were measured.
 const cpus = (await import("node:os")).cpus();
 const results = {
@@ -328,6 +360,7 @@ const results = {
     const f = arows.find((x) => x.name.startsWith("fio") && x.depth === r.depth && x.pattern === r.pattern);
     return f && !r.name.startsWith("fio") ? r.iops / f.iops : null;
   })() })),
+  seccomp: { filter: sfilter, notify: notifRows.map(([name, ns, c]) => ({ name: name.replace(/\s+/g, " "), nsPerCall: ns, vsC: ns === c ? null : ns / c })) },
   fanotify: frows.map(([name, ns, c]) => ({ name: name.replace(/\s+/g, " "), nsPerEvent: ns, vsC: ns === c ? null : c / ns })),
   inotify: irows.map(([name, ns, c, note]) => ({
     name: name.replace(/\s+/g, " "),

@@ -98,9 +98,16 @@ export class Builder {
     return this.here;
   }
 
-  /** Places `ret k`. */
+  // the last `ret` placed for each value: reused while a short jump reaches it
+  #rets = new Map<number, number>();
+
+  /** Places `ret k`, or finds one already placed that a short jump from here reaches. */
   ret(k: number): number {
-    return this.op(BPF_RET | BPF_K, k);
+    const at = this.#rets.get(k >>> 0);
+    if (at !== undefined && this.#off(at) <= 200) return at;
+    const label = this.op(BPF_RET | BPF_K, k);
+    this.#rets.set(k >>> 0, label);
+    return label;
   }
 
   /** The program, first instruction first. */

@@ -364,7 +364,12 @@ function compile(f: SeccompFilter): BpfInsn[] {
     for (const a of arches) for (const [nr, list] of f.rulesOf(a)) rules.set(nr, [...new Set([...(rules.get(nr) ?? []), ...list])]);
     const nrs = [...rules.keys()].sort((x, y) => x - y);
     const blocks = new Map<number, number>();
-    for (const nr of [...nrs].reverse()) blocks.set(nr, rulesBlock(b, rules.get(nr)!, b.ret(f.defaultAction)));
+    for (const nr of [...nrs].reverse()) {
+      const list = rules.get(nr)!;
+      // (a syscall decided without comparisons never falls through to the default)
+      const otherwise = list.some((r) => r.cmps.length === 0) ? dflt : b.ret(f.defaultAction);
+      blocks.set(nr, rulesBlock(b, list, otherwise));
+    }
     let start = search(b, nrs, blocks, dflt);
     if (start !== b.here) start = b.ja(start); // (no rules here: straight to the default)
     if (audit === AUDIT_ARCH_X86_64 && arches.length === 1) {

@@ -13,7 +13,7 @@ const SCRIPT = new URL("./libseccomp-programs.py", import.meta.url).pathname;
 
 type Act = [string, number];
 const ACTS: Act[] = [["ALLOW", 0], ["KILL_PROCESS", 0], ["KILL_THREAD", 0], ["TRAP", 0], ["LOG", 0], ["ERRNO", 1], ["ERRNO", 13], ["TRACE", 7]];
-const toAction = ([k, d]: Act): number => (k === "ERRNO" ? b.Action.ERRNO(d) : k === "TRACE" ? b.Action.TRACE(d) : (b.Action as Record<string, number>)[k]!);
+const toAction = ([k, d]: Act): number => (k === "ERRNO" ? b.Action.ERRNO(d) : k === "TRACE" ? b.Action.TRACE(d) : (b.Action as unknown as Record<string, number>)[k]!);
 const SYSCALLS = ["read", "write", "openat", "mkdirat", "kill", "ptrace", "getpid", "execve", "clone3", "socket"];
 const edge = fc.oneof(
   fc.constantFrom(0n, 1n, 9n, 0xffffffffn, 0x100000000n, (1n << 63n) - 1n, 1n << 63n, (1n << 64n) - 1n),
