@@ -265,9 +265,11 @@ const notifRows: [string, number, number][] = [];
 for (const pin of [false, true]) {
   const pre = pin ? ["taskset", "-c", "0"] : [];
   const run = (argv: string[]) => measure(pre[0] ?? argv[0]!, [...pre.slice(1), ...(pre.length ? argv : argv.slice(1))]);
-  const c = run([here("build/seccomp_notify"), String(NNOTIF)]);
   const tag = pin ? "pinned" : "";
-  notifRows.push([`notify ${tag} C supervisor (RECV, SEND)`, c, c]);
+  const plain = run([here("build/seccomp_notify"), String(NNOTIF)]);
+  const c = run([here("build/seccomp_notify"), String(NNOTIF), "syncwake"]);
+  notifRows.push([`notify ${tag} C supervisor (RECV, SEND), SYNC_WAKE_UP`, c, c]);
+  notifRows.push([`notify ${tag} C supervisor (RECV, SEND), plain wake-up`, plain, c]);
   for (const mode of ["sync", "async"]) {
     const label = mode === "sync" ? "butter SeccompNotify: readEvent(), value()" : "butter SeccompNotifyAsync: await get(), value()";
     notifRows.push([`notify ${tag} ${label}`, run([bun, here("seccomp.ts"), "notify", here("build/seccomp_notify"), String(NNOTIF), mode]), c]);

@@ -29,8 +29,10 @@ int bt_seccomp_filter(unsigned int flags, const void *insns, int count) {
 
 int bt_prctl(int option, u64 a2) { RET(prctl(option, (unsigned long)a2, 0, 0, 0)); }
 
-/* A notification ioctl on a listener fd: RECV, SEND, ID_VALID, ADDFD, SET_FLAGS. */
+/* A notification ioctl on a listener fd whose argument is a struct: RECV, SEND, ID_VALID, ADDFD. */
 int bt_notif_ioctl(int fd, u64 request, void *arg) { RET(ioctl(fd, (unsigned long)request, arg)); }
+/* SET_FLAGS takes the flags themselves as its argument, not a pointer to them. */
+int bt_notif_set_flags(int fd, u64 flags) { RET(ioctl(fd, 0x40082104UL /* SECCOMP_IOCTL_NOTIF_SET_FLAGS */, (unsigned long)flags)); }
 
 struct pollfd { int fd; short events; short revents; };
 int poll(struct pollfd *fds, unsigned long n, int timeout);

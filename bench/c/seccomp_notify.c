@@ -2,7 +2,9 @@
 // USER_NOTIF (everything else allowed) calls it N times; this process, the supervisor,
 // receives each notification and answers it with a value. The child measures, and prints
 // ns per call (the whole round trip: the call, the notification, the answer, the return).
-// Usage: seccomp_notify [N] | seccomp_notify victim N   (the victim's part, for butter's run)
+// Usage: seccomp_notify [N [syncwake]] | seccomp_notify victim N   (the victim's part, for
+// butter's run). With "syncwake" the listener gets SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+// (Linux 6.6), as butter sets it.
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <linux/filter.h>
@@ -14,6 +16,12 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include "bench.h"
+
+// (6.1 headers lack these two: the values of Linux 6.6)
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP 1UL
+#endif
 
 static void victim(long n) {
   double t0 = now_ns();
@@ -63,6 +71,7 @@ int main(int argc, char **argv) {
   recvmsg(sv[0], &m, 0);
   int fd;
   memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof fd);
+  if (argc > 2 && strcmp(argv[2], "syncwake") == 0 && ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0) return 2;
   write(sv[0], &c, 1);
   struct seccomp_notif req;
   struct seccomp_notif_resp resp;

@@ -18,6 +18,7 @@ const lib = helpers("seccomp.c", {
   bt_seccomp_filter: { args: ["u32", "ptr", "i32"], returns: "i32" },
   bt_prctl: { args: ["i32", "u64"], returns: "i32" },
   bt_notif_ioctl: { args: ["i32", "u64", "ptr"], returns: "i32" },
+  bt_notif_set_flags: { args: ["i32", "u64"], returns: "i32" },
   bt_spawn_filtered: { args: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "u32", "i32", "ptr", "ptr", "ptr"], returns: "i32" },
   bt_notif_poll: { args: ["i32", "i32"], returns: "i32" },
   bt_waitid_pidfd: { args: ["i32", "ptr"], returns: "i32" },
@@ -291,8 +292,7 @@ export function seccompNotifAddfd(fd: number, add: SeccompNotifAddfd): number {
  * @throws {@link OSError} EINVAL (unknown flags, or a kernel without it: ENOTTY), ...
  */
 export function seccompNotifSetFlags(fd: number, flags: number): void {
-  const b = new BigUint64Array([BigInt(v.flags(flags, "flags", SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP))]);
-  check(lib().bt_notif_ioctl(v.fd(fd), BigInt(SECCOMP_IOCTL_NOTIF_SET_FLAGS), b), NOTIF_IOCTL);
+  check(lib().bt_notif_set_flags(v.fd(fd), BigInt(v.flags(flags, "flags", SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP))), NOTIF_IOCTL);
 }
 
 

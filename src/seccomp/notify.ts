@@ -137,8 +137,8 @@ export class SeccompNotify extends EventSource<SeccompNotification> {
   /**
    * Whether the kernel wakes an answered task on this listener's CPU
    * (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, Linux 6.6), set when the object is made: measured
-   * here, the round trip of a notification took 7.6 us with it and 72 us without (the
-   * task and the JS thread on different CPUs), docs/seccomp.md.
+   * here, a notification's round trip took 5.7-7.2 us with it and 52-72 us without (the
+   * task and the JS thread on different CPUs), docs/benchmarks.md.
    */
   readonly syncWakeUp: boolean;
 

@@ -1,3 +1,4 @@
+// @privileged: filters loaded in child processes, on every kernel of the VM matrix
 // Loading filters, always in child Bun processes (never into the test runner): TSYNC over
 // every thread, Bun's included, the per-thread form, the thread that cannot be
 // synchronised, strict mode, and the 1:1 queries.

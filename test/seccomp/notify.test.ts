@@ -1,3 +1,4 @@
+// @privileged: user notifications on every kernel of the VM matrix (ADDFD's SEND is 5.14, SYNC_WAKE_UP 6.6): the tests say what each kernel does
 // User notifications: a child started with spawnFiltered whose calls wait for this
 // program's answer, every kind of answer, and what happens when the answer comes late.
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
@@ -12,12 +13,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+const [major, minor] = b.kernelVersion();
+const since = (x: number, y: number) => major > x || (major === x && minor >= y);
 const askMkdir = () => new b.SeccompFilter(b.Action.ALLOW).add(b.Action.USER_NOTIF, "mkdir").add(b.Action.USER_NOTIF, "mkdirat");
 
 describe("SeccompNotifyAsync, from spawnFiltered", () => {
   test("each call asks: error(), value() and continue() answer it; the queue ends with the last filtered task", async () => {
     const p = b.spawnFiltered(["sh", "-c", `mkdir ${dir}/a; echo a=$?; mkdir ${dir}/b; echo b=$?; mkdir ${dir}/c; echo c=$?`], { filter: askMkdir(), stdout: "pipe", stderr: "ignore" });
     expect(p.notify).toBeInstanceOf(b.SeccompNotifyAsync);
+    expect(p.notify!.syncWakeUp).toBe(since(6, 6));
     const out = new Response(p.stdout).text();
     const seen: unknown[] = [];
     for await (const n of p.notify!) {
@@ -46,8 +50,15 @@ describe("SeccompNotifyAsync, from spawnFiltered", () => {
     try {
       for await (const n of p.notify!) {
         // the loader's own opens (libraries) go on; the file asked for gets ours
-        if (n.valid && (await isAsked(n))) n.addFd(fd, { send: true, cloexec: true });
-        else n.continue();
+        if (n.valid && (await isAsked(n))) {
+          if (since(5, 14)) n.addFd(fd, { send: true, cloexec: true });
+          else {
+            // before 5.14 ADDFD has no SEND: the kernel refuses the flag, and the fd is
+            // added without answering; the call then returns it as a value
+            expect(thrown(() => n.addFd(fd, { send: true })).code).toBe("EINVAL");
+            n.value(n.addFd(fd, { cloexec: true }));
+          }
+        } else n.continue();
       }
     } finally {
       closeSync(fd);

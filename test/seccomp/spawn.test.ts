@@ -1,3 +1,4 @@
+// @privileged: children filtered from exec on, on every kernel of the VM matrix
 // spawnFiltered: a child filtered from exec on. Its filter is the child's alone (the test
 // runner stays unfiltered), and each step between clone and exec that can fail is made to.
 import { closeSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
