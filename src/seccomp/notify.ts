@@ -39,12 +39,19 @@ function syscallName(arch: number, nr: number): string | undefined {
 
 /** A task waiting in a syscall for this program's answer. Answer it exactly once. */
 export class SeccompNotification implements SeccompNotif {
+  /** the notification's cookie */
   readonly id: bigint;
+  /** the waiting task's thread id (0 when it is not in this PID namespace) */
   readonly pid: number;
+  /** none defined yet: 0 */
   readonly flags: number;
+  /** the syscall number */
   readonly nr: number;
+  /** AUDIT_ARCH_* of the call */
   readonly arch: number;
+  /** the calling instruction's address */
   readonly instructionPointer: bigint;
+  /** the six arguments, as 64-bit values (pointers point into the task's memory: /proc/<pid>/mem) */
   readonly args: readonly bigint[];
   /** the syscall's name on its architecture ("openat"), if the tables know it */
   readonly syscall: string | undefined;
@@ -131,7 +138,7 @@ export class SeccompNotification implements SeccompNotif {
  * blocking the JS thread. It owns the fd.
  */
 export class SeccompNotify extends EventSource<SeccompNotification> {
-  /** @internal */
+  /** The ioctl this family's events come from. @internal */
   protected readonly readCall = NOTIF_IOCTL;
   #wait: number;
   /**
