@@ -3,6 +3,7 @@
  * TypeError (wrong type) or RangeError (right type, value out of range), with the
  * argument named, so that nothing is silently truncated, rounded or wrapped.
  */
+import { ptr } from "bun:ffi";
 import { fsencode } from "./fsname.ts";
 
 export const U64_MAX = (1n << 64n) - 1n;
@@ -106,4 +107,20 @@ export function milliseconds(value: unknown, what: string): number {
   if (typeof value !== "number") throw new TypeError(`${what} must be a number of milliseconds, got ${typeName(value)}`);
   if (!(value >= 0 && value <= 0x7fffffff)) throw new RangeError(`${what} must be from 0 to 2147483647 ms, got ${value}`);
   return value;
+}
+
+/**
+ * A NULL-terminated array of C strings (argv, envp), each NUL-checked as `cstring` does.
+ * The strings are pushed to `keep`: the caller holds it until the native call returns,
+ * so that the memory the pointers name stays alive.
+ */
+export function cstringTable(list: unknown, what: string, keep: Uint8Array[]): BigUint64Array {
+  if (!Array.isArray(list)) throw new TypeError(`${what} must be an array of strings`);
+  const t = new BigUint64Array(list.length + 1);
+  list.forEach((s, i) => {
+    const bytes = cstring(s, `${what}[${i}]`);
+    keep.push(bytes);
+    t[i] = BigInt(ptr(bytes));
+  });
+  return t;
 }

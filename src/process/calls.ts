@@ -1,5 +1,4 @@
 /** getpid(2), getppid(2), gettid(2) through the raw syscall, never a libc cache; pidfd_open(2); execve(2). */
-import { ptr as ptrOf } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor } from "../core/errors.ts";
 import * as v from "../core/validate.ts";
@@ -70,18 +69,8 @@ export function pidfdSendSignal(pidfd: number, sig: number): void {
 export function execve(file: string | Uint8Array, argv: readonly string[], env: readonly string[]): never {
   const path = v.cstring(file, "file");
   const keep: Uint8Array[] = []; // the strings stay alive across the call
-  const table = (list: readonly string[], what: string): BigUint64Array => {
-    if (!Array.isArray(list)) throw new TypeError(`${what} must be an array of strings`);
-    const t = new BigUint64Array(list.length + 1);
-    list.forEach((s, i) => {
-      const bytes = v.cstring(s, `${what}[${i}]`);
-      keep.push(bytes);
-      t[i] = BigInt(ptrOf(bytes));
-    });
-    return t;
-  };
-  const a = table(argv, "argv");
-  const e = table(env, "env");
+  const a = v.cstringTable(argv, "argv", keep);
+  const e = v.cstringTable(env, "env", keep);
   const r = lib().bt_execve(path, a, e);
   keep.length = 0;
   throw errorFor(r, EXECVE, typeof file === "string" ? file : undefined);

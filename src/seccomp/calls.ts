@@ -7,7 +7,6 @@
  * Bun that leaves the runtime's other threads (and every Worker) unfiltered. The filter
  * builder's `load()` uses TSYNC by default (docs/seccomp.md). A filter cannot be removed.
  */
-import { ptr as ptrOf } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
@@ -313,17 +312,6 @@ const CHILD_STEP = [
   defineCall("execve", ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"], { family: "seccomp-child" }),
 ] as const;
 
-/** A NULL-terminated table of C strings, and the strings it points at (kept alive by the caller). */
-function table(list: readonly string[], what: string, keep: Uint8Array[]): BigUint64Array {
-  const t = new BigUint64Array(list.length + 1);
-  list.forEach((s, i) => {
-    const bytes = v.cstring(s, `${what}[${i}]`);
-    keep.push(bytes);
-    t[i] = BigInt(ptrOf(bytes));
-  });
-  return t;
-}
-
 /**
  * Starts `path` in a child whose filter (`program`, with `flags`) is installed between
  * clone and exec, no_new_privs first when `noNewPrivs`. `fds`: the child's stdin, stdout
@@ -345,8 +333,8 @@ export function spawnFilteredRaw(
   const keep: Uint8Array[] = [];
   const file = v.cstring(path, "path");
   const dir = cwd === null ? null : v.cstring(cwd, "cwd");
-  const a = table(argv, "argv", keep);
-  const e = table(env, "env", keep);
+  const a = v.cstringTable(argv, "argv", keep);
+  const e = v.cstringTable(env, "env", keep);
   const out = new Int32Array(3);
   const r = lib().bt_spawn_filtered(file, a, e, dir, Int32Array.from(fds), program, program.length / 8, flags, noNewPrivs ? 1 : 0, out.subarray(0, 1), out.subarray(1, 2), out.subarray(2, 3));
   keep.length = 0;
