@@ -231,26 +231,12 @@ export class SeccompFilter {
    */
   load(opts: SeccompLoadOptions = {}): number | undefined {
     const o = v.options(opts);
-    const threads = o.threads ?? "all";
-    if (threads !== "all" && threads !== "this") throw new RangeError('threads must be "all" or "this"');
+    const notify = this.notifies;
+    const flags = loadFlags(o, notify);
     const program = this.bpf();
     if (o.noNewPrivs ?? true) prctlSetNoNewPrivs();
-    const notify = this.notifies;
-    const flags =
-      (threads === "all" ? SECCOMP_FILTER_FLAG_TSYNC | (notify ? SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0) : 0) |
-      (notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
-      (o.log ? SECCOMP_FILTER_FLAG_LOG : 0) |
-      (o.specAllow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0);
     const r = seccompSetModeFilter(flags, program);
-    if (threads === "all" && !notify && r > 0) {
-      let name = "";
-      try {
-        name = ` (${readFileSync(`/proc/self/task/${r}/comm`, "utf8").trim()})`;
-      } catch {
-        // it ended meanwhile
-      }
-      throw new OSError(ERRNO.ESRCH!, "seccomp", undefined, `thread ${r}${name} could not be synchronised: it has a filter that this thread's does not descend from; nothing was installed`);
-    }
+    if (flags & SECCOMP_FILTER_FLAG_TSYNC && !notify && r > 0) throw unsynchronised(r);
     return notify ? r : undefined;
   }
 
@@ -258,6 +244,30 @@ export class SeccompFilter {
   rulesOf(arch: SeccompArch): ReadonlyMap<number, readonly Rule[]> {
     return this.#rules.get(arch)!;
   }
+}
+
+/** The SECCOMP_FILTER_FLAG_* bits `load()` asks for. @internal */
+export function loadFlags(o: SeccompLoadOptions, notify: boolean): number {
+  const threads = o.threads ?? "all";
+  if (threads !== "all" && threads !== "this") throw new RangeError('threads must be "all" or "this"');
+  // (TSYNC with a listener needs TSYNC_ESRCH: the result is the listener, not a thread id)
+  return (
+    (threads === "all" ? SECCOMP_FILTER_FLAG_TSYNC | (notify ? SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0) : 0) |
+    (notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+    (o.log ? SECCOMP_FILTER_FLAG_LOG : 0) |
+    (o.specAllow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0)
+  );
+}
+
+/** TSYNC's answer that thread `tid` could not be synchronised, as an error naming it. @internal */
+export function unsynchronised(tid: number): OSError {
+  let name = "";
+  try {
+    name = ` (${readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim()})`;
+  } catch {
+    // it ended meanwhile
+  }
+  return new OSError(ERRNO.ESRCH!, "seccomp", undefined, `thread ${tid}${name} could not be synchronised: it has a filter that this thread's does not descend from; nothing was installed`);
 }
 
 /** An action's name: "ALLOW", "ERRNO(EPERM)", "TRACE(7)". */
