@@ -179,6 +179,18 @@ describe.skipIf(!own)(`disposable mounts (${own ? "the test thread's own mount n
     void ro;
   });
 
+  test("many at once, given back in any order: the thread's record of them grows and shrinks", () => {
+    const dirs10 = Array.from({ length: 12 }, (_, i) => `${dirs.o}/${i}`);
+    for (const d of dirs10) mkdirSync(d);
+    const ms = dirs10.map((d) => b.mountTmpfs(d, { size: "64k" }));
+    expect(ownedMounts()).toBe(12);
+    for (const i of [5, 0, 11, 3]) ms[i]!.unmount();
+    expect(ownedMounts()).toBe(8);
+    for (const m of ms) m.unmount();
+    expect(ownedMounts()).toBe(0);
+    expect(b.mountinfo().filter((m) => m.mountPoint.startsWith(`${dirs.o}/`))).toEqual([]);
+  });
+
   test("a mount dropped to the collector is detached", async () => {
     (() => {
       b.mountTmpfs(dirs.m);

@@ -256,6 +256,10 @@ export const matrix: Row[] = [
   ...["processSetns/unshare", "processSetns/setns", "processSetns/chdir"].flatMap((call) =>
     rowsByClass(call, loadPages().calls[call]!.listed, { once: "process" }),
   ),
+  // a failure after the calling thread moved (listing the threads, reaching one): every
+  // thread moved goes back (the undo), in a fresh process each
+  ...rows("processSigmask/opendir", "OSError", ["EMFILE"], { scenario: "processSetns/setns", fn: "opendir", once: "process" }),
+  ...rows("tgkill", "OSError", ["EAGAIN"], { scenario: "processSetns/setns", fn: "tgkill", once: "process" }),
   { call: "processSetns", errno: "EBUSY", expect: "OSError", cannot: "SIGRTMAX has a handler that is not butter's: made for real for processSigmask in test/signal/calls.test.ts, the same machinery" },
   { call: "processSetns", errno: "ETIMEDOUT", expect: "OSError", cannot: "a thread that does not run for 2 s (stopped, or in uninterruptible sleep): no libc call to fail" },
   { call: "processSetns", errno: "EAGAIN", expect: "OSError", cannot: "threads born faster than 1,000 listings of /proc/self/task can reach them: no libc call to fail" },
