@@ -235,9 +235,7 @@ export class SeccompFilter {
     const flags = loadFlags(o, notify);
     const program = this.bpf();
     if (o.noNewPrivs ?? true) prctlSetNoNewPrivs();
-    const r = seccompSetModeFilter(flags, program);
-    if (flags & SECCOMP_FILTER_FLAG_TSYNC && !notify && r > 0) throw unsynchronised(r);
-    return notify ? r : undefined;
+    return loadResult(flags, seccompSetModeFilter(flags, program));
   }
 
   /** The rules by architecture and syscall number (for the compiler). @internal */
@@ -257,6 +255,17 @@ export function loadFlags(o: SeccompLoadOptions, notify: boolean): number {
     (o.log ? SECCOMP_FILTER_FLAG_LOG : 0) |
     (o.specAllow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0)
   );
+}
+
+/**
+ * What SECCOMP_SET_MODE_FILTER's result means for `load()`: the listener fd (with
+ * NEW_LISTENER), nothing, or (with TSYNC alone) the id of a thread that could not be
+ * synchronised: thrown as the error naming it. @internal
+ */
+export function loadResult(flags: number, r: number): number | undefined {
+  if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) return r;
+  if (flags & SECCOMP_FILTER_FLAG_TSYNC && r > 0) throw unsynchronised(r);
+  return undefined;
 }
 
 /** TSYNC's answer that thread `tid` could not be synchronised, as an error naming it. @internal */

@@ -5,7 +5,7 @@
 import { closeSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
-import { loadFlags, unsynchronised } from "../../src/seccomp/filter.ts";
+import { loadFlags, loadResult, unsynchronised } from "../../src/seccomp/filter.ts";
 import { armed, failCall, fired, resetFaults, unavailable } from "../../harness/fiu/control.ts";
 import { thrown } from "../helpers.ts";
 
@@ -24,6 +24,13 @@ describe("load()'s choices", () => {
     expect(() => loadFlags({ threads: "some" as never }, false)).toThrow(RangeError);
     expect(() => new b.SeccompFilter(b.Action.ALLOW).load({ threads: "none" as never })).toThrow(RangeError); // before anything is loaded
     expect(b.prctlGetSeccomp()).toBe(0);
+  });
+
+  test("the kernel's result: a listener, nothing, or a thread TSYNC could not synchronise", () => {
+    expect(loadResult(b.SECCOMP_FILTER_FLAG_NEW_LISTENER | b.SECCOMP_FILTER_FLAG_TSYNC, 17)).toBe(17);
+    expect(loadResult(b.SECCOMP_FILTER_FLAG_TSYNC, 0)).toBeUndefined();
+    expect(loadResult(0, 0)).toBeUndefined();
+    expect(thrown(() => loadResult(b.SECCOMP_FILTER_FLAG_TSYNC, process.pid)).code).toBe("ESRCH");
   });
 
   test("a thread TSYNC could not synchronise is named, and one that ended meanwhile by its id", () => {
@@ -94,6 +101,17 @@ describe("the 1:1 calls' arguments", () => {
   });
 });
 
+describe("a notification's syscall name, by architecture", () => {
+  const notif = (arch: number, nr: number) => new b.SeccompNotification({ id: 1n, pid: 1, flags: 0, nr, arch, instructionPointer: 0n, args: [0n, 0n, 0n, 0n, 0n, 0n] }, () => -1);
+  test("x86-64, x32 (bit 30), aarch64, and an architecture the tables do not have", () => {
+    expect(notif(b.AUDIT_ARCH_X86_64, b.SYSCALL_TABLES.x86_64.openat!).syscall).toBe("openat");
+    expect(notif(b.AUDIT_ARCH_X86_64, b.SYSCALL_TABLES.x32.openat!).syscall).toBe("openat");
+    expect(notif(b.AUDIT_ARCH_AARCH64, b.SYSCALL_TABLES.aarch64.openat!).syscall).toBe("openat");
+    expect(notif(b.AUDIT_ARCH_I386, 5).syscall).toBeUndefined();
+    expect(notif(b.AUDIT_ARCH_X86_64, 100000).syscall).toBeUndefined();
+  });
+});
+
 describe("spawnFiltered's edges", () => {
   const allow = () => new b.SeccompFilter(b.Action.ALLOW);
   test("a name not on PATH is execve's ENOENT; env values that are undefined are left out", async () => {
@@ -102,6 +120,13 @@ describe("spawnFiltered's edges", () => {
     const p = b.spawnFiltered(["/bin/sh", "-c", 'echo "${GONE-unset} $SET"'], { filter: allow(), env: { GONE: undefined, SET: "yes" }, stdout: "pipe" });
     expect(await new Response(p.stdout).text()).toBe("unset yes\n");
     expect(await p.exited).toBe(0);
+  });
+
+  test("no PATH in the environment: the default one; an empty PATH entry is the working directory", async () => {
+    const p = b.spawnFiltered(["true"], { filter: allow(), env: {} });
+    expect(await p.exited).toBe(0);
+    const q = b.spawnFiltered(["true"], { filter: allow(), env: { PATH: "::/usr/bin:/bin" } });
+    expect(await q.exited).toBe(0);
   });
 
   test("a piped stream cancelled before its end closes its pipe; stdin ignored", async () => {
@@ -163,6 +188,22 @@ describe.skipIf(unavailable !== undefined)("a listener's waits, with failures fo
     expect(e.code).toBe("EBADF");
     expect(thrown(() => closeSync(fd)).code).toBe("EBADF"); // the object closed it
     p.kill(9);
+  });
+
+  test("addFd without send, at a number of our choosing: the fd is there, and the answer is separate", async () => {
+    const p = b.spawnFiltered(["sh", "-c", "mkdir /nonexistent-butter/w 2>/dev/null; echo $?; ls -l /proc/self/fd/ >/dev/null"], { filter: askMkdir(), stdout: "pipe" });
+    const n = await p.notify!.get();
+    const fd = require("node:fs").openSync("/dev/null", "r");
+    try {
+      expect(n.addFd(fd, { newfd: 77 })).toBe(77);
+      expect(n.answered).toBe(false);
+      n.value(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(await new Response(p.stdout).text()).toBe("0\n");
+    await p.exited;
+    p.notify!.close();
   });
 
   test("notification replies: an unknown errno name is a RangeError, a number out of range too", async () => {
