@@ -39,6 +39,12 @@ describe("arguments are checked before the call", () => {
     expect(fn).toThrow(cls);
   });
 
+  test("a path given as bytes is named in the error as a string (decoded losslessly)", () => {
+    const e = thrown(() => b.umount(Buffer.from("/nonexistent-butter-\xff", "latin1")));
+    expect(e.path).toBe(b.fsdecode(Buffer.from("/nonexistent-butter-\xff", "latin1")));
+    expect(["ENOENT", "EPERM"]).toContain(e.code);
+  });
+
   test("the magic number in the top 16 bits is accepted, as the kernel strips it", () => {
     // (refused by the kernel for another reason: the target does not exist)
     expect(err(() => b.mount("tmpfs", "/nonexistent-butter", "tmpfs", b.MS_MGC_VAL | b.MS_NOSUID))).toEqual({

@@ -40,6 +40,17 @@ describe("arguments and refusals", () => {
     expect(thrown(() => b.setns(fd, 0)).code).toBe("EBADF");
   });
 
+  test.skipIf(!root)("setns without a type takes any: back into this thread's own UTS namespace, nothing changed", () => {
+    const before = readlinkSync("/proc/thread-self/ns/uts");
+    const fd = b.nsOpen("uts", "thread-self");
+    try {
+      b.setns(fd);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readlinkSync("/proc/thread-self/ns/uts")).toBe(before);
+  });
+
   test("CLONE_NEW maps each namespace type to its flag", () => {
     expect(b.CLONE_NEW.mnt).toBe(b.CLONE_NEWNS);
     expect(Object.keys(b.CLONE_NEW).sort()).toEqual([...b.NAMESPACE_TYPES].sort());
