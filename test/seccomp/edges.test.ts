@@ -57,6 +57,7 @@ describe("the listing and the interpreter", () => {
     expect(b.actionName(0x7ff30000 | 5)).toBe("0x7ff30005");
     expect(b.actionName(b.Action.ERRNO(4095))).toBe("ERRNO(4095)");
     expect(b.precedence(0x12340000)).toBe(8);
+    expect(b.bpfDisassemble([I(0x20, 8), I(0x20, 12), I(0x20, 60), I(0x20, 100)]).split("\n")).toEqual(["0: ld  ip_lo", "1: ld  ip_hi", "2: ld  arg5_hi", "3: ld  [100]"]);
     const listing = b.bpfDisassemble([I(0x00, 7), I(0x02, 1), I(0x45, 2, 0, 1), I(0x25, 3), I(0x35, 4), I(0x05, 0), I(0x07), I(0x16)]);
     expect(listing.split("\n")).toEqual([
       "0: op  0 0x00000007",
@@ -115,7 +116,7 @@ describe("a notification's syscall name, by architecture", () => {
 describe("spawnFiltered's edges", () => {
   const allow = () => new b.SeccompFilter(b.Action.ALLOW);
   test("a name not on PATH is execve's ENOENT; env values that are undefined are left out", async () => {
-    const e = thrown(() => b.spawnFiltered(["no-such-program-butter"], { filter: allow(), env: { PATH: "/nonexistent" } }));
+    const e = thrown(() => b.spawnFiltered(["no-such-program-butter"], { filter: allow(), env: { PATH: "/nonexistent" }, stdout: "pipe", stderr: "pipe", stdin: "pipe" }));
     expect([e.code, e.syscall]).toEqual(["ENOENT", "execve"]);
     const p = b.spawnFiltered(["/bin/sh", "-c", 'echo "${GONE-unset} $SET"'], { filter: allow(), env: { GONE: undefined, SET: "yes" }, stdout: "pipe" });
     expect(await new Response(p.stdout).text()).toBe("unset yes\n");
@@ -178,6 +179,16 @@ describe.skipIf(unavailable !== undefined)("a listener's waits, with failures fo
     expect(await new Response(p.stdout).text()).toBe("0\n");
     await p.exited;
     q.close();
+  });
+
+  test("a kernel that does not know SET_FLAGS (ENOTTY): the plain wake-up, said by syncWakeUp", () => {
+    const p = b.spawnFiltered(["sleep", "5"], { filter: askMkdir() });
+    const fd = p.notify!.takeFd();
+    failCall("ioctl", "ENOTTY");
+    using n = armed(() => new b.SeccompNotify(fd));
+    expect(fired("ioctl")).toBe(1);
+    expect(n.syncWakeUp).toBe(false);
+    p.kill(9);
   });
 
   test("a listener's SET_FLAGS that fails otherwise than 'unknown' closes the object and throws", () => {
