@@ -5,7 +5,7 @@
 // nothing, and the ioctl rows run in a fresh process each, whose JS thread alone gets a
 // filter that notifies on a call nobody makes.
 import { closeSync } from "node:fs";
-import { rowsByClass, UNDOCUMENTED, type Row, type Scenario } from "../../harness/errno-rows.ts";
+import { rows, rowsByClass, UNDOCUMENTED, type Row, type Scenario } from "../../harness/errno-rows.ts";
 import { loadPages } from "../../harness/errno-pages.ts";
 
 const listed = (call: string) => loadPages().calls[call]!.listed;
@@ -113,6 +113,9 @@ export const matrix: Row[] = [
   { call: "seccomp-spawn/waitid", errno: "EINTR", expect: "retried", scenario: "seccomp-spawn", nth: 2 },
   { call: "seccomp-spawn/waitid", errno: "EAGAIN", expect: "retried", scenario: "seccomp-spawn", nth: 2 },
   ...rowsByClass("seccomp-spawn/pidfd_getfd", listed("seccomp-spawn/pidfd_getfd"), { scenario: "seccomp-spawn:listener", nth: 2 }),
+  // with a listener: the handshake's pipe (the second), and a clone that fails with both open
+  ...rows("seccomp-spawn/pipe2", "OSError", ["EMFILE"], { scenario: "seccomp-spawn:listener", fn: "pipe2", nth: 2 }),
+  ...rows("seccomp-spawn/clone", "OSError", ["EAGAIN"], { scenario: "seccomp-spawn:listener" }),
   ...rowsByClass("seccomp/poll", listed("seccomp/poll").filter((e) => e !== "EINTR"), { once: "process" }),
   { call: "seccomp/poll", errno: "EINTR", expect: "retried", once: "process" },
   ...["dup2", "chdir", "prctl", "seccomp", "execve"].map((step): Row => ({ call: `seccomp-child/${step}`, errno: UNDOCUMENTED, expect: "UnknownError", cannot: CHILD })),

@@ -79,6 +79,10 @@ describe("spawnFiltered", () => {
     const noExec = new b.SeccompFilter(b.Action.ALLOW).add(b.Action.ERRNO("EACCES"), "execve");
     const x = thrown(() => b.spawnFiltered(["true"], { filter: noExec }));
     expect([x.constructor.name, x.code, x.syscall]).toEqual(["PermissionError", "EACCES", "execve"]);
+    // with a listener: before it was handed over (chdir), and after (execve): nothing left open
+    const asks = new b.SeccompFilter(b.Action.ALLOW).add(b.Action.USER_NOTIF, "acct");
+    expect(thrown(() => b.spawnFiltered(["true"], { filter: asks, cwd: "/nonexistent-butter" })).syscall).toBe("chdir");
+    expect(thrown(() => b.spawnFiltered(["/nonexistent-butter"], { filter: asks })).syscall).toBe("execve");
     expect(() => b.spawnFiltered([], { filter: allow })).toThrow(TypeError);
     expect(() => b.spawnFiltered(["true"], {} as never)).toThrow(TypeError);
   });
