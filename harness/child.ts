@@ -42,6 +42,17 @@ export function canUnshare(flags: string[] = ["--uts"]): boolean {
   return r.status === 0;
 }
 
+/**
+ * The child's environment. A child that becomes another user (`setpriv --reuid`) cannot
+ * use the C coverage run's helpers (their counts are root's to write): it compiles its
+ * own, and is left out of the C coverage.
+ */
+function childEnv(opts: ChildOptions): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  if (opts.prefix?.some((a) => a.startsWith("--reuid"))) delete env.BUTTER_HELPERS_PREBUILT;
+  return env;
+}
+
 export function runChild(script: string, opts: ChildOptions = {}): ChildResult {
   const dir = mkdtempSync(join(tmpdir(), "butter-child-"));
   chmodSync(dir, 0o755); // readable by a child that drops to another user (setpriv --reuid)
@@ -60,7 +71,7 @@ export function runChild(script: string, opts: ChildOptions = {}): ChildResult {
     const r = spawnSync(argv[0]!, argv.slice(1), {
       encoding: "utf8",
       timeout: opts.timeoutMs ?? 20_000,
-      env: { ...process.env, ...opts.env },
+      env: childEnv(opts),
     });
     const reports: unknown[] = [];
     for (const line of (r.stdout ?? "").split("\n")) {
