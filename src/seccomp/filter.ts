@@ -315,19 +315,13 @@ function cmp(b: Builder, c: Rule["cmps"][number], pass: number, fail: number): n
       return ld(argHi(c.arg));
     }
     case "GT":
-    case "LE": {
-      // x > v: hi > vhi, or hi == vhi and lo > vlo
-      const [t, f] = c.op === "GT" ? [pass, fail] : [fail, pass];
-      b.jump(BPF_JGT, lo, t, f);
-      const lowStart = ld(argLo(c.arg));
-      b.jump(BPF_JEQ, hi, lowStart, f);
-      b.jump(BPF_JGT, hi, t, b.here);
-      return ld(argHi(c.arg));
-    }
     case "GE":
+    case "LE":
     case "LT": {
-      const [t, f] = c.op === "GE" ? [pass, fail] : [fail, pass];
-      b.jump(BPF_JGE, lo, t, f);
+      // x > v: hi > vhi, or hi == vhi and lo > vlo (x >= v: lo >= vlo); LE and LT are the
+      // negations of GT and GE
+      const [t, f] = c.op === "GT" || c.op === "GE" ? [pass, fail] : [fail, pass];
+      b.jump(c.op === "GT" || c.op === "LE" ? BPF_JGT : BPF_JGE, lo, t, f);
       const lowStart = ld(argLo(c.arg));
       b.jump(BPF_JEQ, hi, lowStart, f);
       b.jump(BPF_JGT, hi, t, b.here);

@@ -19,6 +19,7 @@ import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { ready, READABLE } from "../core/reactor.ts";
 import * as v from "../core/validate.ts";
 import { pidfdSendSignal } from "../process/calls.ts";
+import { signame } from "../signal/calls.ts";
 import { pipe2 } from "../splice/calls.ts";
 import { spawnFilteredRaw, waitPidfd, SECCOMP_FILTER_FLAG_NEW_LISTENER } from "./calls.ts";
 import { SeccompNotifyAsync } from "./notify.ts";
@@ -68,7 +69,6 @@ export interface FilteredProcess {
 }
 
 const O_CLOEXEC = 0o2000000;
-const SIGNAMES: Record<number, string> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 31: "SIGSYS" };
 
 /** argv[0] as execvp(3) finds it on `path`. */
 function resolve(name: string, path: string | undefined): string {
@@ -149,7 +149,7 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
         ended = true;
         closeSync(pidfd);
         if (r.code === 1) return (exitCode = r.status);
-        signalCode = SIGNAMES[r.status] ?? `signal ${r.status}`;
+        signalCode = signame(r.status);
         return 128 + r.status;
       }
       await ready(pidfd, READABLE);

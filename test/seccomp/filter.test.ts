@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
+import { holds } from "./holds.ts";
 import { thrown } from "../helpers.ts";
 
 const X86 = b.AUDIT_ARCH_X86_64;
@@ -13,20 +14,6 @@ const t = b.SYSCALL_TABLES;
 const nr = (arch: keyof typeof t, name: string): number => t[arch][name] ?? (() => { throw new Error(`${arch} has no ${name}`); })();
 
 type Cmp = b.ArgCmp;
-const holds = (c: Cmp, args: bigint[]): boolean => {
-  const x = args[c.arg]!;
-  const val = BigInt.asUintN(64, BigInt(c.value));
-  switch (c.op) {
-    case "EQ": return x === val;
-    case "NE": return x !== val;
-    case "LT": return x < val;
-    case "LE": return x <= val;
-    case "GT": return x > val;
-    case "GE": return x >= val;
-    case "MASKED_EQ": return (x & BigInt.asUintN(64, BigInt(c.mask ?? -1n))) === val;
-  }
-};
-
 // values near the edges a 64-bit comparison split in two halves gets wrong
 const edge = fc.oneof(
   fc.constantFrom(0n, 1n, 0xffffffffn, 0x100000000n, 0x1_0000_0001n, (1n << 63n) - 1n, 1n << 63n, (1n << 64n) - 1n, 42n),

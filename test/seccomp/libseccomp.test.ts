@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
+import { holds } from "./holds.ts";
 
 const PY = "/usr/bin/python3";
 const have = spawnSync(PY, ["-c", "import seccomp"]).status === 0;
@@ -34,20 +35,6 @@ const ruleSet = fc.record({
     { maxLength: 8, selector: (r) => `${r.syscall}/${r.action.join()}` },
   ),
 }).map((rs) => ({ ...rs, rules: rs.rules.filter((r) => r.action.join() !== rs.default.join()) }));
-
-const holds = (c: b.ArgCmp, args: bigint[]): boolean => {
-  const x = args[c.arg]!;
-  const val = BigInt(c.value);
-  switch (c.op) {
-    case "EQ": return x === val;
-    case "NE": return x !== val;
-    case "LT": return x < val;
-    case "LE": return x <= val;
-    case "GT": return x > val;
-    case "GE": return x >= val;
-    case "MASKED_EQ": return (x & BigInt(c.mask!)) === val;
-  }
-};
 
 const calls = fc.array(
   fc.record({ syscall: fc.constantFrom(...SYSCALLS, "close"), args: fc.array(edge, { minLength: 6, maxLength: 6 }) }),
