@@ -20,8 +20,10 @@ import { privilegedFiles } from "./privileged.ts";
 const args = process.argv.slice(2);
 const errorsOnly = args.includes("--errors");
 const privilegedOnly = args.includes("--privileged");
+// the aarch64 guest: every file, without coverage (V8's coverage is the host run's job)
+const guest = args.includes("--guest");
 const cCoverage = args.includes("--c-coverage");
-const rest = args.filter((a) => a !== "--errors" && a !== "--privileged" && a !== "--c-coverage");
+const rest = args.filter((a) => a !== "--errors" && a !== "--privileged" && a !== "--c-coverage" && a !== "--guest");
 
 const RESULTS = new URL("./build/errno-results.json", import.meta.url);
 const shim = buildShim();
@@ -54,7 +56,9 @@ const argv = errorsOnly
   ? [...vitest, "test/errno-matrix.test.ts", ...rest]
   : privilegedOnly
     ? [...vitest, ...privilegedFiles(), ...rest]
-    : cCoverage
+    : guest
+      ? [...vitest, ...rest]
+      : cCoverage
       ? // the TinyCC loader's own tests are about compiling, which this run does not do
         [...vitest, "--exclude", "test/bunffi/loader.test.ts", ...rest]
       : [...vitest, "--coverage", ...rest];

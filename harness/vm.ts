@@ -1,31 +1,62 @@
 /**
- * `bun run test:vm [-- --kernel 5.10|6.1|6.12|all]`: runs the privileged suite as real root
- * in a disposable QEMU guest on Debian's kernel of that line (default 6.1; `all` runs the
- * lines of vm/kernels.txt in turn; see docs/vm.md). It builds the guest when its inputs changed
- * (vm/build.sh), builds the fault-injection shim here (the guest has no compiler), boots
- * the guest with this checkout shared over 9p, streams the guest's console (the suite
- * prints there exactly as on the host), and exits with the suite's status.
+ * `bun run test:vm [-- --kernel 5.10|6.1|6.12|all] [--arch x86_64|aarch64]`: runs the
+ * privileged suite (`--arch aarch64`: the whole suite) as real root in a disposable QEMU
+ * guest on Debian's kernel of that line and architecture (default 6.1, x86_64; `all`
+ * runs the lines of vm/kernels.txt for that architecture in turn; see docs/vm.md). It
+ * builds the guest when its inputs changed (vm/build.sh), builds the fault-injection shim
+ * here for the guest's architecture (the guest has no compiler), boots the guest with
+ * this checkout shared over 9p, streams the guest's console (the suite prints there
+ * exactly as on the host) into a file too, and exits with the suite's status.
  *
- * The guest's status comes back through QEMU's isa-debug-exit device: QEMU exits with
- * status*2+1. Any even exit code (a kernel panic, a power-off without a report, QEMU's
- * own failure) is a failure, and so is a guest still running at BUTTER_VM_TIMEOUT
- * seconds (default 600), which is killed.
+ * The guest writes its status into the checkout (harness/build/vm/status) before it
+ * powers off, and x86_64's also through QEMU's isa-debug-exit device (QEMU exits with
+ * status*2+1). A guest that ends without a status (a kernel panic, a power-off without a
+ * report, QEMU's own failure) is a failure, and so is a guest that has not started its
+ * command at BUTTER_VM_BOOT_TIMEOUT seconds or is still running at BUTTER_VM_TIMEOUT;
+ * each is killed, and the console's last lines are printed again.
  *
  * Environment: BUTTER_VM_ACCEL (kvm or tcg; default: kvm where it works),
- * BUTTER_VM_TIMEOUT (seconds), BUTTER_VM_COMMAND (a shell command to run in the guest
- * instead of the privileged suite), BUTTER_VM_SMP (CPUs, default: the host's, at most
- * 4), BUTTER_VM_MEMORY (MiB, default 2048).
+ * BUTTER_VM_TIMEOUT (seconds), BUTTER_VM_BOOT_TIMEOUT (seconds), BUTTER_VM_COMMAND (a
+ * shell command to run in the guest instead of the suite), BUTTER_VM_SMP (CPUs, default:
+ * the host's, at most 4), BUTTER_VM_MEMORY (MiB, default 2048), BUTTER_VM_APPEND (more
+ * kernel arguments; the harness's own tests boot a guest that never starts its command).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { ROOT } from "./child.ts";
 import { buildShim } from "./fiu/build.ts";
 
 const TIMEOUT_S = Number(process.env.BUTTER_VM_TIMEOUT ?? 600);
-const COMMAND = process.env.BUTTER_VM_COMMAND ?? "exec bun harness/test.ts --privileged";
+const BOOT_TIMEOUT_S = Number(process.env.BUTTER_VM_BOOT_TIMEOUT ?? 180);
 const SMP = Number(process.env.BUTTER_VM_SMP ?? Math.min(4, availableParallelism()));
 const MEMORY = Number(process.env.BUTTER_VM_MEMORY ?? 2048);
+/** The line vm/init prints when the guest is up and starts the command: boot is over. */
+export const BOOTED = "vm/init: running harness/build/vm/command";
+/** How many of the console's last lines a failure prints again. */
+const TAIL_LINES = 40;
+
+/** What differs between the guests' architectures. */
+export const ARCHES = {
+  x86_64: {
+    deb: "amd64",
+    qemu: "qemu-system-x86_64",
+    machine: (kvm: boolean) => [...(kvm ? ["-accel", "kvm", "-cpu", "host,-arch-capabilities"] : ["-accel", "tcg", "-cpu", "max"]), "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"],
+    console: "ttyS0",
+    /** the whole suite runs on the architecture the host does not already run it on */
+    command: "exec bun harness/test.ts --privileged",
+  },
+  aarch64: {
+    deb: "arm64",
+    qemu: "qemu-system-aarch64",
+    // Neoverse N1 (the core of the arm64 servers people rent): under `-cpu max` (SVE,
+    // pointer authentication, ...) Bun crashed with SIGSEGV in vitest, twice (docs/vm.md)
+    machine: (kvm: boolean) => ["-M", "virt", ...(kvm ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg,thread=multi", "-cpu", "neoverse-n1"])],
+    console: "ttyAMA0",
+    command: "exec bun harness/test.ts --guest",
+  },
+} as const;
+export type Arch = keyof typeof ARCHES;
 
 function fail(message: string): never {
   console.error(`test:vm: ${message}`);
@@ -33,12 +64,14 @@ function fail(message: string): never {
 }
 
 /**
- * KVM when /dev/kvm is usable and the CPU has hardware virtualization (vmx/svm). A
- * /dev/kvm without them (this machine's paravirtual kvm_pvm) hangs the guest at boot, so
- * it is not used unless BUTTER_VM_ACCEL=kvm asks for it.
+ * KVM when /dev/kvm is usable and the CPU has hardware virtualization (vmx/svm) for a
+ * guest of the host's own architecture. A /dev/kvm without them (this machine's
+ * paravirtual kvm_pvm) hangs the guest at boot, so it is not used unless
+ * BUTTER_VM_ACCEL=kvm asks for it.
  */
-function kvm(): boolean {
+function kvm(arch: Arch): boolean {
   if (process.env.BUTTER_VM_ACCEL !== undefined) return process.env.BUTTER_VM_ACCEL === "kvm";
+  if ((process.arch === "x64" ? "x86_64" : "aarch64") !== arch) return false;
   try {
     accessSync("/dev/kvm", constants.R_OK | constants.W_OK);
   } catch {
@@ -47,85 +80,131 @@ function kvm(): boolean {
   return /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync("/proc/cpuinfo", "utf8"));
 }
 
-/** QEMU's exit code -> what the guest reported. */
-export function guestStatus(code: number | null): { status: number } | { failure: string } {
-  if (code === null) return { failure: "QEMU was killed" };
-  if (code % 2 === 1) return { status: (code - 1) / 2 };
-  return { failure: `QEMU exited with ${code}: the guest ended without reporting a status (kernel panic, or a boot failure; see its console above)` };
+/** Where the guest writes its command's status, in the shared checkout. */
+const STATUS = `${ROOT}/harness/build/vm/status`;
+
+/** What the guest reported (the status file's text, or nothing) -> its status or a failure. */
+export function guestStatus(reported: string | undefined): { status: number } | { failure: string } {
+  const n = reported === undefined ? NaN : Number(reported.trim());
+  if (reported !== undefined && reported.trim() !== "" && Number.isInteger(n) && n >= 0 && n <= 255) return { status: n };
+  return { failure: "the guest ended without reporting a status (a kernel panic, or a boot failure; its console's last lines are below)" };
 }
 
-/** The kernel lines of vm/kernels.txt, in its order. */
-export function kernelLines(): string[] {
+/** The pins of vm/kernels.txt for one architecture, in the file's order. */
+export function kernelPins(arch: Arch = "x86_64"): { line: string; deb: string; suite: string; pkg: string; version: string }[] {
   return readFileSync(`${ROOT}/vm/kernels.txt`, "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.startsWith("#"))
-    .map((l) => l.split(/\s+/)[0]!);
+    .map((l) => l.split(/\s+/))
+    .map(([line, deb, suite, pkg, version]) => ({ line: line!, deb: deb!, suite: suite!, pkg: pkg!, version: version! }))
+    .filter((p) => p.deb === ARCHES[arch].deb);
+}
+
+/** The kernel lines of vm/kernels.txt for one architecture, in its order. */
+export function kernelLines(arch: Arch = "x86_64"): string[] {
+  return kernelPins(arch).map((p) => p.line);
+}
+
+/** `--arch x86_64|aarch64` from argv (default x86_64). */
+export function archWanted(argv: string[]): Arch {
+  const i = argv.indexOf("--arch");
+  const want = i >= 0 ? argv[i + 1] : "x86_64";
+  if (want === undefined || !(want in ARCHES)) fail(`--arch takes ${Object.keys(ARCHES).join(", ")}; got ${want ?? "nothing"}`);
+  return want as Arch;
 }
 
 /** `--kernel LINE|all` from argv (default 6.1): the lines to run, in order. */
-export function kernelsWanted(argv: string[]): string[] {
+export function kernelsWanted(argv: string[], arch: Arch = "x86_64"): string[] {
   const i = argv.indexOf("--kernel");
   const want = i >= 0 ? argv[i + 1] : "6.1";
-  const lines = kernelLines();
+  const lines = kernelLines(arch);
   if (want === "all") return lines;
-  if (want === undefined || !lines.includes(want)) fail(`--kernel takes ${[...lines, "all"].join(", ")}; got ${want ?? "nothing"}`);
+  if (want === undefined || !lines.includes(want)) fail(`--kernel takes ${[...lines, "all"].join(", ")}${arch === "x86_64" ? "" : ` for ${arch}`}; got ${want ?? "nothing"}`);
   return [want];
 }
 
+/** The guest's directory under vm/build/ (vm/build.sh's naming). */
+export function guestDir(line: string, arch: Arch): string {
+  return `${ROOT}/vm/build/${arch === "x86_64" ? line : `${line}-${arch}`}`;
+}
+
 /** Builds and boots the guest of one kernel line; resolves with the suite's status. */
-function runGuest(line: string, shimReady: boolean): Promise<number> {
-  const built = spawnSync("bash", [`${ROOT}/vm/build.sh`, "--kernel", line], { stdio: "inherit" });
-  if (built.status !== 0) fail(`building the ${line} guest failed (vm/build.sh; it needs root and vm/provision.sh --vm-host)`);
-  if (!shimReady) console.log("test:vm: no fault-injection shim; the guest runs without it");
-  const dir = `${ROOT}/vm/build/${line}`;
-  const useKvm = kvm();
-  const accel = useKvm ? ["-accel", "kvm", "-cpu", "host,-arch-capabilities"] : ["-accel", "tcg", "-cpu", "max"];
+function runGuest(line: string, arch: Arch): Promise<number> {
+  const built = spawnSync("bash", [`${ROOT}/vm/build.sh`, "--kernel", line, "--arch", arch], { stdio: "inherit" });
+  if (built.status !== 0) fail(`building the ${line} ${arch} guest failed (vm/build.sh; it needs root and vm/provision.sh --vm-host)`);
+  // (after the guest's build: an aarch64 shim links against the guest's own libfiu)
+  const shim = buildShim(arch === "x86_64" ? "x64" : "arm64");
+  if (!("path" in shim)) console.log(`test:vm: no fault-injection shim (${shim.reason}); the guest runs without it`);
+  const dir = guestDir(line, arch);
+  const a = ARCHES[arch];
+  const useKvm = kvm(arch);
   const argv = [
-    ...accel,
+    ...a.machine(useKvm),
     ...["-smp", String(SMP), "-m", String(MEMORY)],
     ...["-nodefaults", "-display", "none", "-no-reboot"],
     ...["-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"],
-    ...["-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"],
     ...["-virtfs", `local,path=${ROOT},mount_tag=butter,security_model=passthrough,id=butter`],
     ...["-kernel", `${dir}/vmlinuz`, "-initrd", `${dir}/initramfs.cpio`],
     // panic=-1 reboots at once on a panic, and -no-reboot turns that into QEMU's exit
-    ...["-append", "console=ttyS0 rdinit=/init panic=-1 quiet loglevel=3"],
+    ...["-append", `console=${a.console} rdinit=/init panic=-1 quiet loglevel=3 ${process.env.BUTTER_VM_APPEND ?? ""}`.trim()],
   ];
-  console.log(`test:vm: booting Debian's ${line} kernel under ${useKvm ? "KVM" : "TCG (software emulation)"}, ${SMP} CPUs, timeout ${TIMEOUT_S} s`);
+  rmSync(STATUS, { force: true });
+  const consoleFile = `${dir}/console.log`;
+  const log = createWriteStream(consoleFile);
+  const name = arch === "x86_64" ? line : `${line} ${arch}`;
+  console.log(`test:vm: booting Debian's ${line} ${arch} kernel under ${useKvm ? "KVM" : "TCG (software emulation)"}, ${SMP} CPUs, boot timeout ${BOOT_TIMEOUT_S} s, timeout ${TIMEOUT_S} s; console also in ${consoleFile}`);
   const started = performance.now();
-  const qemu = spawn("qemu-system-x86_64", argv, { stdio: ["ignore", "inherit", "inherit"] });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  const qemu = spawn(a.qemu, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  let killedFor: string | undefined;
+  let booted = false;
+  let tail: string[] = [];
+  let partial = "";
+  qemu.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    log.write(chunk);
+    const lines = (partial + chunk.toString("latin1")).split("\n");
+    partial = lines.pop()!;
+    if (!booted && lines.some((l) => l.includes(BOOTED))) booted = true;
+    tail = [...tail, ...lines].slice(-TAIL_LINES);
+  });
+  const kill = (why: string) => {
+    killedFor ??= why;
     qemu.kill("SIGKILL");
-  }, TIMEOUT_S * 1000);
+  };
+  const bootTimer = setTimeout(() => booted || kill(`the ${name} guest had not booted (started its command) after ${BOOT_TIMEOUT_S} s and was killed: a failure`), BOOT_TIMEOUT_S * 1000);
+  const timer = setTimeout(() => kill(`the ${name} guest was still running after ${TIMEOUT_S} s and was killed: a failure`), TIMEOUT_S * 1000);
   const stop = () => qemu.kill("SIGKILL");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   return new Promise((resolve) => {
-    qemu.on("error", (e) => fail(`cannot start QEMU: ${e.message} (vm/provision.sh --vm-host installs it)`));
-    qemu.on("exit", (code) => {
+    qemu.on("error", (e) => fail(`cannot start ${a.qemu}: ${e.message} (vm/provision.sh --vm-host installs it)`));
+    qemu.on("close", () => {
       clearTimeout(timer);
+      clearTimeout(bootTimer);
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
+      log.end();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      if (timedOut) fail(`the ${line} guest was still running after ${TIMEOUT_S} s and was killed: a failure`);
-      const r = guestStatus(code);
-      if ("failure" in r) fail(`${line}: ${r.failure}`);
-      console.log(`test:vm: the ${line} guest finished in ${seconds} s (boot, suite, power-off) with status ${r.status}`);
+      const lastLines = () => [...tail, partial].filter((l) => l !== "").join("\n");
+      const r = guestStatus(existsSync(STATUS) ? readFileSync(STATUS, "utf8") : undefined);
+      if (killedFor !== undefined || "failure" in r) {
+        console.error(`test:vm: the console's last lines (all of it: ${consoleFile}):\n${lastLines()}`);
+        fail(killedFor ?? `${name}: ${(r as { failure: string }).failure}`);
+      }
+      console.log(`test:vm: the ${name} guest finished in ${seconds} s (boot, suite, power-off) with status ${r.status}`);
       resolve(r.status);
     });
   });
 }
 
 if (import.meta.main) {
-  const lines = kernelsWanted(process.argv.slice(2));
-  const shim = buildShim();
-  if (!("path" in shim)) console.log(`test:vm: (${shim.reason})`);
+  const argv = process.argv.slice(2);
+  const arch = archWanted(argv);
+  const lines = kernelsWanted(argv, arch);
   mkdirSync(`${ROOT}/harness/build/vm`, { recursive: true });
-  writeFileSync(`${ROOT}/harness/build/vm/command`, `${COMMAND}\n`);
+  writeFileSync(`${ROOT}/harness/build/vm/command`, `${process.env.BUTTER_VM_COMMAND ?? ARCHES[arch].command}\n`);
   const results: [string, number][] = [];
-  for (const line of lines) results.push([line, await runGuest(line, "path" in shim)]);
+  for (const line of lines) results.push([line, await runGuest(line, arch)]);
   if (results.length > 1) console.log(`test:vm: ${results.map(([l, st]) => `${l} ${st === 0 ? "passed" : `failed (${st})`}`).join(", ")}`);
   process.exit(results.find(([, st]) => st !== 0)?.[1] ?? 0); // the status of the first guest that failed
 }

@@ -1,32 +1,43 @@
 #!/usr/bin/env bash
-# Builds the QEMU guest for the privileged suite (`bun run test:vm`) into vm/build/LINE/,
-# one per kernel line of vm/kernels.txt (--kernel 5.10|6.1|6.12; default 6.1):
-#   vmlinuz          Debian's kernel of that line (the plain amd64 flavour: the cloud one
-#                    has no 9p), pinned in vm/kernels.txt, unpacked from its .deb, never
-#                    installed on this machine
+# Builds the QEMU guest for `bun run test:vm` into vm/build/LINE/ (x86_64) or
+# vm/build/LINE-aarch64/, one per line of vm/kernels.txt (--kernel 5.10|6.1|6.12, default
+# 6.1; --arch x86_64|aarch64, default x86_64):
+#   vmlinuz          Debian's kernel of that line and architecture (the plain flavour: the
+#                    cloud one has no 9p), pinned in vm/kernels.txt, unpacked from its .deb,
+#                    never installed on this machine
 #   initramfs.cpio   uncompressed (faster to unpack under TCG than to decompress): static
 #                    busybox, Bun and the glibc libraries it loads, the libraries of the
 #                    suite's native addons, util-linux's unshare/setpriv/nsenter, libfiu,
 #                    the 9p modules and vm/init. The checkout itself is not copied: the
 #                    guest mounts it over 9p.
-# Everything comes from Debian's packages and the npm registry's Bun, installed here by
-# vm/provision.sh --vm-host (the script the Vagrant box and CI run too). The build is
-# skipped when vm/build/LINE/inputs, a list of every input's version and checksum, is
-# unchanged. Runs as root; takes about 7 s (13 s with the first kernel download).
+# x86_64's userland is this machine's own (installed by vm/provision.sh --vm-host, the
+# script the Vagrant box and CI run too). aarch64's comes from Debian's arm64 packages,
+# downloaded with apt state of the build's own and unpacked, never installed, with Bun's
+# aarch64 build and the arm64 builds of the suite's native addons from the npm registry.
+# The build is skipped when its inputs file, a list of every input's version and
+# checksum, is unchanged. Runs as root; takes about 7 s (13 s with the first kernel
+# download; about 30 s for a first aarch64 build).
 set -euo pipefail
 cd "$(dirname "$0")"
 line=6.1
-lines=$(awk '!/^#/ && NF { print $1 }' kernels.txt | paste -sd '|')
+arch=x86_64
+lines=$(awk '!/^#/ && NF { print $1 }' kernels.txt | sort -uV | paste -sd '|')
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) line=${2:-}; shift 2 ;;
-    *) echo "usage: vm/build.sh [--kernel $lines]" >&2; exit 2 ;;
+    --arch) arch=${2:-}; shift 2 ;;
+    *) echo "usage: vm/build.sh [--kernel $lines] [--arch x86_64|aarch64]" >&2; exit 2 ;;
   esac
 done
-pin=$(awk -v l="$line" '!/^#/ && $1 == l' kernels.txt)
-[ -n "$pin" ] || { echo "vm/build.sh: no kernel line '$line' in vm/kernels.txt ($lines)" >&2; exit 2; }
-read -r _ suite kpkg kversion <<<"$pin"
-out=build/$line
+# Debian's name of the architecture
+case "$arch" in
+  x86_64) deb_arch=amd64 out=build/$line ;;
+  aarch64) deb_arch=arm64 out=build/$line-aarch64 ;;
+  *) echo "vm/build.sh: --arch takes x86_64 or aarch64; got '$arch'" >&2; exit 2 ;;
+esac
+pin=$(awk -v l="$line" -v a="$deb_arch" '!/^#/ && $1 == l && $2 == a' kernels.txt)
+[ -n "$pin" ] || { echo "vm/build.sh: no kernel line '$line' for $deb_arch in vm/kernels.txt ($lines)" >&2; exit 2; }
+read -r _ _ suite kpkg kversion <<<"$pin"
 mkdir -p "$out"
 bash provision.sh --vm-host >/dev/null
 
@@ -35,31 +46,84 @@ bash provision.sh --vm-host >/dev/null
 apt_dir=$PWD/build/apt
 aptopts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
   -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives" -o Debug::NoLocking=1)
+# Both architectures' indexes, whatever this machine's own architecture; packages of the
+# same name are asked for as name:arch.
+aptopts+=(-o APT::Architecture=amd64 -o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o Dir::State::status=/dev/null)
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
 {
-  for s in bullseye bookworm trixie; do echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"; done
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main"
-} >"$apt_dir/sources.list"
+  for s in bullseye bookworm trixie; do echo "deb [arch=amd64,arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"; done
+  echo "deb [arch=amd64,arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main"
+} >"$apt_dir/sources.list.new"
+# (a sources list of an earlier build, without arm64: its lists are fetched again)
+cmp -s "$apt_dir/sources.list.new" "$apt_dir/sources.list" || rm -rf "$apt_dir/lists"/*_Packages* "$apt_dir/lists"/*Release*
+mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
 have() { apt-cache "${aptopts[@]}" madison "$1" 2>/dev/null | awk -v v="$2" '$3 == v { found = 1 } END { exit !found }'; }
 if ! have "$kpkg" "$kversion"; then apt-get "${aptopts[@]}" update -qq; fi
 if ! have "$kpkg" "$kversion"; then
   # the archive moved past the pin: the newest kernel of the same line (one suite has it)
-  newer=$(apt-cache "${aptopts[@]}" search --names-only "^linux-image-${line//./\\.}\\.[0-9.+a-z-]*-amd64\$" | awk '{ print $1 }' | grep -v -e cloud -e -rt- -e unsigned -e dbg | sort -V | tail -n1)
+  newer=$(apt-cache "${aptopts[@]}" search --names-only "^linux-image-${line//./\\.}\\.[0-9.+a-z-]*-$deb_arch\$" | awk '{ print $1 }' | grep -v -e cloud -e -rt- -e unsigned -e dbg | sort -V | tail -n1)
   [ -n "$newer" ] || { echo "vm/build.sh: $kpkg $kversion is not in Debian's archive any more, and no other $line kernel is" >&2; exit 1; }
   echo "vm/build.sh: the pin $kpkg $kversion is gone from the archive; using $newer (update vm/kernels.txt)" >&2
   kpkg=$newer
   kversion=$(apt-cache "${aptopts[@]}" madison "$kpkg" | awk '{ print $3; exit }')
 fi
 echo "vm/build.sh: kernel $line from $suite: $kpkg $kversion"
-bun=$(readlink -f "$(command -v bun)")
 tools=(/usr/bin/unshare /usr/bin/setpriv /usr/bin/nsenter)
-addons=$(find ../node_modules -name '*.node' -type f 2>/dev/null | sort)
-libfiu=$(dpkg -L libfiu0 | grep -m1 '/libfiu\.so\.0$')
+if [ "$arch" = x86_64 ]; then
+  userland=/
+  bun=$(readlink -f "$(command -v bun)")
+  addons=$(find ../node_modules -name '*.node' -type f -path '*x64*' 2>/dev/null | sort)
+  libfiu=$(dpkg -L libfiu0 | grep -m1 '/libfiu\.so\.0$')
+  busybox_version=$(dpkg-query -W -f '${Version}' busybox-static)
+else
+  # Debian's arm64 packages of the same versions as this machine's amd64 ones (the
+  # x86_64 guest's userland), unpacked into $userland: busybox, glibc, util-linux's
+  # tools and the libraries they load, libfiu.
+  userland=$out/userland
+  debs=()
+  for p in busybox-static libc6 libgcc-s1 util-linux libcap-ng0 libselinux1 libpcre2-8-0 libfiu0; do
+    v=$(dpkg-query -W -f '${Version}' "$p")
+    # (the archive's arm64 package when this version has gone from it: said, not hidden)
+    if have "$p:arm64" "$v"; then debs+=("$p:arm64=$v"); else echo "vm/build.sh: $p:arm64 $v is not in the archive; taking its newest" >&2; debs+=("$p:arm64"); fi
+  done
+  want=$(printf '%s\n' "${debs[@]}")
+  if [ ! -f "$userland/.debs" ] || [ "$(cat "$userland/.debs")" != "$want" ]; then
+    rm -rf "$userland" && mkdir -p "$userland/.deb"
+    (cd "$userland/.deb" && apt-get "${aptopts[@]}" download -qq "${debs[@]}" 2>&1 | grep -v "unsandboxed" || true)
+    for d in "$userland"/.deb/*.deb; do dpkg-deb -x "$d" "$userland"; done
+    rm -rf "$userland/.deb"
+    echo "$want" >"$userland/.debs"
+  fi
+  # Bun's aarch64 build, the version this machine runs, from the npm registry
+  bun_version=$(bun --version)
+  if [ ! -x "$userland/bun/package/bin/bun" ] || [ "$(cat "$userland/bun/version" 2>/dev/null)" != "$bun_version" ]; then
+    rm -rf "$userland/bun" && mkdir -p "$userland/bun"
+    (cd "$userland/bun" && npm pack -q "@oven/bun-linux-aarch64@$bun_version" >/dev/null && tar xzf ./*.tgz && rm -f ./*.tgz)
+    echo "$bun_version" >"$userland/bun/version"
+  fi
+  bun=$userland/bun/package/bin/bun
+  # The arm64 builds of the dev dependencies' native addons (vitest's bundler and CSS
+  # parser), the versions the lockfile installed for x64, put beside them in the
+  # checkout's node_modules, which the guest reads over 9p.
+  for pj in $(find ../node_modules -name package.json -path '*-linux-x64-gnu/package.json' | sort); do
+    dir=$(dirname "$pj")
+    name=$(sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$pj" | head -n1)
+    version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pj" | head -n1)
+    arm_dir=${dir/-linux-x64-gnu/-linux-arm64-gnu}
+    [ "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$arm_dir/package.json" 2>/dev/null | head -n1)" = "$version" ] && continue
+    rm -rf "$arm_dir" "$arm_dir.tmp" && mkdir -p "$arm_dir.tmp"
+    (cd "$arm_dir.tmp" && npm pack -q "${name/-linux-x64-gnu/-linux-arm64-gnu}@$version" >/dev/null && tar xzf ./*.tgz)
+    mv "$arm_dir.tmp/package" "$arm_dir" && rm -rf "$arm_dir.tmp"
+  done
+  addons=$(find ../node_modules -name '*.node' -type f -path '*arm64-gnu*' 2>/dev/null | sort)
+  libfiu=$userland/usr/lib/libfiu.so.0
+  busybox_version=$(dpkg-query -W -f '${Version}' busybox-static)
+fi
 
 inputs=$(
-  echo "kernel $kpkg $kversion"
-  echo "busybox $(dpkg-query -W -f '${Version}' busybox-static)"
-  sha256sum "$bun" "${tools[@]}" "$libfiu" init build.sh kernels.txt $addons
+  echo "kernel $kpkg $kversion ($deb_arch)"
+  echo "busybox $busybox_version"
+  sha256sum "$bun" "${tools[@]/#/$userland}" "$libfiu" init build.sh kernels.txt $addons
 )
 if [ -f "$out/inputs" ] && [ "$inputs" = "$(cat "$out/inputs")" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initramfs.cpio" ]; then
   echo "vm/build.sh: guest is up to date ($kpkg $kversion)"
@@ -86,23 +150,35 @@ rm -rf "$root"
 mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/{proc,sys,dev,tmp,run,butter,newroot,etc,root}
 for d in bin sbin lib lib64; do ln -s "usr/$d" "$root/$d"; done
 
-cp /bin/busybox "$root/usr/bin/busybox"
+cp "$userland/bin/busybox" "$root/usr/bin/busybox"
+# (the applets' list, from this machine's busybox of the same version: an arm64 busybox
+# cannot run here)
 for applet in $(/bin/busybox --list); do
   [ -e "$root/usr/bin/$applet" ] || ln -s busybox "$root/usr/bin/$applet"
 done
 cp "$bun" "$root/usr/bin/bun"
 ln -sf bun "$root/usr/bin/bunx"
-for t in "${tools[@]}"; do rm -f "$root$t"; cp "$t" "$root$t"; done
+for t in "${tools[@]}"; do rm -f "$root$t"; cp "$userland$t" "$root$t"; done
 # napi-rs tells glibc from musl by reading /usr/bin/ldd (a text file on Debian).
 rm -f "$root/usr/bin/ldd"; cp /usr/bin/ldd "$root/usr/bin/ldd"
 
-# Every shared library those programs, libfiu and the addons load, at the path ldd names.
-for f in "$bun" "${tools[@]}" "$libfiu" $addons; do
-  ldd "$f" | awk '/=> \// { print $3 } /^[ \t]*\/[^ ]+ \(/ { print $1 }'
-done | sort -u | while read -r lib; do
-  cp -L --parents "$lib" "$root"
-done
-cp -L --parents "$libfiu" "$root"
+if [ "$arch" = x86_64 ]; then
+  # Every shared library those programs, libfiu and the addons load, at the path ldd names.
+  for f in "$bun" "${tools[@]}" "$libfiu" $addons; do
+    ldd "$f" | awk '/=> \// { print $3 } /^[ \t]*\/[^ ]+ \(/ { print $1 }'
+  done | sort -u | while read -r lib; do
+    cp -L --parents "$lib" "$root"
+  done
+  cp -L --parents "$libfiu" "$root"
+else
+  # (ldd cannot run arm64 programs here: every library the packages hold, and the loader)
+  for d in "$userland/lib/aarch64-linux-gnu" "$userland/usr/lib/aarch64-linux-gnu"; do
+    [ -d "$d" ] && cp -a "$d" "$root/usr/lib/"
+  done
+  cp -L "$userland/lib/ld-linux-aarch64.so.1" "$root/usr/lib/ld-linux-aarch64.so.1"
+  cp -L "$libfiu" "$root/usr/lib/libfiu.so.0"
+  rm -rf "$root/usr/lib/aarch64-linux-gnu/gconv"
+fi
 
 # 9p over virtio (and two filesystems, below), with what they need, in dependency order: each module's own
 # "depends=" (its .modinfo section; a .deb has no modules.dep, and this machine needs no

@@ -33,7 +33,7 @@ pkgs=(libfiu-dev libfiu0 fiu-utils inotify-tools manpages-dev gcovr fio fatrace 
 # cpio for its initramfs (the guest's kernel is downloaded as a .deb by vm/build.sh and
 # unpacked, never installed); Vagrant and its libvirt provider, so that the suite can
 # validate the Vagrantfile (no box is booted).
-[ "${1:-}" = --vm-host ] && pkgs+=(qemu-system-x86 busybox-static cpio vagrant vagrant-libvirt)
+[ "${1:-}" = --vm-host ] && pkgs+=(qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static cpio vagrant vagrant-libvirt)
 # xz, for the guest kernels whose modules are xz-compressed (Debian 13's)
 [ "${1:-}" = --vm-host ] && ! command -v xz >/dev/null 2>&1 && need+=(xz-utils)
 for pkg in "${pkgs[@]}"; do

@@ -1,36 +1,49 @@
 /**
  * Builds the fault-injection shim (harness/fiu/shim.c) with the system C compiler
- * against libfiu, into harness/build/fiu-shim.so, unless the build there was made from
- * the same source and flags (a SHA-256 stamp beside it; mtimes would not do over 9p).
- * The VM guest, which has no compiler and no headers, uses the build the host made.
- * Users never need this: only the error-path tests do.
- * Needs: gcc, and Debian's libfiu-dev (headers and libfiu.so).
+ * against libfiu, into harness/build/fiu-shim.so (harness/build/fiu-shim.arm64.so for
+ * the aarch64 guest: Debian's cross compiler, against the guest's own arm64 libfiu
+ * that vm/build.sh unpacked), unless the build there was made from the same source and
+ * flags (a SHA-256 stamp beside it; mtimes would not do over 9p). The VM guests, which
+ * have no compiler and no headers, use the build the host made: the guest's own
+ * architecture picks its file. Users never need this: only the error-path tests do.
+ * Needs: gcc, Debian's libfiu-dev (headers and libfiu.so), and for arm64
+ * gcc-aarch64-linux-gnu.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const here = (p: string) => decodeURIComponent(new URL(p, import.meta.url).pathname);
-export const SHIM = here("../build/fiu-shim.so");
-const STAMP = `${SHIM}.source`;
+/** The shim of an architecture (Node's names: x64, arm64). */
+export const shimPath = (arch: string = process.arch) => here(arch === "x64" ? "../build/fiu-shim.so" : `../build/fiu-shim.${arch}.so`);
 const SOURCE = here("shim.c");
 const FLAGS = ["-O2", "-fPIC", "-shared", "-DFIU_ENABLE", "-Wall", "-Wextra", "-Werror"];
-const LIBS = ["-ldl", "-lfiu", "-lpthread"];
+/** The aarch64 guest's libfiu (vm/build.sh unpacks Debian's arm64 package there). */
+const ARM64_LIBFIU = here("../../vm/build/6.1-aarch64/userland/usr/lib/libfiu.so.0");
 
-/** The shim's path, or a reason it cannot be built here. */
-export function buildShim(): { path: string } | { reason: string } {
-  const stamp = createHash("sha256").update(readFileSync(SOURCE)).update(JSON.stringify([FLAGS, LIBS])).digest("hex");
-  if (existsSync(SHIM) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp) return { path: SHIM };
+/** The shim's path for an architecture (default: this process's), or why it cannot be built here. */
+export function buildShim(arch: string = process.arch): { path: string } | { reason: string } {
+  const shim = shimPath(arch);
+  const stamp = `${shim}.source`;
+  const cross = arch !== process.arch;
+  if (cross && !(process.arch === "x64" && arch === "arm64")) return { reason: `no cross compiler for ${arch} from ${process.arch}` };
+  const [cc, libs] = cross ? ["aarch64-linux-gnu-gcc", ["-ldl", ARM64_LIBFIU, "-lpthread"]] : ["gcc", ["-ldl", "-lfiu", "-lpthread"]];
+  // (what the shim is made of, the same whoever builds it: the guest checks the host's build)
+  const want = createHash("sha256").update(readFileSync(SOURCE)).update(JSON.stringify([arch, FLAGS])).digest("hex");
+  if (existsSync(shim) && existsSync(stamp) && readFileSync(stamp, "utf8") === want) return { path: shim };
   if (!existsSync("/usr/include/fiu.h")) return { reason: "libfiu headers are missing (apt-get install libfiu-dev)" };
+  if (cross && !existsSync(ARM64_LIBFIU)) return { reason: `the aarch64 guest's libfiu is missing (bash vm/build.sh --arch aarch64 unpacks it)` };
   mkdirSync(here("../build"), { recursive: true });
-  const r = spawnSync("gcc", [...FLAGS, "-o", SHIM, SOURCE, ...LIBS], { encoding: "utf8" });
-  if (r.error) return { reason: `gcc could not run: ${r.error.message}` };
+  // (the cross compiler finds libfiu's header, which is the same on every architecture,
+  // in this machine's /usr/include)
+  const r = spawnSync(cc, [...FLAGS, ...(cross ? ["-idirafter", "/usr/include"] : []), "-o", shim, SOURCE, ...libs], { encoding: "utf8" });
+  if (r.error) return { reason: `${cc} could not run: ${r.error.message}${cross ? " (apt-get install gcc-aarch64-linux-gnu)" : ""}` };
   if (r.status !== 0) throw new Error(`building the fault-injection shim failed:\n${r.stderr}`);
-  writeFileSync(STAMP, stamp);
-  return { path: SHIM };
+  writeFileSync(stamp, want);
+  return { path: shim };
 }
 
 if (import.meta.main) {
-  const r = buildShim();
+  const r = buildShim(process.argv[2]);
   console.log("path" in r ? r.path : `not built: ${r.reason}`);
 }

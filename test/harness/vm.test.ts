@@ -4,18 +4,21 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { guestStatus, kernelLines } from "../../harness/vm.ts";
+import { ARCHES, BOOTED, guestStatus, kernelLines, kernelPins } from "../../harness/vm.ts";
 import { privilegedFiles, PRIVILEGED_MARK } from "../../harness/privileged.ts";
 import { ROOT } from "../../harness/child.ts";
 
-describe("QEMU's exit code", () => {
-  test("an odd code carries the guest's status (isa-debug-exit: status*2+1)", () => {
-    expect(guestStatus(1)).toEqual({ status: 0 });
-    expect(guestStatus(3)).toEqual({ status: 1 });
-    expect(guestStatus(255)).toEqual({ status: 127 });
+describe("the guest's status file", () => {
+  test("a number the guest wrote is its command's status", () => {
+    expect(guestStatus("0\n")).toEqual({ status: 0 });
+    expect(guestStatus("3\n")).toEqual({ status: 3 });
+    expect(guestStatus("255")).toEqual({ status: 255 });
   });
-  test("an even code (a panic, a power-off without a report) and a kill are failures, never a pass", () => {
-    for (const code of [0, 2, null]) expect(guestStatus(code)).toHaveProperty("failure");
+  test("no file (a panic, a power-off without a report, a kill), an empty or a damaged one are failures, never a pass", () => {
+    for (const text of [undefined, "", "\n", "x", "-1", "256", "1.5"]) expect(guestStatus(text)).toHaveProperty("failure");
+  });
+  test("vm/init prints the line that ends the boot timeout", () => {
+    expect(readFileSync(`${ROOT}/vm/init`, "utf8")).toContain(`echo "${BOOTED} on`);
   });
 });
 
@@ -34,8 +37,17 @@ describe.skipIf(!built)("bun run test:vm, end to end (needs the guest: bash vm/b
     expect(r.status).toBe(3);
   });
   test("a kernel panic in the guest is a failure", () => {
-    const r = testVm({ BUTTER_VM_COMMAND: "echo c > /proc/sysrq-trigger; sleep 60" });
+    const r = testVm({ BUTTER_VM_COMMAND: "echo the-last-words; echo c > /proc/sysrq-trigger; sleep 60" });
     expect(r.stderr).toContain("without reporting a status");
+    // the console's last lines are printed again with the failure
+    expect(r.stderr).toMatch(/the console's last lines[^]*the-last-words/);
+    expect(r.status).toBe(1);
+  });
+  test("a guest that does not boot fails at the boot timeout, not at the suite's", () => {
+    // (busybox's own init instead of vm/init: it waits on the console for ever and never
+    // prints the boot line)
+    const r = testVm({ BUTTER_VM_BOOT_TIMEOUT: "8", BUTTER_VM_APPEND: "rdinit=/bin/init" });
+    expect(r.stderr).toContain("had not booted (started its command) after 8 s and was killed");
     expect(r.status).toBe(1);
   });
   test("a guest still running at BUTTER_VM_TIMEOUT is killed and fails", () => {
@@ -46,19 +58,26 @@ describe.skipIf(!built)("bun run test:vm, end to end (needs the guest: bash vm/b
 });
 
 describe("the kernel matrix", () => {
-  test("vm/kernels.txt pins the three lines, each to an exact Debian package and version", () => {
+  test("vm/kernels.txt pins the three lines on x86_64 and 6.1 on aarch64, each to an exact Debian package and version", () => {
     expect(kernelLines()).toEqual(["5.10", "6.1", "6.12"]);
-    const pins = readFileSync(`${ROOT}/vm/kernels.txt`, "utf8").split("\n").filter((l) => /^\d/.test(l)).map((l) => l.split(/\s+/));
-    for (const [line, suite, pkg, version] of pins) {
-      expect(pkg, line).toMatch(new RegExp(`^linux-image-${line!.replace(".", "\\.")}\\.[0-9.+a-z-]*-amd64$`));
-      expect(version, line).toMatch(new RegExp(`^${line!.replace(".", "\\.")}\\.\\d+-\\d+$`));
-      expect(["bullseye", "bookworm", "trixie"]).toContain(suite);
+    expect(kernelLines("aarch64")).toEqual(["6.1"]);
+    for (const arch of Object.keys(ARCHES) as (keyof typeof ARCHES)[]) {
+      for (const { line, deb, suite, pkg, version } of kernelPins(arch)) {
+        expect(pkg, line).toMatch(new RegExp(`^linux-image-${line.replace(".", "\\.")}\\.[0-9.+a-z-]*-${deb}$`));
+        expect(version, line).toMatch(new RegExp(`^${line.replace(".", "\\.")}\\.\\d+-\\d+$`));
+        expect(["bullseye", "bookworm", "trixie"]).toContain(suite);
+      }
     }
   });
   test("--kernel takes a line of vm/kernels.txt or all, and says what it takes otherwise", () => {
     const r = spawnSync(process.execPath, [`${ROOT}/harness/vm.ts`, "--kernel", "4.19"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("--kernel takes 5.10, 6.1, 6.12, all; got 4.19");
+    const a = spawnSync(process.execPath, [`${ROOT}/harness/vm.ts`, "--arch", "riscv64"], { cwd: ROOT, encoding: "utf8" });
+    expect(a.status).toBe(1);
+    expect(a.stderr).toContain("--arch takes x86_64, aarch64; got riscv64");
+    const k = spawnSync(process.execPath, [`${ROOT}/harness/vm.ts`, "--arch", "aarch64", "--kernel", "5.10"], { cwd: ROOT, encoding: "utf8" });
+    expect(k.stderr).toContain("--kernel takes 6.1, all for aarch64; got 5.10");
   });
 });
 
