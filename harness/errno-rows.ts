@@ -36,6 +36,12 @@ export interface Scenario {
    * (harness/fiu/rows.ts, isolateForRows), never against the host's.
    */
   isolated?: true;
+  /**
+   * A call that came with a Linux version (`version`). On a kernel without it (`has` is
+   * false: a guest of the matrix) the row cannot force anything; it checks instead that
+   * `lacking` fails as the kernel does there: OSError ENOSYS naming the version.
+   */
+  needs?: { version: string; has(b: B): boolean; lacking(b: B): unknown };
 }
 
 /**

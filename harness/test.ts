@@ -57,7 +57,7 @@ const argv = errorsOnly
   : privilegedOnly
     ? [...vitest, ...privilegedFiles(), ...rest]
     : guest
-      ? [...vitest, ...rest]
+      ? [...vitest, ...hostOnlyExcludes(), ...rest]
       : cCoverage
       ? // the TinyCC loader's own tests are about compiling, which this run does not do
         [...vitest, "--exclude", "test/bunffi/loader.test.ts", ...rest]
@@ -74,6 +74,17 @@ if (errorsOnly) {
   if (!ok && r.status === 0) process.exit(1);
 }
 process.exit(r.status ?? 1);
+
+/**
+ * The aarch64 guest runs every file but those of test/host-only.json (file -> why it runs
+ * on the host only), each said here: vitest's --exclude for each.
+ */
+function hostOnlyExcludes(): string[] {
+  const files: Record<string, string> = JSON.parse(readFileSync(new URL("../test/host-only.json", import.meta.url), "utf8"));
+  console.log(`the guest suite: every test file but ${Object.keys(files).length} that run on the host only (test/host-only.json):`);
+  for (const [f, why] of Object.entries(files)) console.log(`  ${f}: ${why}`);
+  return Object.keys(files).flatMap((f) => ["--exclude", f]);
+}
 
 /**
  * Compares the run's skipped tests (harness/build/skipped.json, written by the summary

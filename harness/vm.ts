@@ -22,7 +22,7 @@
  * kernel arguments; the harness's own tests boot a guest that never starts its command).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { ROOT } from "./child.ts";
 import { buildShim } from "./fiu/build.ts";
@@ -128,6 +128,18 @@ export function guestDir(line: string, arch: Arch): string {
   return `${ROOT}/vm/build/${arch === "x86_64" ? line : `${line}-${arch}`}`;
 }
 
+/**
+ * The C programs the suite runs that a guest without a compiler cannot build: the aarch64
+ * guest's, cross-built here (static: nothing to find in the guest) into harness/build/guest/.
+ */
+function buildGuestPrograms(): void {
+  mkdirSync(`${ROOT}/harness/build/guest`, { recursive: true });
+  for (const name of ["trapped"]) {
+    const r = spawnSync("aarch64-linux-gnu-gcc", ["-static", "-O2", "-o", `${ROOT}/harness/build/guest/${name}.arm64`, `${ROOT}/test/seccomp/${name}.c`], { encoding: "utf8" });
+    if (r.status !== 0) fail(`cross-building ${name}.c for the aarch64 guest failed: ${r.error?.message ?? r.stderr} (vm/provision.sh --vm-host installs gcc-aarch64-linux-gnu)`);
+  }
+}
+
 /** Builds and boots the guest of one kernel line; resolves with the suite's status. */
 function runGuest(line: string, arch: Arch): Promise<number> {
   const built = spawnSync("bash", [`${ROOT}/vm/build.sh`, "--kernel", line, "--arch", arch], { stdio: "inherit" });
@@ -135,6 +147,7 @@ function runGuest(line: string, arch: Arch): Promise<number> {
   // (after the guest's build: an aarch64 shim links against the guest's own libfiu)
   const shim = buildShim(arch === "x86_64" ? "x64" : "arm64");
   if (!("path" in shim)) console.log(`test:vm: no fault-injection shim (${shim.reason}); the guest runs without it`);
+  if (arch === "aarch64") buildGuestPrograms();
   const dir = guestDir(line, arch);
   const a = ARCHES[arch];
   const useKvm = kvm(arch);
@@ -148,6 +161,14 @@ function runGuest(line: string, arch: Arch): Promise<number> {
     // panic=-1 reboots at once on a panic, and -no-reboot turns that into QEMU's exit
     ...["-append", `console=${a.console} rdinit=/init panic=-1 quiet loglevel=3 ${process.env.BUTTER_VM_APPEND ?? ""}`.trim()],
   ];
+  // a scratch disk, made afresh for each boot: the guest's /tmp (ext4 on a block device)
+  const disk = `${dir}/scratch.img`;
+  rmSync(disk, { force: true });
+  writeFileSync(disk, "");
+  truncateSync(disk, 2 * 1024 ** 3);
+  const mkfs = spawnSync("mkfs.ext4", ["-q", "-F", disk], { encoding: "utf8" });
+  if (mkfs.status !== 0) fail(`mkfs.ext4 of the scratch disk failed: ${mkfs.error?.message ?? mkfs.stderr} (e2fsprogs)`);
+  argv.push("-drive", `file=${disk},format=raw,if=none,id=scratch,cache=unsafe`, "-device", "virtio-blk-pci,drive=scratch");
   rmSync(STATUS, { force: true });
   const consoleFile = `${dir}/console.log`;
   const log = createWriteStream(consoleFile);
@@ -184,6 +205,7 @@ function runGuest(line: string, arch: Arch): Promise<number> {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       log.end();
+      rmSync(disk, { force: true });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const lastLines = () => [...tail, partial].filter((l) => l !== "").join("\n");
       const r = guestStatus(existsSync(STATUS) ? readFileSync(STATUS, "utf8") : undefined);

@@ -10,6 +10,8 @@ import { calls } from "../../src/core/errors.ts";
 import { ERRNO } from "../../src/core/errno.ts";
 import { libraryFds } from "../fds.ts";
 import { label, scenarios, type Row } from "../errno-matrix.ts";
+import type { Scenario } from "../errno-rows.ts";
+import { kernelVersion } from "../../src/core/features.ts";
 import { openFds } from "../fds.ts";
 import { mainThreadHostname, mainThreadMounts, ownNamespaces } from "../own-namespaces.ts";
 import { armed, failCall, shortCall, fired, resetFaults, unavailable } from "./control.ts";
@@ -20,10 +22,24 @@ function plan(r: Row, fn: string): void {
   else failCall(fn, r.errno!, r.nth);
 }
 
+/** A row of a call this kernel does not have: the call says so, ENOSYS naming the version. */
+function lacking(r: Row, since: NonNullable<Scenario["needs"]>): void {
+  let error: unknown;
+  try {
+    since.lacking(b);
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `${r.call} on Linux ${kernelVersion().join(".")}`).toBeInstanceOf(b.OSError);
+  expect((error as b.OSError).code).toBe("ENOSYS");
+  expect((error as b.OSError).message).toContain(`needs Linux ${since.version}`);
+}
+
 /** Forces the row's failure, asserts the outcome, then that the object still works. */
 export async function runRow(r: Row, opts: { checkFds: boolean } = { checkFds: true }): Promise<void> {
   if (r.once === "process") return runInFreshProcess(r);
   const s = scenarios[r.scenario ?? r.call]!;
+  if (s.needs !== undefined && !s.needs.has(b)) return lacking(r, s.needs);
   const fn = r.fn ?? s.fn;
   const ctx = s.setup?.(b);
   const before = opts.checkFds ? openFds() : new Map<number, string>();

@@ -4,6 +4,7 @@
  * them), and whose permission events get exactly one answer: the program's, the
  * deadline's, or the one given when the object closes.
  */
+import { O_CLOEXEC, O_LARGEFILE } from "../core/open-flags.ts";
 import { errorFor, OSError, type CallSpec } from "../core/errors.ts";
 import { AT_FDCWD } from "../core/at.ts";
 import { EventSource } from "../core/events.ts";
@@ -33,8 +34,6 @@ export interface FanotifyOptions {
   bufferSize?: number;
 }
 
-const O_LARGEFILE = 0o100000;
-const O_CLOEXEC = 0o2000000;
 /** The default of {@link FanotifyOptions.deadline}, in ms. */
 export const DEFAULT_PERMISSION_DEADLINE = 5000;
 

@@ -9,11 +9,8 @@
 import { openSync, closeSync } from "node:fs";
 import { fsencode } from "../core/fsname.ts";
 import { AT_FDCWD, AT_SYMLINK_FOLLOW } from "../core/at.ts";
+import { O_CLOEXEC, O_PATH, O_RDONLY } from "../core/open-flags.ts";
 import * as c from "./calls.ts";
-
-const O_RDONLY = 0;
-const O_PATH = 0o10000000;
-const O_CLOEXEC = 0o2000000;
 
 export class FidPaths {
   #known = new Map<string, string>();

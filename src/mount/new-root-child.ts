@@ -13,6 +13,7 @@
  * the staging root; binds, proc, dev, tmp in it; pivot_root into it with the old root
  * stacked on it and detached; chdir; execve.
  */
+import { O_CLOEXEC, O_PATH } from "../core/open-flags.ts";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { InternalError, OSError, PermissionError } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
@@ -23,8 +24,6 @@ import * as c from "./calls.ts";
 import { readOnly } from "./disposable.ts";
 import { PLAN_VAR, type NewRootPlan } from "./new-root.ts";
 
-const O_PATH = 0o10000000;
-const O_CLOEXEC = 0o2000000;
 const STATUS = 3;
 const STAGE = "/tmp";
 const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];

@@ -7,6 +7,7 @@
  * Bun that leaves the runtime's other threads (and every Worker) unfiltered. The filter
  * builder's `load()` uses TSYNC by default (docs/seccomp.md). A filter cannot be removed.
  */
+import { O_CLOEXEC } from "../core/open-flags.ts";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
@@ -282,7 +283,7 @@ export function seccompNotifAddfd(fd: number, add: SeccompNotifAddfd): number {
   dv.setUint32(8, v.flags(a.flags ?? 0, "flags", SECCOMP_ADDFD_FLAG_SETFD | SECCOMP_ADDFD_FLAG_SEND), true);
   dv.setUint32(12, v.fd(a.srcfd, "srcfd"), true);
   dv.setUint32(16, a.newfd === undefined ? 0 : v.fd(a.newfd, "newfd"), true);
-  dv.setUint32(20, v.flags(a.newfdFlags ?? 0, "newfdFlags", 0o2000000), true);
+  dv.setUint32(20, v.flags(a.newfdFlags ?? 0, "newfdFlags", O_CLOEXEC), true);
   return check(lib().bt_notif_ioctl(v.fd(fd), BigInt(SECCOMP_IOCTL_NOTIF_ADDFD), b), NOTIF_IOCTL);
 }
 

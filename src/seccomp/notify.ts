@@ -11,6 +11,7 @@
  * filtered task is left (POLLHUP), nothing will be notified again: the async queue
  * closes itself (`for await` ends), and `readEvent()` throws.
  */
+import { O_CLOEXEC } from "../core/open-flags.ts";
 import { EventSource } from "../core/events.ts";
 import { OSError } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
@@ -125,7 +126,7 @@ export class SeccompNotification implements SeccompNotif {
       srcfd: fd,
       newfd: o.newfd,
       flags: (o.send ? SECCOMP_ADDFD_FLAG_SEND : 0) | (o.newfd !== undefined ? SECCOMP_ADDFD_FLAG_SETFD : 0),
-      newfdFlags: o.cloexec ? 0o2000000 : 0,
+      newfdFlags: o.cloexec ? O_CLOEXEC : 0,
     });
     if (o.send) this.#answered = true;
     return r;

@@ -15,6 +15,7 @@
  * child execs (the child's last write and read go through the filter too: they must not
  * be notified).
  */
+import { O_CLOEXEC } from "../core/open-flags.ts";
 import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { ready, READABLE } from "../core/reactor.ts";
 import * as v from "../core/validate.ts";
@@ -67,8 +68,6 @@ export interface FilteredProcess {
   /** sends it a signal (SIGTERM by default) through its pidfd, never to a reused pid */
   kill(signal?: number): void;
 }
-
-const O_CLOEXEC = 0o2000000;
 
 /** argv[0] as execvp(3) finds it on `path`. */
 function resolve(name: string, path: string | undefined): string {

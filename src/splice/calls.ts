@@ -5,6 +5,7 @@
  * A byte count is a number. One call moves at most MAX_RW_COUNT bytes (Linux's own limit
  * for one transfer, 2^31 - 4096); a larger `len` is taken as that, as the kernel would.
  */
+import * as flags from "../core/open-flags.ts";
 import { ptr } from "bun:ffi";
 import { readFileSync } from "node:fs";
 import { helpers } from "../../bunffi/load.ts";
@@ -40,11 +41,11 @@ export const SPLICE_F_MORE = 4;
 export const SPLICE_F_GIFT = 8;
 const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
 /** pipe2(2) flag: close-on-exec (butter's default). */
-export const O_CLOEXEC = 0o2000000;
+export const O_CLOEXEC = flags.O_CLOEXEC;
 /** pipe2(2) flag: reads and writes of the pipe say EAGAIN instead of blocking. */
-export const O_NONBLOCK = 0o4000;
-/** pipe2(2) flag: a packet-mode pipe (each write a packet). */
-export const O_DIRECT = 0o40000;
+export const O_NONBLOCK = flags.O_NONBLOCK;
+/** pipe2(2) flag: a packet-mode pipe (each write a packet). Its value differs by architecture (0o40000 on x86-64, 0o200000 on arm64). */
+export const O_DIRECT = flags.O_DIRECT;
 /** Linux's largest transfer in one call (MAX_RW_COUNT): 2^31 minus a page. */
 export const MAX_RW_COUNT = 0x7ffff000;
 

@@ -158,7 +158,7 @@ describe("InotifyTree", () => {
   test("a tree deeper than PATH_MAX: an OSError ENAMETOOLONG naming the path, and no fd left", () => {
     const part = "d".repeat(200);
     // (made by the shell one level at a time: each mkdir is relative, so none passes PATH_MAX)
-    const made = spawnSync("bash", ["-c", `cd "$1" && for i in $(seq 1 25); do mkdir ${part} && cd -P ${part} || exit 1; done`, "bash", tmp.tree]);
+    const made = spawnSync("sh", ["-c", `cd "$1" && i=0 && while [ $i -lt 25 ]; do mkdir ${part} && cd -P ${part} || exit 1; i=$((i + 1)); done`, "sh", tmp.tree]);
     expect(made.status).toBe(0);
     let err: unknown;
     try {

@@ -160,6 +160,7 @@ export const scenarios: Record<string, Scenario> = {
   },
   statmount: {
     fn: "syscall",
+    needs: { version: "6.8", has: (b) => b.mountFeatures().statmount === true, lacking: (b) => b.statmount(1n) },
     // (listmount's order is the ids', not the tree's: the root is looked for)
     setup: (b) => ({ root: b.listmount().find((id) => b.statmount(id, b.STATMOUNT_MNT_POINT).mntPoint === "/")! }),
     call: (b, c) => b.statmount(c.root),
@@ -173,6 +174,7 @@ export const scenarios: Record<string, Scenario> = {
   },
   listmount: {
     fn: "syscall",
+    needs: { version: "6.8", has: (b) => b.mountFeatures().listmount === true, lacking: (b) => b.listmount() },
     call: (b) => b.listmount(),
     returns: (_b, _c, ids) => {
       if ((ids as bigint[]).length === 0) throw new Error("no mounts listed");

@@ -2,41 +2,28 @@
 // what the kernel put in its siginfo (the syscall, the architecture, the rule's data);
 // a LOG rule lets the call run and the kernel's audit line names it.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
+import { ROOT } from "../../harness/child.ts";
 
 const dir = mkdtempSync(`${tmpdir()}/butter-trap-`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const SRC = `
-#define _GNU_SOURCE
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-static volatile int nr = -1, data = -1; static volatile unsigned arch;
-static void on_sys(int sig, siginfo_t *si, void *ctx) { (void)sig; (void)ctx; nr = si->si_syscall; arch = si->si_arch; data = si->si_errno; }
-int main(void) {
-  struct sigaction sa; memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_sys; sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGSYS, &sa, 0);
-  long r = syscall(SYS_getppid);
-  printf("%ld %d %x %d\\n", r, nr, arch, data);
-  return 0;
-}`;
-const gcc = spawnSync("gcc", ["--version"]).status === 0;
-const victim = `${dir}/trapped`;
-if (gcc) {
-  writeFileSync(`${dir}/trapped.c`, SRC);
-  spawnSync("gcc", ["-O2", "-o", victim, `${dir}/trapped.c`]);
+/** The program: built here by gcc, or the one the host built for this guest's architecture. */
+function trapped(): string | undefined {
+  const prebuilt = `${ROOT}/harness/build/guest/trapped.${process.arch}`;
+  if (spawnSync("gcc", ["--version"]).status !== 0) return existsSync(prebuilt) ? prebuilt : undefined;
+  spawnSync("gcc", ["-O2", "-o", `${dir}/trapped`, `${ROOT}/test/seccomp/trapped.c`]);
+  return `${dir}/trapped`;
 }
+const victim = trapped();
+const gcc = victim !== undefined;
 
-describe.skipIf(!gcc)(`TRAP and LOG (${gcc ? "a C program that catches SIGSYS" : "needs gcc to build the C program that catches SIGSYS"})`, () => {
+describe.skipIf(!gcc)(`TRAP and LOG (${gcc ? "a C program that catches SIGSYS" : "needs gcc to build the C program that catches SIGSYS, or the host's build of it for a guest"})`, () => {
   test("TRAP: the call is not made; SIGSYS carries the syscall, the architecture and the rule's data", async () => {
     const f = new b.SeccompFilter(b.Action.ALLOW).add(b.SECCOMP_RET_TRAP | 42, "getppid");
-    const p = b.spawnFiltered([victim], { filter: f, stdout: "pipe" });
+    const p = b.spawnFiltered([victim!], { filter: f, stdout: "pipe" });
     const [r, nr, arch, data] = (await new Response(p.stdout).text()).trim().split(" ");
     expect(await p.exited).toBe(0);
     expect(Number(nr)).toBe(b.SYSCALL_TABLES[b.nativeArch]!.getppid);
@@ -47,7 +34,7 @@ describe.skipIf(!gcc)(`TRAP and LOG (${gcc ? "a C program that catches SIGSYS" :
 
   test("LOG: the call runs, and the kernel logs it with the task's pid, the syscall and the action", async () => {
     const f = new b.SeccompFilter(b.Action.ALLOW).add(b.Action.LOG, "getppid");
-    const p = b.spawnFiltered([victim], { filter: f, stdout: "pipe" });
+    const p = b.spawnFiltered([victim!], { filter: f, stdout: "pipe" });
     const [r, nr] = (await new Response(p.stdout).text()).trim().split(" ");
     expect(await p.exited).toBe(0);
     expect(Number(r)).toBe(process.pid); // spawnFiltered's child: this process is its parent
