@@ -86,7 +86,7 @@ else
   userland=$out/userland
   debs=()
   for p in busybox-static libc6 libgcc-s1 util-linux libcap-ng0 libselinux1 libpcre2-8-0 libfiu0 \
-    procps libprocps8 libsystemd0 liblzma5 libzstd1 liblz4-1 libcap2 libgcrypt20 libgpg-error0 \
+    procps \
     inotify-tools libinotifytools0 fatrace seccomp libseccomp2 manpages-dev; do
     v=$(dpkg-query -W -f '${Version}' "$p")
     # (the archive's arm64 package when this version has gone from it: said, not hidden)
