@@ -81,16 +81,16 @@ else
   # x86_64 guest's userland), unpacked into $userland: busybox, glibc, util-linux's
   # tools and the libraries they load, libfiu; and, because this guest runs the whole
   # suite, the tools its differential and signal tests run (procps' kill --queue,
-  # inotifywait, fatrace, libseccomp's scmp_sys_resolver) and the man pages the errno
-  # file is checked against.
+  # inotifywait, fatrace, libseccomp's scmp_sys_resolver) and the man pages (sections 2,
+  # 3 and 7) the errno file is checked against.
   userland=$out/userland
   debs=()
   for p in busybox-static libc6 libgcc-s1 util-linux libcap-ng0 libselinux1 libpcre2-8-0 libfiu0 \
     procps \
-    inotify-tools libinotifytools0 fatrace seccomp libseccomp2 manpages-dev; do
+    inotify-tools libinotifytools0 fatrace seccomp libseccomp2 manpages manpages-dev; do
     v=$(dpkg-query -W -f '${Version}' "$p")
     # (the archive's arm64 package when this version has gone from it: said, not hidden)
-    if [ "$p" = manpages-dev ]; then debs+=("$p=$v"); # (arch: all)
+    if [ "$p" = manpages ] || [ "$p" = manpages-dev ]; then debs+=("$p=$v"); # (arch: all)
     elif have "$p:arm64" "$v"; then debs+=("$p:arm64=$v"); else echo "vm/build.sh: $p:arm64 $v is not in the archive; taking its newest" >&2; debs+=("$p:arm64"); fi
   done
   want=$(printf '%s\n' "${debs[@]}")
@@ -167,7 +167,7 @@ cp "$bun" "$root/usr/bin/bun"
 ln -sf bun "$root/usr/bin/bunx"
 for t in "${tools[@]}"; do rm -f "$root$t"; mkdir -p "$(dirname "$root$t")"; cp "$userland$t" "$root$t"; done
 # (the man pages' ERRORS sections, for the errno file's check)
-[ "$arch" = aarch64 ] && mkdir -p "$root/usr/share/man" && cp -a "$userland/usr/share/man/man2" "$userland/usr/share/man/man3" "$root/usr/share/man/"
+[ "$arch" = aarch64 ] && mkdir -p "$root/usr/share/man" && cp -a "$userland/usr/share/man/man2" "$userland/usr/share/man/man3" "$userland/usr/share/man/man7" "$root/usr/share/man/"
 # napi-rs tells glibc from musl by reading /usr/bin/ldd (a text file on Debian).
 rm -f "$root/usr/bin/ldd"; cp /usr/bin/ldd "$root/usr/bin/ldd"
 
@@ -213,8 +213,9 @@ add_module() {
 }
 # and the filesystems the mount tests mount: overlayfs, and ext4 (a filesystem that needs
 # a block device: mount's ENOTBLK)
-# virtio_blk: the scratch disk harness/vm.ts attaches (an ext4 /tmp, where O_DIRECT works)
-for want in virtio_pci 9pnet_virtio 9p virtio_blk overlay ext4; do add_module "$want"; done
+# virtio_blk: the scratch disk harness/vm.ts attaches (an ext4 /tmp, where O_DIRECT works);
+# crc32c_generic: ext4 asks the crypto API for crc32c at mount (not a "depends=")
+for want in virtio_pci 9pnet_virtio 9p virtio_blk crc32c_generic overlay ext4; do add_module "$want"; done
 
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"

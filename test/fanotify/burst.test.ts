@@ -40,7 +40,7 @@ describe.skipIf(!root)("a burst under a small fd limit (needs root: CAP_SYS_ADMI
         report({ n, bad, overflows: fan.overflows, limit, leaked: fds() - before, most, status: await writer.exited });
         `,
         // (the shell's ulimit, not prlimit(1): the VM guest has a shell and no util-linux)
-        { prefix: ["sh", "-c", 'ulimit -n 1024 && exec "$@"', "sh"], timeoutMs: 120_000 },
+        { prefix: ["sh", "-c", 'ulimit -n 1024 && exec "$@"', "sh"], timeoutMs: 280_000 },
       );
       expect(r.stderr).toBe("");
       expect(r.reports).toEqual([{ n: EVENTS, bad: 0, overflows: 0, limit: "1024", leaked: expect.any(Number), most: expect.any(Number), status: 0 }]);
@@ -50,5 +50,5 @@ describe.skipIf(!root)("a burst under a small fd limit (needs root: CAP_SYS_ADMI
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 300_000); // (a minute or two in an emulated guest)
 });

@@ -42,7 +42,7 @@ describe("the tables", () => {
     }
     expect(wrong).toEqual([]);
     expect(compared).toBeGreaterThan(900);
-  });
+  }, 300_000); // (a resolver process per name: minutes in an emulated guest)
 
   test.skipIf(!headers)("the file is what harness/syscall-tables.ts makes from the installed headers (numbers; the version line may differ)", async () => {
     const { generate } = await import("../../harness/syscall-tables.ts");
