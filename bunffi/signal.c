@@ -379,7 +379,9 @@ static void sleep_ms(int ms) {
  * Threads keep being born: the task list is read again until a pass reaches no new
  * thread. A thread that blocks SIGRTMAX cannot be reached. One being born or ending
  * blocks every signal for a moment (glibc), so a thread that blocks them all is looked
- * at again for up to 50 ms; one that keeps blocking SIGRTMAX is left as it is when it
+ * at again for up to 500 passes of 1 ms (a birth on a loaded or emulated machine took
+ * longer than 50: the aarch64 guest; it then kept the mask it was born with, the
+ * holder's bit included); one that keeps blocking SIGRTMAX is left as it is when it
  * would only have to unblock (the safe side), and is EBUSY when it would have to block
  * more. Its old mask is not recorded: a release gives it the holder's bit. */
 static int edit_all(const struct edit *e, struct tidlist *olds, int timeout_ms, int *where, int *bad_tid) {
@@ -438,7 +440,7 @@ static int edit_all(const struct edit *e, struct tidlist *olds, int timeout_ms, 
     }
     closedir(dir);
     if (reached) continue;                   /* threads may have been born meanwhile */
-    if (transient == 0 || waited >= 50) break;
+    if (transient == 0 || waited >= 500) break;
     sleep_ms(1);
     waited++;
   }

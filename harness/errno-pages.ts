@@ -230,8 +230,14 @@ export function listedErrnos(page: string): string[] {
   return [...out].sort();
 }
 
+/** The installed manpages-dev's version: dpkg's word, or (a machine without dpkg: the aarch64 guest) its Debian changelog's first line. */
 export function manpagesVersion(): string {
-  return execFileSync("dpkg-query", ["-W", "-f=${Version}", "manpages-dev"], { encoding: "utf8" }).trim();
+  try {
+    return execFileSync("dpkg-query", ["-W", "-f=${Version}", "manpages-dev"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    const first = gunzipSync(readFileSync("/usr/share/doc/manpages-dev/changelog.Debian.gz")).toString("utf8").split("\n")[0]!;
+    return /\(([^)]+)\)/.exec(first)![1]!;
+  }
 }
 
 export function loadPages(): PagesFile {

@@ -167,7 +167,12 @@ cp "$bun" "$root/usr/bin/bun"
 ln -sf bun "$root/usr/bin/bunx"
 for t in "${tools[@]}"; do rm -f "$root$t"; mkdir -p "$(dirname "$root$t")"; cp "$userland$t" "$root$t"; done
 # (the man pages' ERRORS sections, for the errno file's check)
-[ "$arch" = aarch64 ] && mkdir -p "$root/usr/share/man" && cp -a "$userland/usr/share/man/man2" "$userland/usr/share/man/man3" "$userland/usr/share/man/man7" "$root/usr/share/man/"
+# (and manpages-dev's changelog, which says its version: the guest has no dpkg)
+if [ "$arch" = aarch64 ]; then
+  mkdir -p "$root/usr/share/man" "$root/usr/share/doc/manpages-dev"
+  cp -a "$userland/usr/share/man/man2" "$userland/usr/share/man/man3" "$userland/usr/share/man/man7" "$root/usr/share/man/"
+  cp "$userland/usr/share/doc/manpages-dev/changelog.Debian.gz" "$root/usr/share/doc/manpages-dev/"
+fi
 # napi-rs tells glibc from musl by reading /usr/bin/ldd (a text file on Debian).
 rm -f "$root/usr/bin/ldd"; cp /usr/bin/ldd "$root/usr/bin/ldd"
 
