@@ -25,7 +25,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { ROOT } from "./child.ts";
+import { ARCHES, type Arch } from "./arches.ts";
 import { buildShim } from "./fiu/build.ts";
+
+export { ARCHES, type Arch };
 
 const BOOT_TIMEOUT_S = Number(process.env.BUTTER_VM_BOOT_TIMEOUT ?? 180);
 const SMP = Number(process.env.BUTTER_VM_SMP ?? Math.min(4, availableParallelism()));
@@ -35,31 +38,6 @@ export const BOOTED = "vm/init: running harness/build/vm/command";
 /** How many of the console's last lines a failure prints again. */
 const TAIL_LINES = 40;
 
-/** What differs between the guests' architectures. */
-export const ARCHES = {
-  x86_64: {
-    deb: "amd64",
-    qemu: "qemu-system-x86_64",
-    machine: (kvm: boolean) => [...(kvm ? ["-accel", "kvm", "-cpu", "host,-arch-capabilities"] : ["-accel", "tcg", "-cpu", "max"]), "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"],
-    console: "ttyS0",
-    /** the whole suite runs on the architecture the host does not already run it on */
-    command: "exec bun harness/test.ts --privileged",
-    /** seconds for the whole run (the privileged suite: about 3 minutes under TCG) */
-    timeout: 600,
-  },
-  aarch64: {
-    deb: "arm64",
-    qemu: "qemu-system-aarch64",
-    // Neoverse N1 (the core of the arm64 servers people rent): under `-cpu max` (SVE,
-    // pointer authentication, ...) Bun crashed with SIGSEGV in vitest, twice (docs/vm.md)
-    machine: (kvm: boolean) => ["-M", "virt", ...(kvm ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg,thread=multi", "-cpu", "neoverse-n1"])],
-    console: "ttyAMA0",
-    command: "exec bun harness/test.ts --guest",
-    /** (the whole suite: about 20 minutes under TCG) */
-    timeout: 3000,
-  },
-} as const;
-export type Arch = keyof typeof ARCHES;
 
 function fail(message: string): never {
   console.error(`test:vm: ${message}`);
@@ -132,14 +110,15 @@ export function guestDir(line: string, arch: Arch): string {
 }
 
 /**
- * The C programs the suite runs that a guest without a compiler cannot build: the aarch64
- * guest's, cross-built here (static: nothing to find in the guest) into harness/build/guest/.
+ * The C programs the suite runs that a guest without a compiler cannot build: a foreign
+ * guest's, cross-built here (static: nothing to find in the guest) into
+ * harness/build/guest/<name>.<Node's arch>.
  */
-function buildGuestPrograms(): void {
+function buildGuestPrograms(arch: Arch): void {
   mkdirSync(`${ROOT}/harness/build/guest`, { recursive: true });
   for (const name of ["trapped"]) {
-    const r = spawnSync("aarch64-linux-gnu-gcc", ["-static", "-O2", "-o", `${ROOT}/harness/build/guest/${name}.arm64`, `${ROOT}/test/seccomp/${name}.c`], { encoding: "utf8" });
-    if (r.status !== 0) fail(`cross-building ${name}.c for the aarch64 guest failed: ${r.error?.message ?? r.stderr} (vm/provision.sh --vm-host installs gcc-aarch64-linux-gnu)`);
+    const r = spawnSync(ARCHES[arch].cc, ["-static", "-O2", "-o", `${ROOT}/harness/build/guest/${name}.${ARCHES[arch].node}`, `${ROOT}/test/seccomp/${name}.c`], { encoding: "utf8" });
+    if (r.status !== 0) fail(`cross-building ${name}.c for the ${arch} guest failed: ${r.error?.message ?? r.stderr} (vm/provision.sh --vm-host installs the cross compilers)`);
   }
 }
 
@@ -148,9 +127,9 @@ function runGuest(line: string, arch: Arch): Promise<number> {
   const built = spawnSync("bash", [`${ROOT}/vm/build.sh`, "--kernel", line, "--arch", arch], { stdio: "inherit" });
   if (built.status !== 0) fail(`building the ${line} ${arch} guest failed (vm/build.sh; it needs root and vm/provision.sh --vm-host)`);
   // (after the guest's build: an aarch64 shim links against the guest's own libfiu)
-  const shim = buildShim(arch === "x86_64" ? "x64" : "arm64");
+  const shim = buildShim(ARCHES[arch].node, arch === "x86_64" ? undefined : `${guestDir(line, arch)}/userland/usr/lib/libfiu.so.0`);
   if (!("path" in shim)) console.log(`test:vm: no fault-injection shim (${shim.reason}); the guest runs without it`);
-  if (arch === "aarch64") buildGuestPrograms();
+  if (arch !== "x86_64") buildGuestPrograms(arch);
   const dir = guestDir(line, arch);
   const a = ARCHES[arch];
   const useKvm = kvm(arch);

@@ -32,7 +32,9 @@ done
 # Debian's name of the architecture
 case "$arch" in
   x86_64) deb_arch=amd64 out=build/$line ;;
-  aarch64) deb_arch=arm64 out=build/$line-aarch64 ;;
+  # a foreign architecture: Debian's name, glibc's triplet and loader, and Node's name of
+  # the CPU (npm's packages of Bun and of the addons are named after it)
+  aarch64) deb_arch=arm64 triplet=aarch64-linux-gnu loader=ld-linux-aarch64.so.1 npm_cpu=arm64 out=build/$line-aarch64 ;;
   *) echo "vm/build.sh: --arch takes x86_64 or aarch64; got '$arch'" >&2; exit 2 ;;
 esac
 pin=$(awk -v l="$line" -v a="$deb_arch" '!/^#/ && $1 == l && $2 == a' kernels.txt)
@@ -48,13 +50,16 @@ aptopts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourcePart
   -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives" -o Debug::NoLocking=1)
 # Both architectures' indexes, whatever this machine's own architecture; packages of the
 # same name are asked for as name:arch.
-aptopts+=(-o APT::Architecture=amd64 -o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o Dir::State::status=/dev/null)
+debian_arches=$(awk '!/^#/ && NF { print $2 }' kernels.txt | sort -u)
+aptopts+=(-o APT::Architecture=amd64 -o Dir::State::status=/dev/null)
+for a in $debian_arches; do aptopts+=(-o "APT::Architectures::=$a"); done
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
 {
-  for s in bullseye bookworm trixie; do echo "deb [arch=amd64,arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"; done
-  echo "deb [arch=amd64,arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main"
+  archs=$(echo $debian_arches | tr ' ' ,)
+  for s in bullseye bookworm trixie; do echo "deb [arch=$archs signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"; done
+  echo "deb [arch=$archs signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main"
 } >"$apt_dir/sources.list.new"
-# (a sources list of an earlier build, without arm64: its lists are fetched again)
+# (a sources list of an earlier build, for other architectures: its lists are fetched again)
 cmp -s "$apt_dir/sources.list.new" "$apt_dir/sources.list" || rm -rf "$apt_dir/lists"/*_Packages* "$apt_dir/lists"/*Release*
 mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
 have() { apt-cache "${aptopts[@]}" madison "$1" 2>/dev/null | awk -v v="$2" '$3 == v { found = 1 } END { exit !found }'; }
@@ -69,7 +74,7 @@ if ! have "$kpkg" "$kversion"; then
 fi
 echo "vm/build.sh: kernel $line from $suite: $kpkg $kversion"
 tools=(/usr/bin/unshare /usr/bin/setpriv /usr/bin/nsenter)
-if [ "$arch" = aarch64 ]; then tools+=(/bin/kill /usr/bin/inotifywait /usr/sbin/fatrace /usr/bin/scmp_sys_resolver); fi
+if [ "$arch" != x86_64 ]; then tools+=(/bin/kill /usr/bin/inotifywait /usr/sbin/fatrace /usr/bin/scmp_sys_resolver); fi
 if [ "$arch" = x86_64 ]; then
   userland=/
   bun=$(readlink -f "$(command -v bun)")
@@ -77,7 +82,7 @@ if [ "$arch" = x86_64 ]; then
   libfiu=$(dpkg -L libfiu0 | grep -m1 '/libfiu\.so\.0$')
   busybox_version=$(dpkg-query -W -f '${Version}' busybox-static)
 else
-  # Debian's arm64 packages of the same versions as this machine's amd64 ones (the
+  # Debian's packages of the architecture, of the same versions as this machine's amd64 ones (the
   # x86_64 guest's userland), unpacked into $userland: busybox, glibc, util-linux's
   # tools and the libraries they load, libfiu; and, because this guest runs the whole
   # suite, the tools its differential and signal tests run (procps' kill --queue,
@@ -89,9 +94,9 @@ else
     procps \
     inotify-tools libinotifytools0 fatrace seccomp libseccomp2 manpages manpages-dev; do
     v=$(dpkg-query -W -f '${Version}' "$p")
-    # (the archive's arm64 package when this version has gone from it: said, not hidden)
+    # (the archive's newest when this version has gone from it: said, not hidden)
     if [ "$p" = manpages ] || [ "$p" = manpages-dev ]; then debs+=("$p=$v"); # (arch: all)
-    elif have "$p:arm64" "$v"; then debs+=("$p:arm64=$v"); else echo "vm/build.sh: $p:arm64 $v is not in the archive; taking its newest" >&2; debs+=("$p:arm64"); fi
+    elif have "$p:$deb_arch" "$v"; then debs+=("$p:$deb_arch=$v"); else echo "vm/build.sh: $p:$deb_arch $v is not in the archive; taking its newest" >&2; debs+=("$p:$deb_arch"); fi
   done
   want=$(printf '%s\n' "${debs[@]}")
   if [ ! -f "$userland/.debs" ] || [ "$(cat "$userland/.debs")" != "$want" ]; then
@@ -101,28 +106,28 @@ else
     rm -rf "$userland/.deb"
     echo "$want" >"$userland/.debs"
   fi
-  # Bun's aarch64 build, the version this machine runs, from the npm registry
+  # Bun's build for the architecture, the version this machine runs, from the npm registry
   bun_version=$(bun --version)
   if [ ! -x "$userland/bun/package/bin/bun" ] || [ "$(cat "$userland/bun/version" 2>/dev/null)" != "$bun_version" ]; then
     rm -rf "$userland/bun" && mkdir -p "$userland/bun"
-    (cd "$userland/bun" && npm pack -q "@oven/bun-linux-aarch64@$bun_version" >/dev/null && tar xzf ./*.tgz && rm -f ./*.tgz)
+    (cd "$userland/bun" && npm pack -q "@oven/bun-linux-$arch@$bun_version" >/dev/null && tar xzf ./*.tgz && rm -f ./*.tgz)
     echo "$bun_version" >"$userland/bun/version"
   fi
   bun=$userland/bun/package/bin/bun
-  # The arm64 builds of the dev dependencies' native addons (vitest's bundler and CSS
+  # The architecture's builds of the dev dependencies' native addons (vitest's bundler and CSS
   # parser), the versions the lockfile installed for x64, put beside them in the
   # checkout's node_modules, which the guest reads over 9p.
   for pj in $(find ../node_modules -name package.json -path '*-linux-x64-gnu/package.json' | sort); do
     dir=$(dirname "$pj")
     name=$(sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$pj" | head -n1)
     version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pj" | head -n1)
-    arm_dir=${dir/-linux-x64-gnu/-linux-arm64-gnu}
+    arm_dir=${dir/-linux-x64-gnu/-linux-$npm_cpu-gnu}
     [ "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$arm_dir/package.json" 2>/dev/null | head -n1)" = "$version" ] && continue
     rm -rf "$arm_dir" "$arm_dir.tmp" && mkdir -p "$arm_dir.tmp"
-    (cd "$arm_dir.tmp" && npm pack -q "${name/-linux-x64-gnu/-linux-arm64-gnu}@$version" >/dev/null && tar xzf ./*.tgz)
+    (cd "$arm_dir.tmp" && npm pack -q "${name/-linux-x64-gnu/-linux-$npm_cpu-gnu}@$version" >/dev/null && tar xzf ./*.tgz)
     mv "$arm_dir.tmp/package" "$arm_dir" && rm -rf "$arm_dir.tmp"
   done
-  addons=$(find ../node_modules -name '*.node' -type f -path '*arm64-gnu*' 2>/dev/null | sort)
+  addons=$(find ../node_modules -name '*.node' -type f -path "*-$npm_cpu-gnu*" 2>/dev/null | sort)
   libfiu=$userland/usr/lib/libfiu.so.0
   busybox_version=$(dpkg-query -W -f '${Version}' busybox-static)
 fi
@@ -168,7 +173,7 @@ ln -sf bun "$root/usr/bin/bunx"
 for t in "${tools[@]}"; do rm -f "$root$t"; mkdir -p "$(dirname "$root$t")"; cp "$userland$t" "$root$t"; done
 # (the man pages' ERRORS sections, for the errno file's check)
 # (and manpages-dev's changelog, which says its version: the guest has no dpkg)
-if [ "$arch" = aarch64 ]; then
+if [ "$arch" != x86_64 ]; then
   mkdir -p "$root/usr/share/man" "$root/usr/share/doc/manpages-dev"
   cp -a "$userland/usr/share/man/man2" "$userland/usr/share/man/man3" "$userland/usr/share/man/man7" "$root/usr/share/man/"
   cp "$userland/usr/share/doc/manpages-dev/changelog.Debian.gz" "$root/usr/share/doc/manpages-dev/"
@@ -185,13 +190,13 @@ if [ "$arch" = x86_64 ]; then
   done
   cp -L --parents "$libfiu" "$root"
 else
-  # (ldd cannot run arm64 programs here: every library the packages hold, and the loader)
-  for d in "$userland/lib/aarch64-linux-gnu" "$userland/usr/lib/aarch64-linux-gnu"; do
+  # (ldd cannot run foreign programs here: every library the packages hold, and the loader)
+  for d in "$userland/lib/$triplet" "$userland/usr/lib/$triplet"; do
     [ -d "$d" ] && cp -a "$d" "$root/usr/lib/"
   done
-  cp -L "$userland/lib/ld-linux-aarch64.so.1" "$root/usr/lib/ld-linux-aarch64.so.1"
+  cp -L "$userland/lib/$loader" "$root/usr/lib/$loader"
   cp -L "$libfiu" "$root/usr/lib/libfiu.so.0"
-  rm -rf "$root/usr/lib/aarch64-linux-gnu/gconv"
+  rm -rf "$root/usr/lib/$triplet/gconv"
 fi
 
 # 9p over virtio (and two filesystems, below), with what they need, in dependency order: each module's own

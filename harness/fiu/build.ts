@@ -12,38 +12,41 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { ARCHES } from "../arches.ts";
 
 const here = (p: string) => decodeURIComponent(new URL(p, import.meta.url).pathname);
 /** The shim of an architecture (Node's names: x64, arm64). */
 export const shimPath = (arch: string = process.arch) => here(arch === "x64" ? "../build/fiu-shim.so" : `../build/fiu-shim.${arch}.so`);
 const SOURCE = here("shim.c");
 const FLAGS = ["-O2", "-fPIC", "-shared", "-DFIU_ENABLE", "-Wall", "-Wextra", "-Werror"];
-/** The aarch64 guest's libfiu (vm/build.sh unpacks Debian's arm64 package there). */
-const ARM64_LIBFIU = here("../../vm/build/6.1-aarch64/userland/usr/lib/libfiu.so.0");
-
-/** The shim's path for an architecture (default: this process's), or why it cannot be built here. */
-export function buildShim(arch: string = process.arch): { path: string } | { reason: string } {
+/**
+ * The shim's path for an architecture (Node's name; default: this process's), or why it
+ * cannot be built here. Another architecture's is built with its cross compiler
+ * (harness/arches.ts) against `libfiu`, the guest's own (vm/build.sh unpacks it).
+ */
+export function buildShim(arch: string = process.arch, libfiu?: string): { path: string } | { reason: string } {
   const shim = shimPath(arch);
   const stamp = `${shim}.source`;
   const cross = arch !== process.arch;
-  if (cross && !(process.arch === "x64" && arch === "arm64")) return { reason: `no cross compiler for ${arch} from ${process.arch}` };
-  const [cc, libs] = cross ? ["aarch64-linux-gnu-gcc", ["-ldl", ARM64_LIBFIU, "-lpthread"]] : ["gcc", ["-ldl", "-lfiu", "-lpthread"]];
+  const target = Object.values(ARCHES).find((a) => a.node === arch);
+  if (cross && (process.arch !== "x64" || target === undefined)) return { reason: `no cross compiler for ${arch} from ${process.arch}` };
+  const [cc, libs] = cross ? [target!.cc, ["-ldl", libfiu ?? "", "-lpthread"]] : ["gcc", ["-ldl", "-lfiu", "-lpthread"]];
   // (what the shim is made of, the same whoever builds it: the guest checks the host's build)
   const want = createHash("sha256").update(readFileSync(SOURCE)).update(JSON.stringify([arch, FLAGS])).digest("hex");
   if (existsSync(shim) && existsSync(stamp) && readFileSync(stamp, "utf8") === want) return { path: shim };
   if (!existsSync("/usr/include/fiu.h")) return { reason: "libfiu headers are missing (apt-get install libfiu-dev)" };
-  if (cross && !existsSync(ARM64_LIBFIU)) return { reason: `the aarch64 guest's libfiu is missing (bash vm/build.sh --arch aarch64 unpacks it)` };
+  if (cross && (libfiu === undefined || !existsSync(libfiu))) return { reason: `the ${arch} guest's libfiu is missing (bun run test:vm builds the guest and the shim)` };
   mkdirSync(here("../build"), { recursive: true });
   // (the cross compiler finds libfiu's header, which is the same on every architecture,
   // in this machine's /usr/include)
   const r = spawnSync(cc, [...FLAGS, ...(cross ? ["-idirafter", "/usr/include"] : []), "-o", shim, SOURCE, ...libs], { encoding: "utf8" });
-  if (r.error) return { reason: `${cc} could not run: ${r.error.message}${cross ? " (apt-get install gcc-aarch64-linux-gnu)" : ""}` };
+  if (r.error) return { reason: `${cc} could not run: ${r.error.message}${cross ? " (vm/provision.sh --vm-host installs the cross compilers)" : ""}` };
   if (r.status !== 0) throw new Error(`building the fault-injection shim failed:\n${r.stderr}`);
   writeFileSync(stamp, want);
   return { path: shim };
 }
 
 if (import.meta.main) {
-  const r = buildShim(process.argv[2]);
+  const r = buildShim(process.argv[2], process.argv[3]);
   console.log("path" in r ? r.path : `not built: ${r.reason}`);
 }
