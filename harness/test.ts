@@ -3,9 +3,11 @@
  * suite under it (LD_PRELOAD), with coverage. `--errors` runs only the errno matrix and
  * prints the table of pairs forced per call (`bun run test:errors`). `--privileged` runs
  * only the files whose first line is a `// @privileged: ...` comment, without coverage:
- * what the VM guest runs (`bun run test:vm`). `--c-coverage` runs the suite against the
- * helpers built by gcc --coverage and reports and enforces the C coverage of bunffi/
- * (`bun run test:c`, harness/c-coverage.ts). Other arguments go to vitest.
+ * what the x86-64 VM guests run (`bun run test:vm`). `--guest` runs every file but those
+ * of test/host-only.json, without coverage: what the aarch64 guest runs. `--c-coverage`
+ * runs the suite against the helpers built by gcc --coverage and reports and enforces
+ * the C coverage of bunffi/ (`bun run test:c`, harness/c-coverage.ts). Other arguments
+ * go to vitest.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -52,16 +54,15 @@ if (cCoverage) {
 
 // vitest under this very Bun (what `bunx --bun vitest` does, without needing bunx).
 const vitest = [`${ROOT}/node_modules/vitest/vitest.mjs`, "run", "--pool=threads"];
-const argv = errorsOnly
-  ? [...vitest, "test/errno-matrix.test.ts", ...rest]
-  : privilegedOnly
-    ? [...vitest, ...privilegedFiles(), ...rest]
-    : guest
-      ? [...vitest, ...hostOnlyExcludes(), ...rest]
-      : cCoverage
-      ? // the TinyCC loader's own tests are about compiling, which this run does not do
-        [...vitest, "--exclude", "test/bunffi/loader.test.ts", ...rest]
-      : [...vitest, "--coverage", ...rest];
+function vitestArgs(): string[] {
+  if (errorsOnly) return [...vitest, "test/errno-matrix.test.ts", ...rest];
+  if (privilegedOnly) return [...vitest, ...privilegedFiles(), ...rest];
+  if (guest) return [...vitest, ...hostOnlyExcludes(), ...rest];
+  // the TinyCC loader's own tests are about compiling, which this run does not do
+  if (cCoverage) return [...vitest, "--exclude", "test/bunffi/loader.test.ts", ...rest];
+  return [...vitest, "--coverage", ...rest];
+}
+const argv = vitestArgs();
 const SKIPPED = new URL("./build/skipped.json", import.meta.url);
 rmSync(SKIPPED, { force: true });
 const r = spawnSync(process.execPath, argv, { stdio: "inherit", env, cwd: ROOT });
