@@ -9,8 +9,7 @@
  * exactly as on the host) into a file too, and exits with the suite's status.
  *
  * The guest writes its status into the checkout (harness/build/vm/status) before it
- * powers off, and x86_64's also through QEMU's isa-debug-exit device (QEMU exits with
- * status*2+1). A guest that ends without a status (a kernel panic, a power-off without a
+ * powers off. A guest that ends without a status (a kernel panic, a power-off without a
  * report, QEMU's own failure) is a failure, and so is a guest that has not started its
  * command at BUTTER_VM_BOOT_TIMEOUT seconds or is still running at BUTTER_VM_TIMEOUT;
  * each is killed, and the console's last lines are printed again.
@@ -38,7 +37,6 @@ export const BOOTED = "vm/init: running harness/build/vm/command";
 /** How many of the console's last lines a failure prints again. */
 const TAIL_LINES = 40;
 
-
 function fail(message: string): never {
   console.error(`test:vm: ${message}`);
   process.exit(1);
@@ -52,7 +50,7 @@ function fail(message: string): never {
  */
 function kvm(arch: Arch): boolean {
   if (process.env.BUTTER_VM_ACCEL !== undefined) return process.env.BUTTER_VM_ACCEL === "kvm";
-  if ((process.arch === "x64" ? "x86_64" : "aarch64") !== arch) return false;
+  if (ARCHES[arch].node !== process.arch) return false;
   try {
     accessSync("/dev/kvm", constants.R_OK | constants.W_OK);
   } catch {
@@ -66,8 +64,9 @@ const STATUS = `${ROOT}/harness/build/vm/status`;
 
 /** What the guest reported (the status file's text, or nothing) -> its status or a failure. */
 export function guestStatus(reported: string | undefined): { status: number } | { failure: string } {
-  const n = reported === undefined ? NaN : Number(reported.trim());
-  if (reported !== undefined && reported.trim() !== "" && Number.isInteger(n) && n >= 0 && n <= 255) return { status: n };
+  const text = reported?.trim() ?? "";
+  const n = Number(text);
+  if (text !== "" && Number.isInteger(n) && n >= 0 && n <= 255) return { status: n };
   return { failure: "the guest ended without reporting a status (a kernel panic, or a boot failure; its console's last lines are below)" };
 }
 
@@ -126,12 +125,12 @@ function buildGuestPrograms(arch: Arch): void {
 function runGuest(line: string, arch: Arch): Promise<number> {
   const built = spawnSync("bash", [`${ROOT}/vm/build.sh`, "--kernel", line, "--arch", arch], { stdio: "inherit" });
   if (built.status !== 0) fail(`building the ${line} ${arch} guest failed (vm/build.sh; it needs root and vm/provision.sh --vm-host)`);
-  // (after the guest's build: an aarch64 shim links against the guest's own libfiu)
-  const shim = buildShim(ARCHES[arch].node, arch === "x86_64" ? undefined : `${guestDir(line, arch)}/userland/usr/lib/libfiu.so.0`);
-  if (!("path" in shim)) console.log(`test:vm: no fault-injection shim (${shim.reason}); the guest runs without it`);
-  if (arch !== "x86_64") buildGuestPrograms(arch);
   const dir = guestDir(line, arch);
   const a = ARCHES[arch];
+  // (after the guest's build: a foreign guest's shim links against the guest's own libfiu)
+  const shim = buildShim(a.node, arch === "x86_64" ? undefined : `${dir}/userland/usr/lib/libfiu.so.0`);
+  if (!("path" in shim)) console.log(`test:vm: no fault-injection shim (${shim.reason}); the guest runs without it`);
+  if (arch !== "x86_64") buildGuestPrograms(arch);
   const useKvm = kvm(arch);
   const argv = [
     ...a.machine(useKvm),

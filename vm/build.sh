@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: vm/build.sh [--kernel $lines] [--arch x86_64|aarch64]" >&2; exit 2 ;;
   esac
 done
-# Debian's name of the architecture
+# what the architecture is called where it matters
 case "$arch" in
   x86_64) deb_arch=amd64 out=build/$line ;;
   # a foreign architecture: Debian's name, glibc's triplet and loader, and Node's name of
@@ -48,8 +48,8 @@ bash provision.sh --vm-host >/dev/null
 apt_dir=$PWD/build/apt
 aptopts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
   -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives" -o Debug::NoLocking=1)
-# Both architectures' indexes, whatever this machine's own architecture; packages of the
-# same name are asked for as name:arch.
+# The indexes of every architecture of kernels.txt, whatever this machine's own;
+# packages of the same name are asked for as name:arch.
 debian_arches=$(awk '!/^#/ && NF { print $2 }' kernels.txt | sort -u)
 aptopts+=(-o APT::Architecture=amd64 -o Dir::State::status=/dev/null)
 for a in $debian_arches; do aptopts+=(-o "APT::Architectures::=$a"); done
@@ -74,14 +74,16 @@ if ! have "$kpkg" "$kversion"; then
 fi
 echo "vm/build.sh: kernel $line from $suite: $kpkg $kversion"
 tools=(/usr/bin/unshare /usr/bin/setpriv /usr/bin/nsenter)
-if [ "$arch" != x86_64 ]; then tools+=(/bin/kill /usr/bin/inotifywait /usr/sbin/fatrace /usr/bin/scmp_sys_resolver); fi
+busybox_version=$(dpkg-query -W -f '${Version}' busybox-static)
+# a field of a package.json (the addons' names and versions)
+json_field() { sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" "$2" 2>/dev/null | head -n1; }
 if [ "$arch" = x86_64 ]; then
   userland=/
   bun=$(readlink -f "$(command -v bun)")
   addons=$(find ../node_modules -name '*.node' -type f -path '*x64*' 2>/dev/null | sort)
   libfiu=$(dpkg -L libfiu0 | grep -m1 '/libfiu\.so\.0$')
-  busybox_version=$(dpkg-query -W -f '${Version}' busybox-static)
 else
+  tools+=(/bin/kill /usr/bin/inotifywait /usr/sbin/fatrace /usr/bin/scmp_sys_resolver)
   # Debian's packages of the architecture, of the same versions as this machine's amd64 ones (the
   # x86_64 guest's userland), unpacked into $userland: busybox, glibc, util-linux's
   # tools and the libraries they load, libfiu; and, because this guest runs the whole
@@ -119,17 +121,16 @@ else
   # checkout's node_modules, which the guest reads over 9p.
   for pj in $(find ../node_modules -name package.json -path '*-linux-x64-gnu/package.json' | sort); do
     dir=$(dirname "$pj")
-    name=$(sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$pj" | head -n1)
-    version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pj" | head -n1)
-    arm_dir=${dir/-linux-x64-gnu/-linux-$npm_cpu-gnu}
-    [ "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$arm_dir/package.json" 2>/dev/null | head -n1)" = "$version" ] && continue
-    rm -rf "$arm_dir" "$arm_dir.tmp" && mkdir -p "$arm_dir.tmp"
-    (cd "$arm_dir.tmp" && npm pack -q "${name/-linux-x64-gnu/-linux-$npm_cpu-gnu}@$version" >/dev/null && tar xzf ./*.tgz)
-    mv "$arm_dir.tmp/package" "$arm_dir" && rm -rf "$arm_dir.tmp"
+    name=$(json_field name "$pj")
+    version=$(json_field version "$pj")
+    cpu_dir=${dir/-linux-x64-gnu/-linux-$npm_cpu-gnu}
+    [ "$(json_field version "$cpu_dir/package.json")" = "$version" ] && continue
+    rm -rf "$cpu_dir" "$cpu_dir.tmp" && mkdir -p "$cpu_dir.tmp"
+    (cd "$cpu_dir.tmp" && npm pack -q "${name/-linux-x64-gnu/-linux-$npm_cpu-gnu}@$version" >/dev/null && tar xzf ./*.tgz)
+    mv "$cpu_dir.tmp/package" "$cpu_dir" && rm -rf "$cpu_dir.tmp"
   done
   addons=$(find ../node_modules -name '*.node' -type f -path "*-$npm_cpu-gnu*" 2>/dev/null | sort)
   libfiu=$userland/usr/lib/libfiu.so.0
-  busybox_version=$(dpkg-query -W -f '${Version}' busybox-static)
 fi
 
 inputs=$(

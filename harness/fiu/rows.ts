@@ -23,16 +23,16 @@ function plan(r: Row, fn: string): void {
 }
 
 /** A row of a call this kernel does not have: the call says so, ENOSYS naming the version. */
-function lacking(r: Row, since: NonNullable<Scenario["needs"]>): void {
+function lacking(r: Row, needs: NonNullable<Scenario["needs"]>): void {
   let error: unknown;
   try {
-    since.lacking(b);
+    needs.lacking(b);
   } catch (e) {
     error = e;
   }
   expect(error, `${r.call} on Linux ${kernelVersion().join(".")}`).toBeInstanceOf(b.OSError);
   expect((error as b.OSError).code).toBe("ENOSYS");
-  expect((error as b.OSError).message).toContain(`needs Linux ${since.version}`);
+  expect((error as b.OSError).message).toContain(`needs Linux ${needs.version}`);
 }
 
 /** Forces the row's failure, asserts the outcome, then that the object still works. */
