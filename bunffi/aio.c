@@ -75,14 +75,17 @@ static void thread_ended(void *value) {
   pthread_key_delete(key);
 }
 
-/* Records a context as owned by an object of this thread. 0, or -errno (the key or memory). */
-static int own(u64 ctx) {
+/* Records a context as owned by an object of this thread. 0, or -errno with *at: 1 for
+ * the key, 2 for memory. */
+static int own(u64 ctx, int *at) {
+  *at = 1;
   if (!keyed) {
     int e = pthread_key_create(&key, thread_ended);
     if (e) return -e;
     keyed = 1;
     pthread_setspecific(key, (void *)1); /* non-null: the destructor runs */
   }
+  *at = 2;
   if (count == cap) {
     int n = cap ? cap * 2 : 8;
     u64 *p = realloc(owned, (size_t)n * sizeof *p);
@@ -96,16 +99,17 @@ static int own(u64 ctx) {
 
 /* An AioContext's context: io_setup, and the record that destroys it when this thread
  * ends, in one call (a thread ended between the two could not leave it behind). 0, or
- * -errno with *at: 0 for io_setup, 1 for the record (the context is destroyed then). */
+ * -errno with *at: 0 for io_setup, 1 for the record's key, 2 for its memory (the
+ * context is destroyed then). */
 int bt_aio_setup_owned(int nr, u64 *ctx, int *at) {
   *ctx = 0;
   *at = 0;
   if (syscall(NR_io_setup, (long)nr, ctx) < 0) return NEG_ERRNO;
-  int err = own(*ctx);
+  int err = own(*ctx, at);
   if (err) {
-    *at = 1;
     syscall(NR_io_destroy, *ctx);
   }
+  if (!err) *at = 0;
   return err;
 }
 

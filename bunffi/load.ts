@@ -28,14 +28,18 @@ const prebuilt = process.env.BUTTER_HELPERS_PREBUILT;
 // biome-ignore lint: any function
 type AnyFn = (...args: any[]) => any;
 let wrapCall: ((fn: AnyFn) => AnyFn) | undefined;
+let testDefines: Record<string, string> | undefined;
 
 /**
  * Test hook: every helper symbol compiled after this call is wrapped by `wrap`. The
  * fault-injection suite uses it to mark the exact window of each helper call (see
- * harness/fiu/). Compilation itself is never inside the window.
+ * harness/fiu/). Compilation itself is never inside the window. `define`: macros for
+ * the helpers compiled after it (the suite's: malloc, realloc and free, which TinyCC
+ * binds to Bun's own allocator, past LD_PRELOAD, go to the shim's instead).
  */
-export function wrapHelpers(wrap: (fn: AnyFn) => AnyFn): void {
+export function wrapHelpers(wrap: (fn: AnyFn) => AnyFn, define?: Record<string, string>): void {
   wrapCall = wrap;
+  testDefines = define;
 }
 
 /**
@@ -74,7 +78,7 @@ export function helpers<const S extends Record<string, FFIFunction>>(
 function compile(source: string, symbols: Record<string, FFIFunction>, shared = false) {
   if (prebuilt !== undefined) return openPrebuilt(prebuilt, source, symbols, shared);
   try {
-    return cc({ source, flags: libcFlags(), symbols });
+    return cc({ source, flags: libcFlags(), symbols, ...(testDefines && { define: testDefines }) });
   } catch (e) {
     // the source and butter.h open at once: throws the real reason when they cannot be
     const a = openSync(source, "r");

@@ -52,15 +52,18 @@ static int ensure_key(void) {
   return 0;
 }
 
-/* Records that an object of this thread owns fd. 0, or -errno (the key or memory). */
-int bt_own(int fd) { /* fd >= 0: an object's constructor made it */
+/* Where a record failed, for JS to name the call: the key, or memory. */
+enum { AT_KEY = 1, AT_MEMORY };
+
+/* Records that an object of this thread owns fd. 0, or -errno with *at set. */
+int bt_own(int fd, int *at) { /* fd >= 0: an object's constructor made it */
   int e = ensure_key();
-  if (e) return e;
+  if (e) { *at = AT_KEY; return e; }
   if (fd >= cap) {
     int n = cap ? cap : 64;
     while (n <= fd) n *= 2;
     unsigned char *p = realloc(owned, (size_t)n);
-    if (!p) return -ENOMEM;
+    if (!p) { *at = AT_MEMORY; return -ENOMEM; }
     for (int i = cap; i < n; i++) p[i] = 0;
     owned = p;
     cap = n;
@@ -91,10 +94,11 @@ int bt_owned_count(void) {
 }
 
 /* Records a mount this thread's object made at path (NUL-terminated, n bytes with the
- * NUL). 0, or -errno. */
-int bt_own_mount(const char *path, long n) {
+ * NUL). 0, or -errno with *at set. */
+int bt_own_mount(const char *path, long n, int *at) {
   int e = ensure_key();
-  if (e) return e;
+  if (e) { *at = AT_KEY; return e; }
+  *at = AT_MEMORY;
   if (nmounts == mcap) {
     int c = mcap ? mcap * 2 : 8;
     char **p = realloc(mounts, (size_t)c * sizeof *p);

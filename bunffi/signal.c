@@ -51,6 +51,7 @@ int closedir(void *dir);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 void *malloc(size_t n);
 void *realloc(void *p, size_t n);
+char *strstr(const char *haystack, const char *needle);
 void free(void *p);
 int pthread_mutex_lock(void *m);
 int pthread_mutex_unlock(void *m);
@@ -262,21 +263,16 @@ static int thread_blocked(int tid, u64 *out) {
   if (got < 0) return e == ESRCH ? 1 : -e;
   if (got == 0) return 1;
   buf[got] = 0;
-  for (char *s = buf; *s; s++) {
-    if (s[0] == 'S' && s[1] == 'i' && s[2] == 'g' && s[3] == 'B' && s[4] == 'l' && s[5] == 'k' && s[6] == ':') {
-      s += 7;
-      while (*s == ' ' || *s == '\t') s++;
-      u64 v = 0;
-      for (;; s++) {
-        int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
-        if (d < 0) break;
-        v = (v << 4) | (u64)d;
-      }
-      *out = v;
-      return 0;
-    }
-  }
-  return -EIO;
+  /* The kernel writes the set as "\nSigBlk:\t" and 16 lowercase hex digits
+   * (render_sigset_t: _NSIG is 64 on every architecture butter runs on). */
+  const char *s = strstr(buf, "\nSigBlk:\t");
+  if (!s) return -EIO;
+  s += 9;
+  u64 v = 0;
+  /* a hex digit's value without branches: '0'-'9' are 0x30-0x39, 'a'-'f' 0x61-0x66 */
+  for (int i = 0; i < 16; i++) v = v << 4 | (u64)((s[i] & 15) + 9 * (s[i] >> 6));
+  *out = v;
+  return 0;
 }
 
 static const u64 UNBLOCKABLE = (1ull << 8) | (1ull << 18); /* SIGKILL, SIGSTOP */

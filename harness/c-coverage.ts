@@ -17,18 +17,20 @@ export const FLOORS = { lines: 95, branches: 90 };
 /**
  * Files below the branch floor for now, a point or two under what they measure (runs
  * differ by about a point: paths taken at a thread's end or while a thread is being born
- * depend on timing). A ratchet: raise these, never lower them. What is left is mostly failure handling the shim cannot reach
- * (malloc, more than 1,000 passes over the task list, a thread that never answers) and
- * paths taken only at a thread's end. fanotify_drain.c (83.3% when it landed): realloc
- * failing, the checks of events the kernel writes whole, and the thread loop's paths that
- * depend on which of two threads reads first.
+ * depend on timing). A ratchet: raise these, never lower them. Measured 2026-11-29:
+ * owned.c 90.4% (its allocation failures are rows now: the shim fails malloc and
+ * realloc), reactor.c 89.3%, reactor_aio.c 88.1%, signal.c 86.7%, fanotify_drain.c
+ * 83.9%. What is left: failures the shim cannot reach (more than 1,000 passes over the
+ * task list, a thread that never answers, the reactor thread's own calls), the undo of
+ * an undo, checks of records the kernel writes whole, and the paths a drain thread takes
+ * depending on which of two threads reads first.
  */
 export const BRANCH_FLOOR_FOR_NOW: Record<string, number> = {
-  "signal.c": 83,
-  "reactor.c": 84,
-  "reactor_aio.c": 85,
-  "owned.c": 84,
-  "fanotify_drain.c": 82,
+  "signal.c": 85,
+  "reactor.c": 88,
+  "reactor_aio.c": 87,
+  "owned.c": 89,
+  "fanotify_drain.c": 83,
 };
 
 /** Builds every helper for coverage; a reason string when it cannot. */

@@ -55,6 +55,7 @@ export const PAGES: Record<string, string> = {
   "reactor/write": "write(2)",
   "pages/mmap": "mmap(2)",
   pthread_create: "pthread_create(3)",
+  "owned/malloc": "malloc(3)",
   // eventfd
   eventfd: "eventfd(2)",
   "eventfd/read": "read(2)",
@@ -135,6 +136,7 @@ export const PAGES: Record<string, string> = {
   open_by_handle_at: "open_by_handle_at(2)",
   // the drain thread's start: its memory, its bell and wake eventfds, the thread
   "fanotify-drain/mmap": "mmap(2)",
+  "fanotify-drain/malloc": "malloc(3)",
   "fanotify-drain/eventfd": "eventfd(2)",
   "fanotify-drain/pthread_create": "pthread_create(3)",
   // process: execve, pidfd_open

@@ -41,6 +41,8 @@ export function markHelperCalls(): void {
           leave();
         }
       },
+    // (the helpers' allocations, to the shim's failure points)
+    { malloc: "butter_fiu_malloc", realloc: "butter_fiu_realloc", free: "butter_fiu_free" },
   );
 }
 

@@ -154,9 +154,15 @@ int butter_fiu_ready(void) { return 1; }
 
 /* The decision every wrapper makes: 0 = call through; >0 = fail with that errno;
  * -1 = shorten the transfer (to the plan's short_n bytes). */
+static __thread int deciding;
 static int decide(const char *point) {
   if (in_helper ? !armed : !(armed_any && is_drain_thread())) return 0;
-  return fiu_fail(point);
+  /* libfiu may allocate: its own malloc calls come back here, and must pass */
+  if (deciding) return 0;
+  deciding = 1;
+  int d = fiu_fail(point);
+  deciding = 0;
+  return d;
 }
 
 static long shortened(const char *point, long n) {
@@ -335,6 +341,33 @@ long syscall(long number, ...) {
   }
   return r;
 }
+
+/* malloc(3) and realloc(3) return NULL with ENOMEM. The real ones are glibc's own
+ * entry points (no dlsym: dlsym may allocate). Only a helper's calls can fail (decide()):
+ * glibc's calls from inside a helper's libc call (opendir's buffer) count too. */
+extern void *__libc_malloc(size_t n);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+void *malloc(size_t n) {
+  if (decide("butter/malloc") > 0) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return __libc_malloc(n);
+}
+void *realloc(void *p, size_t n) {
+  if (decide("butter/realloc") > 0) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return __libc_realloc(p, n);
+}
+/* TinyCC binds a helper's malloc, realloc and free to Bun's own allocator, past
+ * LD_PRELOAD: the suite compiles the helpers with these three in their place
+ * (bunffi/load.ts' wrapHelpers), all on glibc's allocator. */
+void *butter_fiu_malloc(size_t n) { return malloc(n); }
+void *butter_fiu_realloc(void *p, size_t n) { return realloc(p, n); }
+void butter_fiu_free(void *p) { __libc_free(p); }
 
 /* pthread_create and pthread_sigmask return the error number instead of setting errno. */
 int pthread_sigmask(int how, const sigset_t *set, sigset_t *old) {

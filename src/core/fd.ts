@@ -6,19 +6,23 @@
  * thread's objects still own).
  */
 import { helpers } from "../../bunffi/load.ts";
-import { CLOSE, close, ioReady, PTHREAD_KEY_CREATE } from "./io.ts";
+import { CLOSE, close, ioReady, OWN_MEMORY, PTHREAD_KEY_CREATE } from "./io.ts";
 import { OSError, EBADF, check } from "./errors.ts";
 import * as v from "./validate.ts";
 
 const lib = helpers("owned.c", {
-  bt_own: { args: ["i32"], returns: "i32" },
+  bt_own: { args: ["i32", "ptr"], returns: "i32" },
   bt_owned_count: { args: [], returns: "i32" },
   bt_disown_close: { args: ["i32"], returns: "i32" },
   bt_disown: { args: ["i32"], returns: "void" },
-  bt_own_mount: { args: ["ptr", "i64"], returns: "i32" },
+  bt_own_mount: { args: ["ptr", "i64", "ptr"], returns: "i32" },
   bt_disown_mount: { args: ["ptr"], returns: "void" },
   bt_owned_mounts: { args: [], returns: "i32" },
 });
+
+// bunffi/owned.c's at codes: the thread's key, or memory
+const OWN_AT = [undefined, PTHREAD_KEY_CREATE, OWN_MEMORY] as const;
+const at = new Int32Array(1); // (one per JS thread, as this module is)
 
 /** How many fds this JS thread's objects own now (for tests and diagnostics). */
 export function ownedFds(): number {
@@ -30,7 +34,7 @@ export function ownedFds(): number {
  * if the thread ends first (a Worker ended), the mount is detached then. @internal
  */
 export function ownMount(target: Uint8Array): void {
-  check(lib().bt_own_mount(target, target.length), PTHREAD_KEY_CREATE);
+  check(lib().bt_own_mount(target, target.length, at), OWN_AT[at[0]!]!);
 }
 
 /** The object unmounted `target` itself: forget it. @internal */
@@ -69,18 +73,18 @@ export class FdObject implements Disposable {
    * closing `fd`, giving everything back. It must not refer to the object. Such an
    * object gives back what it holds at its thread's end itself.
    * @throws {@link OSError} from pthread_key_create (EAGAIN, ENOMEM) on a JS thread's
-   * first object when the key that closes its fds at the thread's end cannot be made;
-   * `fd` is closed then.
+   * first object when the key that closes its fds at the thread's end cannot be made,
+   * or ENOMEM (malloc) when its record of the fd cannot grow; `fd` is closed then.
    */
   constructor(fd: number, release?: () => void) {
     fd = v.fd(fd); // (bunffi/owned.c indexes by it)
     ioReady();
     const owned = lib(); // compiled now: close() must never be the first use
     if (release === undefined) {
-      const r = owned.bt_own(fd);
+      const r = owned.bt_own(fd, at);
       if (r < 0) {
         close(fd);
-        check(r, PTHREAD_KEY_CREATE);
+        check(r, OWN_AT[at[0]!]!);
       }
     }
     this.#fd = fd;

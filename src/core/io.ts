@@ -20,6 +20,9 @@ export const PIPE2 = defineCall("pipe2", ["EFAULT", "EINVAL", "EMFILE", "ENFILE"
 // pthread_key_create(3) ERRORS: the keys whose destructors give back what a JS thread
 // held when it ends (the reactor's thread, a Worker's signal holds).
 export const PTHREAD_KEY_CREATE = defineCall("pthread_key_create", ["EAGAIN", "ENOMEM"]);
+// malloc(3)/realloc(3) ERRORS (ENOMEM alone): the records of what a JS thread's objects
+// own (fds, mounts, AIO contexts), which let its end give them back.
+export const OWN_MEMORY = defineCall("malloc", ["ENOMEM"], { family: "owned" });
 
 /**
  * close(2). Linux releases the fd even when close reports an error (EINTR, EIO), so

@@ -141,11 +141,11 @@ function made(target: string, source: string, fstype: string, lazy: boolean, aft
   if (top === undefined) throw new OSError(ERRNO.ENOENT!, "mount", target, "the new mount is not in this thread's mountinfo");
   try {
     after?.();
+    return new Mount(target, source, fstype, top.id, lazy); // (its record of the mount can fail: ENOMEM)
   } catch (e) {
     c.umount2(target, c.MNT_DETACH);
     throw e;
   }
-  return new Mount(target, source, fstype, top.id, lazy);
 }
 
 const dataValue = (s: string, what: string): string => {

@@ -54,6 +54,14 @@ export const scenarios: Record<string, Scenario> = {
     call: (b) => new b.Eventfd(),
     usable: (b) => new b.Eventfd().close(),
   },
+  // The record of the fds a JS thread's objects own (bunffi/owned.c) grows on its first
+  // object (and past fd 63): once per thread, so forced in a fresh process. The fd is
+  // closed again, and the next object works.
+  "owned:fd": {
+    fn: "realloc",
+    call: (b) => new b.Eventfd(),
+    usable: (b) => new b.Eventfd().close(),
+  },
   epoll_ctl: {
     fn: "epoll_ctl",
     setup: (b) => new b.EventfdAsync(),
@@ -113,6 +121,9 @@ export const matrix: Row[] = [
   // ADDs: ENOENT is an error only from the ADD, the second call.
   ...rows("epoll_ctl", "OSError", ["ENOENT"], { nth: 2 }),
   ...rows("epoll_ctl", "UnknownError", [UNDOCUMENTED]),
+
+  ...rows("owned/malloc", "OSError", ["ENOMEM"], { scenario: "owned:fd", once: "process" }),
+  { call: "owned/malloc", errno: UNDOCUMENTED, expect: "UnknownError", cannot: "a record reports ENOMEM for a NULL from malloc or realloc whatever errno says: malloc(3) documents nothing else" },
 
   ...rows("close", "OSError", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]),
   ...rows("close", "UnknownError", [UNDOCUMENTED]),

@@ -66,6 +66,27 @@ export function reactorCases(backend: "aio" | "thread"): void {
       close(fd);
     });
 
+    test("a wait on an fd closed under it can still be cancelled, and the next wait works", async () => {
+      // (the kernel dropped the fd's registration with the fd: the cancel's EPOLL_CTL_DEL
+      // says EBADF, which means there is nothing left to remove)
+      const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      let woke = 0;
+      waitReadable(fd, () => woke++);
+      close(fd);
+      cancel(fd);
+      expect(pendingWaits()).toBe(0);
+      const other = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      try {
+        const done = new Promise<void>((r) => waitReadable(other, r));
+        eventfdWrite(other, 1);
+        await done;
+        expect(eventfdRead(other)).toBe(1n);
+        expect(woke).toBe(0);
+      } finally {
+        close(other);
+      }
+    });
+
     test("many fds at once, each woken", async () => {
       const fds = Array.from({ length: 200 }, () => eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
       const woken = fds.map((fd) => new Promise<number>((r) => waitReadable(fd, () => r(fd))));

@@ -215,6 +215,9 @@ export const scenarios: Record<string, Scenario> = {
   // grace), the group, then waits for the deadline, the third poll: a failure there is
   // waited out, and the access still gets its answer
   "fanotify-drain/poll": deadlineAnswer("poll"),
+  // the drain's list of permission events waiting for an answer grows (realloc 1: the
+  // first): without room, the event gets the deadline's answer at once
+  "fanotify-drain/malloc": deadlineAnswer("realloc"),
   name_to_handle_at: {
     fn: "name_to_handle_at",
     call: (b) => b.nameToHandleAt(b.AT_FDCWD, tmpdir()),
@@ -271,6 +274,7 @@ export const matrix: Row[] = [
     "EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", UNDOCUMENTED,
   ]),
   ...rows("fanotify-drain/poll", "passes", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", UNDOCUMENTED], { nth: 3 }),
+  ...rows("fanotify-drain/malloc", "passes", ["ENOMEM", UNDOCUMENTED]),
   ...rows("fanotify-drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "PermissionError", ["EPERM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain" }),

@@ -46,6 +46,23 @@ const unmounting = (fn: string, unmount: (b: B, d: string) => void): Scenario =>
 });
 
 export const scenarios: Record<string, Scenario> = {
+  // A disposable mount's record (bunffi/owned.c: detached when its thread ends) cannot be
+  // made: the mount is undone, and the next one works. The list grows on the thread's
+  // first record (realloc: these rows run first in their thread), and each path is copied (malloc).
+  "owned:mount": {
+    fn: "realloc",
+    isolated: true,
+    setup: () => ({ d: dir() }),
+    call: (b, c) => b.mountTmpfs(c.d, { size: 65536 }),
+    usable: (b, c) => {
+      if (mounted(b, c.d)) throw new Error("the failed mountTmpfs left its mount");
+      const m = b.mountTmpfs(c.d, { size: 65536 });
+      if (!mounted(b, c.d)) throw new Error("not mounted");
+      m.unmount();
+      if (mounted(b, c.d)) throw new Error("still mounted");
+    },
+    teardown: (b, c) => gone(b, c.d),
+  },
   mount: {
     fn: "mount",
     isolated: true,
@@ -187,8 +204,10 @@ const listed = (call: string) => loadPages().calls[call]!.listed;
 
 export const matrix: Row[] = [
   ...Object.keys(scenarios)
-    .filter((call) => call !== "statmount")
+    .filter((call) => call !== "statmount" && call !== "owned:mount")
     .flatMap((call) => rowsByClass(call, listed(call))),
   ...rowsByClass("statmount", listed("statmount").filter((e) => e !== "EOVERFLOW")),
   { call: "statmount", errno: "EOVERFLOW", expect: "retried" },
+  { call: "owned/malloc", errno: "ENOMEM", expect: "OSError", scenario: "owned:mount", once: "thread" },
+  { call: "owned/malloc", errno: "ENOMEM", expect: "OSError", scenario: "owned:mount", fn: "malloc", once: "thread" },
 ];

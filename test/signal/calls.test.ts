@@ -75,6 +75,26 @@ describe("masks (in a child process)", () => {
     expect(rep.after).not.toContain(12);
   });
 
+  test("processSigmask works in a process started with SIGRTMAX ignored (an ignored signal stays ignored across exec)", () => {
+    // (a parent that ignores every signal, as some supervisors do: butter's handler
+    // replaces the ignore, as it replaces the default; another handler would be EBUSY)
+    const r = runChild(
+      `
+      const { readFileSync } = await import("node:fs");
+      const ignored = () => BigInt("0x" + /SigIgn:\\s*(\\S+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]);
+      const bit = 1n << 63n; // SIGRTMAX (64)
+      const before = (ignored() & bit) !== 0n;
+      b.processSigmask(b.SIG_BLOCK, ["SIGUSR1"]);
+      const blocked = b.pthreadSigmask(b.SIG_BLOCK, null).has(10);
+      b.processSigmask(b.SIG_UNBLOCK, ["SIGUSR1"]);
+      report({ before, blocked, after: (ignored() & bit) !== 0n });
+    `,
+      { setup: "trap '' RTMAX" },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ before: true, blocked: true, after: false });
+  });
+
   test("processSigmask blocks in every thread (a Worker's too) and unblocks", () => {
     const r = runChild(`
       const { readFileSync, readdirSync } = await import("node:fs");
