@@ -408,7 +408,7 @@ static int edit_all(const struct edit *e, struct tidlist *olds, int timeout_ms, 
     if (!dir) { *where = AT_OPENDIR; err = NEG_ERRNO; goto undo; }
     for (char *ent; (ent = readdir(dir));) {
       const char *name = ent + 19; /* glibc's struct dirent: ino, off, reclen, type, name */
-      if (name[0] < '0' || name[0] > '9') continue;
+      if (name[0] == '.') continue; /* "." and "..": the rest are thread ids */
       int tid = 0;
       for (const char *c = name; *c; c++) tid = tid * 10 + (*c - '0');
       if (find(olds, tid) >= 0) continue;
@@ -555,8 +555,8 @@ static int owner_key_made;
 static void on_held(int sig, void *info, void *ctx) {
   (void)ctx;
   int saved_errno = *__errno_location();
-  int fd = sig > 0 && sig <= 64 ? route[sig] : 0;
-  if (fd <= 0 || write(fd, info, 128) != 128) lost[sig > 0 && sig <= 64 ? sig : 0]++;
+  int fd = route[sig]; /* (installed only for 1..64, so the kernel passes only those) */
+  if (fd <= 0 || write(fd, info, 128) != 128) lost[sig]++;
   *__errno_location() = saved_errno;
 }
 

@@ -249,7 +249,7 @@ export const matrix: Row[] = [
   ...rows("processSigmask/poll", "UnknownError", [UNDOCUMENTED], { scenario: "tgkill:processSigmask", fn: "poll" }),
   // butter's own conditions, not a libc failure the shim can force
   { call: "processSigmask", errno: "EBUSY", expect: "OSError", cannot: "a thread blocks SIGRTMAX and would have to block more: made for real in test/signal/calls.test.ts" },
-  { call: "processSigmask", errno: "ETIMEDOUT", expect: "OSError", cannot: "a thread that does not run for 2 s (stopped, or in uninterruptible sleep): no libc call to fail" },
+  { call: "processSigmask", errno: "ETIMEDOUT", expect: "OSError", cannot: "a thread that does not run its handler for 2 s: no libc call to fail; made for real in test/signal/stuck.test.ts (a thread in vfork)" },
   { call: "processSigmask", errno: "EAGAIN", expect: "OSError", cannot: "threads born faster than 1,000 listings of /proc/self/task can reach them: no libc call to fail" },
   // no memory for the list of threads (realloc 1: the calling thread's entry); nothing changed
   ...rows("processSigmask", "OSError", ["ENOMEM"], { scenario: "tgkill:processSigmask", fn: "realloc" }),
