@@ -218,7 +218,7 @@ static int install_editor(int sig, int *where) {
   struct bt_sigaction old;
   int err;
   if (sigaction(sig, 0, &old) < 0) { *where = AT_SIGACTION; return NEG_ERRNO; }
-  if (old.handler != SIG_DFL && old.handler != SIG_IGN && old.handler != (void *)on_edit) {
+  if (old.handler != SIG_DFL && old.handler != SIG_IGN) { /* (ours returned above: edit_sig) */
     *where = AT_BUSY;
     return -EBUSY;
   }

@@ -69,6 +69,33 @@ describe.skipIf(!root)("permission events are always answered (needs root: CAP_S
     expect((await fan.get()).answeredBy).toBe("self");
   });
 
+  test("with FAN_REPORT_TID the event names a thread: a Worker's access is still the program's own, allowed at once", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT | b.FAN_REPORT_TID, { deadline: 60_000, deadlineResponse: "deny" });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const w = worker(`postMessage([require("node:fs").readFileSync(${JSON.stringify(file)}, "utf8"), b.gettid()]);`);
+    const [text, tid] = (await w.message) as [string, number];
+    await w.end();
+    expect(text).toBe("secret");
+    const ev = await fan.get();
+    expect([ev.answeredBy, ev.pid]).toEqual(["self", tid]);
+    expect(tid).not.toBe(process.pid);
+  });
+
+  test("100 accesses waiting at once: each gets its one answer, in any order", async () => {
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 60_000, deadlineResponse: "deny" });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const children = Array.from({ length: 100 }, () => cat(file, "ignore"));
+    const events: b.FanotifyEvent[] = [];
+    while (events.length < 100) events.push(await fan.get());
+    expect(fan.pending).toBe(100);
+    // newest first: each answer finds its own event among the others JS holds
+    for (const ev of events.reverse()) ev.allow();
+    expect(fan.pending).toBe(0);
+    expect(await Promise.all(children.map((c) => c.exited))).toEqual(Array(100).fill(0));
+  });
+
   test("a Worker that ends with events waiting: they are answered, its drain and fds are gone", async () => {
     const file = guarded();
     const fdsBefore = (await import("node:fs")).readdirSync("/proc/self/fd").length;

@@ -258,3 +258,30 @@ describe("options and bad input", () => {
     expect(r.reports[0]).toEqual({ name: "OSError", code: "EBADF" });
   });
 });
+
+describe("the limit on holds", () => {
+  test("more than 1,024 holds at once (a hold per signal per Signalfd): OSError EAGAIN, nothing half-held, and a close makes room", () => {
+    const r = runChild(`
+      // every signal a Signalfd may hold (the runtime's own, SIGKILL, SIGSTOP and SIGRTMAX are refused)
+      const all = [];
+      for (let s = 1; s <= 64; s++) {
+        try { new b.Signalfd([s], { flags: b.SFD_NONBLOCK }).close(); all.push(s); } catch {}
+      }
+      const fds = [];
+      let err;
+      try { for (;;) fds.push(new b.Signalfd(all, { flags: b.SFD_NONBLOCK })); } catch (e) { err = e; }
+      const held = [...b.heldSignals().values()];
+      fds.pop().close();
+      const again = new b.Signalfd(all, { flags: b.SFD_NONBLOCK }); // room for one more
+      for (const f of [...fds, again]) f.close();
+      report({ per: all.length, made: fds.length + 1, name: err?.constructor.name, code: err?.code, held, after: b.heldSignals().size });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    const rep = r.reports[0] as { per: number; made: number; name: string; code: string; held: number[]; after: number };
+    expect(rep.per).toBeGreaterThan(40);
+    expect(rep.made).toBe(Math.floor(1024 / rep.per));
+    expect([rep.name, rep.code]).toEqual(["OSError", "EAGAIN"]);
+    expect(new Set(rep.held)).toEqual(new Set([rep.made])); // each signal held by every Signalfd made, none by the refused one
+    expect(rep.after).toBe(0);
+  });
+});

@@ -388,6 +388,21 @@ describe("more threads, more signals", () => {
     expect(r.reports[0]).toEqual({ held: [10, 12, 28], usr: true, winchTheirs: true, blocked: 0 });
   });
 
+  test("a listener added during a hold and removed after the close: the default returns (Bun puts back its stale copy of butter's handler, which is undone)", () => {
+    const r = runChild(`${PRELUDE}
+      const before = caught();
+      const sfd = new b.SignalfdAsync(["SIGUSR2"]);
+      const f = () => {};
+      process.on("SIGUSR2", f);
+      sfd.close();
+      const listening = caught() !== before; // Bun's handler, for its listener
+      process.off("SIGUSR2", f);
+      report({ listening, restored: caught() === before });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ listening: true, restored: true });
+  });
+
   test("a listener added and removed during a hold: after the close the signal is not caught (Bun's stale copy of butter's handler is undone)", () => {
     const r = runChild(`${PRELUDE}
       const before = caught();
