@@ -44,6 +44,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 #define EAGAIN 11
 #define ENOMEM 12
 #define ENOENT_ 2
+#define EIO_ 5
 #define CLOCK_MONOTONIC 1
 
 /* ---- the fanotify layout (uapi) and butter's private records ---- */
@@ -283,12 +284,21 @@ static int expire(struct drain *d) {
 
 /* Moves events read from the group into the buffer while there is room (an event
  * needs its length, its path and a record header); returns how many moved. Events that
- * do not fit wait in scratch, fds and all, and the group is not read meanwhile. */
+ * do not fit wait in scratch, fds and all, and the group is not read meanwhile. A read
+ * that ends inside an event (never the kernel's, which returns whole events; a short
+ * read forced by the tests' shim) is an error kept for JS, EIO, and what it holds is
+ * dropped: its bytes cannot be trusted, and would stop the group being read again. */
 static int move_in(struct drain *d) {
   int moved = 0;
-  while (d->sc_off + META_LEN <= d->sc_len) {
-    unsigned len = *(unsigned *)(d->scratch + d->sc_off);
-    if (len < META_LEN || d->sc_off + (int)len > d->sc_len) { d->sc_off = d->sc_len; break; } /* (never: whole events) */
+  while (d->sc_off < d->sc_len) {
+    int left = d->sc_len - d->sc_off;
+    unsigned len = left < META_LEN ? 0 : *(unsigned *)(d->scratch + d->sc_off);
+    if (len < META_LEN || (int)len > left) {
+      if (!d->err) d->err = -EIO_;
+      ring(d);
+      d->sc_off = d->sc_len;
+      break;
+    }
     if (!room(d, (int)len + PATH_ROOM + 8)) break;
     take_in(d, d->scratch + d->sc_off, len);
     d->sc_off += (int)len;
@@ -363,7 +373,7 @@ static void *drain_loop(void *arg) {
       if (d->stopping) break;
       continue; /* a new deadline: computed again at the top */
     }
-    if (!fds[1].revents) continue;
+    /* (n > 0 and not the wake fd: the group is readable) */
     if (!draining) {
       if (readable(d->wake, GRACE_MS) && d->stopping) break;
       if (!readable(d->src, 0)) continue; /* JS read them */
@@ -415,9 +425,9 @@ static void shut(struct drain *d, int close_src) {
   close(d->wake);
   if (close_src) close(d->src);
   free(d->pend);
-  for (struct drain **pp = &g_drains; *pp; pp = &(*pp)->next) {
-    if (*pp == d) { *pp = d->next; break; }
-  }
+  struct drain **pp = &g_drains;
+  while (*pp != d) pp = &(*pp)->next; /* (every drain is on the list from its start) */
+  *pp = d->next;
   munmap(d, sizeof *d + (size_t)d->cap);
 }
 
@@ -481,8 +491,8 @@ static int copy_out(struct drain *d, unsigned char *out, int n, int len) {
     struct pending *p = efd >= 0 && (*(unsigned *)(ev + 8) & PERM_EVENTS) ? find_next(d, efd) : 0;
     if (p) {
       if (p->answered) {
+        /* (its fd was closed when it was answered: let_go) */
         ev[5] = (unsigned char)p->answered;
-        if (p->open) close(p->fd);
         *(int *)(ev + 16) = -1;
         forget(d, p);
       } else {

@@ -53,8 +53,9 @@ static void *reactor_loop(void *arg) {
     if (stop) break;
     /* A blocking write of <= PIPE_BUF bytes to a pipe is all-or-nothing, and restarted
      * after butter's SIGRTMAX (SA_RESTART). Any failure means the reader is gone (its
-     * thread ended: the read end was closed to unblock this write). */
-    if (m > 0 && write(g_pipe[1], fds, (size_t)m * 4) < 0) break;
+     * thread ended: the read end was closed to unblock this write). (m >= 1 here: epoll
+     * reports only what was asked for, and every report of an armed fd is one.) */
+    if (write(g_pipe[1], fds, (size_t)m * 4) < 0) break;
   }
   /* The JS thread that owned this reactor has ended: give back the rest. */
   close(g_ep);

@@ -467,7 +467,7 @@ undo:
       if (tid == self) enter_ns(&ignored_where);
       else reach(pid, tid, 0, 0, &ignored, timeout_ms, &ignored_where, &ignored_changed);
     }
-    if (e->skipped) e->skipped->n = 0;
+    e->skipped->n = 0; /* (OP_SETNS always has its list: bt_process_setns) */
     olds->n = 0;
     return err;
   }
@@ -734,7 +734,7 @@ static int release(int pipe_wr, int close_fds, int timeout_ms, int *where) {
     close(gone[0].pipe_wr);
     if (gone[0].sfd >= 0) close(gone[0].sfd);
   }
-  if (close_fds & CLOSE_READ && gone[0].pipe_rd >= 0) close(gone[0].pipe_rd);
+  if (close_fds & CLOSE_READ) close(gone[0].pipe_rd); /* (a hold always has its pipe) */
   return 0;
 }
 

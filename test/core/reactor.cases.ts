@@ -251,6 +251,39 @@ export function reactorCases(backend: "aio" | "thread"): void {
       }
     });
 
+    if (backend === "aio") test("a reap that failed leaves the request unreaped: the next wait reaps it first, and a failure there is that wait's own error", async () => {
+      const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      try {
+        const woke = new Promise<void>((r) => waitReadable(fd, r));
+        failCall("syscall", "EINVAL", 1); // the doorbell's io_getevents: every waiter woken
+        armThread(true);
+        eventfdWrite(fd, 1);
+        await woke;
+        armThread(false);
+        expect(fired("syscall")).toBe(1);
+        expect(eventfdRead(fd)).toBe(1n);
+        // the next wait reaps the request first (its io_getevents): made to fail, it throws
+        failCall("syscall", "EINVAL", 1);
+        armThread(true);
+        const e = thrown(() => waitReadable(fd, () => {}));
+        armThread(false);
+        expect(fired("syscall")).toBe(1);
+        expect(e).toBeInstanceOf(OSError);
+        expect([e.code, (e as OSError).syscall]).toEqual(["EINVAL", "io_getevents"]);
+        expect(pendingWaits()).toBe(0);
+        resetFaults();
+        // and the one after works
+        const again = new Promise<void>((r) => waitReadable(fd, r));
+        eventfdWrite(fd, 2);
+        await again;
+        expect(eventfdRead(fd)).toBe(2n);
+      } finally {
+        armThread(false);
+        resetFaults();
+        close(fd);
+      }
+    });
+
     test("a wait survives processSigmask reaching every thread (an interrupted wait is made again)", async () => {
       const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
       try {

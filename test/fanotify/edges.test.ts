@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { decodeFanotifyEvents } from "../../src/fanotify/calls.ts";
 import { tempDirs, thrown } from "../helpers.ts";
+import { runChild } from "../../harness/child.ts";
 import { expectNoFsid, fidMarkable } from "./fid.ts";
 
 const root = process.getuid?.() === 0;
@@ -140,5 +141,56 @@ describe.skipIf(!root)("events' edges (needs root: CAP_SYS_ADMIN)", () => {
     fan.mark(dirs.edge, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
     Bun.spawn(["sh", "-c", `sleep 0.05; echo x > ${dirs.edge}/later`]);
     expect(fan.readEvent().path).toBe(`${dirs.edge}/later`);
+  });
+});
+
+// Events the drain read from the group but has no room for wait outside its buffer (with
+// their fds); closing the object then gives them back too: fds closed, permission events
+// answered.
+describe.skipIf(!root)("closing a group whose buffer is full (needs root: CAP_SYS_ADMIN)", () => {
+  test("unread events with fds, and permission events, waiting past a full buffer: closed and answered", () => {
+    const dir = `${dirs.edge}/full`;
+    mkdirSync(dir);
+    const r = runChild(`
+      const { readdirSync, writeFileSync } = await import("node:fs");
+      const fds = () => readdirSync("/proc/self/fd").length;
+      const dir = ${JSON.stringify(dir)};
+      const before = fds();
+      const fan = new b.Fanotify(b.FAN_NONBLOCK, { bufferSize: 64 * 1024 });
+      fan.mark(dir, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
+      for (let i = 0; i < 3000; i++) writeFileSync(dir + "/n" + i, "");
+      await Bun.sleep(200); // (the drain fills its buffer, then holds what it read beyond it)
+      fan.close();
+      const notif = fds() - before;
+      writeFileSync(dir + "/guarded", "secret");
+      const guard = new b.Fanotify(b.FAN_CLASS_CONTENT | b.FAN_NONBLOCK, { bufferSize: 64 * 1024, deadline: 60_000 });
+      guard.mark(dir + "/guarded", b.FAN_OPEN_PERM);
+      const cats = Array.from({ length: 60 }, () => Bun.spawn(["cat", dir + "/guarded"], { stdout: "ignore", stderr: "ignore" }));
+      await Bun.sleep(500); // every open waits; nobody reads
+      guard.close(); // the deadline's answer (allow) for each, in the buffer or past it
+      const codes = await Promise.all(cats.map((c) => c.exited));
+      report({ notif, allowed: codes.filter((c) => c === 0).length, leaked: fds() - before });
+    `, { timeoutMs: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ notif: 0, allowed: 60, leaked: 0 });
+  });
+
+  test("a FID group's unread events past a full buffer (no fds): closed cleanly", () => {
+    if (!fidMarkable(dirs.edge)) return expectNoFsid(dirs.edge);
+    const dir = `${dirs.edge}/fidfull`;
+    mkdirSync(dir);
+    const r = runChild(`
+      const { readdirSync, writeFileSync } = await import("node:fs");
+      const fds = () => readdirSync("/proc/self/fd").length;
+      const before = fds();
+      const fan = new b.Fanotify(b.FAN_NONBLOCK | b.FAN_REPORT_DFID_NAME, { bufferSize: 64 * 1024 });
+      fan.mark(${JSON.stringify(dir)}, b.FAN_CREATE | b.FAN_EVENT_ON_CHILD);
+      for (let i = 0; i < 3000; i++) writeFileSync(${JSON.stringify(dir)} + "/f" + i, "");
+      await Bun.sleep(200);
+      fan.close();
+      report({ leaked: fds() - before });
+    `, { timeoutMs: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ leaked: 0 });
   });
 });

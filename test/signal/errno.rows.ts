@@ -61,6 +61,15 @@ export const scenarios: Record<string, Scenario> = {
   "open:processSigmask": { fn: "open", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
   "read:processSigmask": { fn: "read", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
   "tgkill:processSigmask": { fn: "tgkill", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
+  // a thread that blocks SIGRTMAX (and SIGURG: it needs nothing) is one processSigmask
+  // cannot reach: its list of those is a second allocation (realloc 2)
+  "realloc:unreached": {
+    fn: "realloc",
+    setup: () => unreachableThread(),
+    call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]),
+    usable: maskUsable,
+    teardown: (_b, t) => t.stop(),
+  },
   // a Signalfd catching its signal (butter's handler) before its masks change; the pipe
   // of caught signals, made after the signalfd (which must not leak); the key whose
   // destructor releases a Worker's holds when it ends (made once per process)
@@ -163,6 +172,17 @@ function closeScenario(fn: string): Scenario {
 }
 
 // processSigmask after a failed one: nothing was left blocked, and it works.
+/** A thread (test/signal/stuck-thread.c) that blocks SIGRTMAX and SIGURG until stopped. */
+function unreachableThread(): { stop: () => void } {
+  const { cc } = require("bun:ffi");
+  const { symbols: t } = cc({
+    source: new URL("./stuck-thread.c", import.meta.url).pathname,
+    symbols: { blocker_start: { args: ["u64"], returns: "i32" }, blocker_stop: { args: [], returns: "void" } },
+  });
+  if (t.blocker_start((1n << 63n) | (1n << 22n)) <= 0) throw new Error("no blocking thread"); // SIGRTMAX, SIGURG
+  return { stop: () => t.blocker_stop() };
+}
+
 function maskUsable(b: B): void {
   b.processSigmask(b.SIG_UNBLOCK, ["SIGURG"]); // after a row that passed
   notHeld(b);
@@ -253,6 +273,7 @@ export const matrix: Row[] = [
   { call: "processSigmask", errno: "EAGAIN", expect: "OSError", cannot: "threads born faster than 1,000 listings of /proc/self/task can reach them: no libc call to fail" },
   // no memory for the list of threads (realloc 1: the calling thread's entry); nothing changed
   ...rows("processSigmask", "OSError", ["ENOMEM"], { scenario: "tgkill:processSigmask", fn: "realloc" }),
+  ...rows("processSigmask", "OSError", ["ENOMEM"], { scenario: "realloc:unreached", nth: 2 }),
   { call: "processSigmask", errno: UNDOCUMENTED, expect: "UnknownError", cannot: "processSigmask's own errnos are butter's, never an unknown one" },
   // processSetns: its three steps, in a fresh process each
   ...["processSetns/unshare", "processSetns/setns", "processSetns/chdir"].flatMap((call) =>
@@ -261,6 +282,8 @@ export const matrix: Row[] = [
   // a failure after the calling thread moved (listing the threads, reaching one): every
   // thread moved goes back (the undo), in a fresh process each
   ...rows("processSigmask/opendir", "OSError", ["EMFILE"], { scenario: "processSetns/setns", fn: "opendir", once: "process" }),
+  // the second listing, after every other thread moved: each goes back (reached again)
+  ...rows("processSigmask/opendir", "OSError", ["EMFILE"], { scenario: "processSetns/setns", fn: "opendir", nth: 2, once: "process" }),
   ...rows("tgkill", "OSError", ["EAGAIN"], { scenario: "processSetns/setns", fn: "tgkill", once: "process" }),
   { call: "processSetns", errno: "EBUSY", expect: "OSError", cannot: "SIGRTMAX has a handler that is not butter's: made for real for processSigmask in test/signal/calls.test.ts, the same machinery" },
   { call: "processSetns", errno: "ETIMEDOUT", expect: "OSError", cannot: "a thread that does not run for 2 s (stopped, or in uninterruptible sleep): no libc call to fail" },

@@ -72,3 +72,30 @@ int stuck_start(int how, int duration_ms, int sig) {
   sleep_ms(50); /* in vfork's wait, or in the handler, by now */
   return tid;
 }
+
+/* A thread that blocks the signals of `mask` (a 64-bit set: SIGRTMAX among them, say)
+ * and sleeps until blocker_stop(): a thread processSigmask cannot reach. */
+int pthread_sigmask(int how, const unsigned long *set, unsigned long *old);
+int pthread_join(pthread_t t, void **ret);
+static volatile int stop;
+static unsigned long block_mask[16];
+static pthread_t blocker;
+static void *blocking(void *arg) {
+  (void)arg;
+  pthread_sigmask(0 /* SIG_BLOCK */, block_mask, 0);
+  tid = gettid();
+  while (!stop) sleep_ms(1);
+  return 0;
+}
+int blocker_start(unsigned long mask) {
+  stop = 0;
+  tid = 0;
+  block_mask[0] = mask;
+  if (pthread_create(&blocker, 0, blocking, 0) != 0) return -1;
+  while (!tid) sleep_ms(1);
+  return tid;
+}
+void blocker_stop(void) {
+  stop = 1;
+  pthread_join(blocker, 0);
+}
