@@ -142,7 +142,7 @@ static struct pending *find_next(struct drain *d, int fd) {
 
 /* An event answered before JS took it: its fd is of no more use. */
 static void let_go(struct pending *p) {
-  if (p->answered && !p->taken && p->open) {
+  if (p->answered && !p->taken) { /* (open until now: only this closes an untaken one's fd) */
     close(p->fd);
     p->open = 0;
   }
@@ -294,7 +294,7 @@ static int move_in(struct drain *d) {
     int left = d->sc_len - d->sc_off;
     unsigned len = left < META_LEN ? 0 : *(unsigned *)(d->scratch + d->sc_off);
     if (len < META_LEN || (int)len > left) {
-      if (!d->err) d->err = -EIO_;
+      d->err = -EIO_; /* (none was kept: a read happens only without one) */
       ring(d);
       d->sc_off = d->sc_len;
       break;

@@ -175,7 +175,7 @@ describe.skipIf(!root)("closing a group whose buffer is full (needs root: CAP_SY
     expect(r.reports[0]).toEqual({ notif: 0, allowed: 60, leaked: 0 });
   });
 
-  test("a FID group's unread events past a full buffer (no fds): closed cleanly", () => {
+  test("a FID group's events past a full buffer (no fds): a read takes a batch, a close the rest", () => {
     if (!fidMarkable(dirs.edge)) return expectNoFsid(dirs.edge);
     const dir = `${dirs.edge}/fidfull`;
     mkdirSync(dir);
@@ -187,10 +187,11 @@ describe.skipIf(!root)("closing a group whose buffer is full (needs root: CAP_SY
       fan.mark(${JSON.stringify(dir)}, b.FAN_CREATE | b.FAN_EVENT_ON_CHILD);
       for (let i = 0; i < 3000; i++) writeFileSync(${JSON.stringify(dir)} + "/f" + i, "");
       await Bun.sleep(200);
+      const batch = fan.readEvents().length; // (the buffer, emptied, takes what waited past it)
       fan.close();
-      report({ leaked: fds() - before });
+      report({ batch: batch > 100, leaked: fds() - before });
     `, { timeoutMs: 60_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.reports[0]).toEqual({ leaked: 0 });
+    expect(r.reports[0]).toEqual({ batch: true, leaked: 0 });
   });
 });

@@ -2,10 +2,10 @@
 // Every permission event gets exactly one answer, whatever the program does: it answers,
 // it is busy or blocked, it never reads, it opens the guarded file itself, its Worker
 // ends, it drops the object, or it is killed. Accesses are real opens by other processes.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
-import { ROOT } from "../../harness/child.ts";
+import { ROOT, runChild } from "../../harness/child.ts";
 import { sleep, tempDirs, worker } from "../helpers.ts";
 import { cat, guardedFile } from "./guarded.ts";
 
@@ -80,6 +80,53 @@ describe.skipIf(!root)("permission events are always answered (needs root: CAP_S
     const ev = await fan.get();
     expect([ev.answeredBy, ev.pid]).toEqual(["self", tid]);
     expect(tid).not.toBe(process.pid);
+  });
+
+  test("two accesses answered at the deadline before JS read them, their fds of one number: each event says so, in order", async () => {
+    // (the first event's fd is closed at its deadline, so the kernel hands the second the
+    // same number: the drain tells them apart by their order)
+    await using fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT, { deadline: 30, deadlineResponse: "deny" });
+    const file = guarded();
+    fan.mark(file, b.FAN_OPEN_PERM);
+    const r = Bun.spawnSync(["sh", "-c", `cat ${file}; cat ${file}; echo done`]); // the JS thread waits here
+    expect(r.stdout.toString()).toBe("done\n");
+    const [one, two] = [await fan.get(), await fan.get()];
+    expect([one.answeredBy, one.fd, two.answeredBy, two.fd]).toEqual(["deadline", -1, "deadline", -1]);
+    expect(fan.pending).toBe(0);
+  });
+
+  test("accesses from outside the listener's pid namespace: pid 0, no pidfd, never taken for the program's own", () => {
+    // (the listener runs in a new pid namespace; the accesses come from a shell started
+    // before it, in this one, once the listener says it is ready)
+    const dir = `${dirs.guard}/pidns`;
+    mkdirSync(dir);
+    const file = guardedFile(dir);
+    writeFileSync(`${dir}/w`, "");
+    const r = runChild(
+      `
+      const { writeFileSync } = await import("node:fs");
+      const fan = new b.FanotifyAsync(b.FAN_CLASS_CONTENT | b.FAN_REPORT_PIDFD, { deadline: 60_000, deadlineResponse: "deny" });
+      fan.mark(${JSON.stringify(file)}, b.FAN_OPEN_PERM);
+      fan.mark(${JSON.stringify(`${dir}/w`)}, b.FAN_CLOSE_WRITE);
+      writeFileSync(${JSON.stringify(`${dir}/ready`)}, "");
+      const perm = await fan.get();
+      const before = perm.answeredBy ?? null; // (unanswered: not the program's own)
+      perm.allow();
+      const note = await fan.get();
+      report({ pid: perm.pid, before, notePid: note.pid, pidfd: note.pidfd, self: process.pid });
+      await fan.close();
+    `,
+      {
+        setup: `(while [ ! -e ${dir}/ready ]; do sleep 0.05; done; cat ${file} > ${dir}/got; echo x > ${dir}/w) &`,
+        prefix: ["unshare", "--pid", "--fork"],
+        timeoutMs: 60_000,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const rep = r.reports[0] as Record<string, unknown>;
+    expect(rep).toMatchObject({ pid: 0, before: null, notePid: 0, pidfd: -1 });
+    expect(rep.self).toBe(1); // (the listener is its namespace's first process)
+    expect(readFileSync(`${dir}/got`, "utf8")).toBe("secret");
   });
 
   test("100 accesses waiting at once: each gets its one answer, in any order", async () => {
