@@ -3,7 +3,7 @@
 // name_to_handle_at(2) and open_by_handle_at(2).
 // Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
 // rules: harness/errno-rows.ts). The matrix runs as root (CAP_SYS_ADMIN), as CI does.
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type * as Butter from "../../src/index.ts";
 import { rows, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
@@ -138,6 +138,22 @@ export const scenarios: Record<string, Scenario> = {
     },
     teardown: unwatched,
   },
+  // the drain thread's read (the JS thread sleeps meanwhile): its error is kept, and the
+  // program's next read reports it
+  "fanotify/read:busy": {
+    fn: "read",
+    setup: (b) => watched(b),
+    call: (_b, c) => {
+      c.touch();
+      Bun.sleepSync(50); // (the drain reads the group while the JS thread is busy)
+      return c.fan.readEvent();
+    },
+    usable: (_b, c) => {
+      c.touch();
+      if (c.fan.readEvent().mask !== 0x8) throw new Error("not FAN_CLOSE_WRITE after the failure");
+    },
+    teardown: unwatched,
+  },
   "fanotify/read:get": {
     fn: "read",
     setup: (b) => watched(b, true),
@@ -237,6 +253,30 @@ export const scenarios: Record<string, Scenario> = {
   // grace), the group, then waits for the deadline, the third poll: a failure there is
   // waited out, and the access still gets its answer
   "fanotify-drain/poll": deadlineAnswer("poll"),
+  // the program's own access (a read of the guarded file by the JS thread itself): the
+  // drain answers it at once; a failed answer leaves it to the deadline (50 ms), and the
+  // read still returns
+  "fanotify-drain/write:self": {
+    fn: "write",
+    setup: (b) => {
+      const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
+      writeFileSync(`${dir}/guarded`, "secret");
+      const fan = new b.Fanotify(b.FAN_CLASS_CONTENT | b.FAN_NONBLOCK, { deadline: 50 });
+      fan.mark(`${dir}/guarded`, b.FAN_OPEN_PERM);
+      return { dir, fan };
+    },
+    call: (_b, c) => readFileSync(`${c.dir}/guarded`, "utf8"),
+    returns: (_b, c, text) => {
+      if (text !== "secret") throw new Error(`read ${text}`);
+      const [ev] = c.fan.readEvents();
+      if (ev?.answeredBy !== "deadline") throw new Error(`answered by ${ev?.answeredBy}, not the deadline`);
+    },
+    usable: (_b, c) => {
+      if (readFileSync(`${c.dir}/guarded`, "utf8") !== "secret") throw new Error("not read after the failure");
+      if (c.fan.readEvents()[0]?.answeredBy !== "self") throw new Error("not answered as the program's own");
+    },
+    teardown: unwatched,
+  },
   // the drain's list of permission events waiting for an answer grows (realloc 1: the
   // first): without room, the event gets the deadline's answer at once
   "fanotify-drain/malloc": deadlineAnswer("realloc"),
@@ -274,6 +314,7 @@ export const matrix: Row[] = [
   ...rows("fanotify_mark", "UnknownError", [UNDOCUMENTED]),
   ...rows("fanotify/read", "OSError", ["EBADF", "EINVAL", "EIO", "EISDIR", "EMFILE", "ENFILE", "ETXTBSY"]),
   ...rows("fanotify/read", "InternalError", ["EFAULT"]),
+  ...rows("fanotify/read", "OSError", ["EIO"], { scenario: "fanotify/read:busy" }),
   { call: "fanotify/read", short: 10, expect: "OSError", scenario: "fanotify/read:partial", message: /EIO/ },
   // the drain reads a group that never blocks: EAGAIN is "nothing yet", read again
   ...rows("fanotify/read", "retried", ["EINTR", "EAGAIN"]),
@@ -297,7 +338,10 @@ export const matrix: Row[] = [
     "EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", UNDOCUMENTED,
   ]),
   ...rows("fanotify-drain/poll", "passes", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", UNDOCUMENTED], { nth: 3 }),
+  ...rows("fanotify-drain/poll", "passes", ["EINTR", "ENOMEM"], { nth: 4 }),
+  ...rows("fanotify-drain/poll", "passes", ["EINTR", "ENOMEM"], { nth: 5 }),
   ...rows("fanotify-drain/malloc", "passes", ["ENOMEM", UNDOCUMENTED]),
+  ...rows("fanotify-drain/write", "passes", ["EIO"], { scenario: "fanotify-drain/write:self" }),
   ...rows("fanotify-drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "PermissionError", ["EPERM"], { scenario: "fanotify-drain" }),
   ...rows("fanotify-drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain" }),
