@@ -123,6 +123,7 @@ export const matrix: Row[] = [
   ...rows("epoll_ctl", "UnknownError", [UNDOCUMENTED]),
 
   ...rows("owned/malloc", "OSError", ["ENOMEM"], { scenario: "owned:fd", once: "process" }),
+  ...rows("pthread_key_create", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "pthread_key_create:object", once: "process" }),
   { call: "owned/malloc", errno: UNDOCUMENTED, expect: "UnknownError", cannot: "a record reports ENOMEM for a NULL from malloc or realloc whatever errno says: malloc(3) documents nothing else" },
 
   ...rows("close", "OSError", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]),

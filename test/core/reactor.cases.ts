@@ -271,6 +271,14 @@ export function reactorCases(backend: "aio" | "thread"): void {
         expect(e).toBeInstanceOf(OSError);
         expect([e.code, (e as OSError).syscall]).toEqual(["EINVAL", "io_getevents"]);
         expect(pendingWaits()).toBe(0);
+        // then it puts the request back (its io_submit): made to fail, that wait throws too
+        failCall("syscall", "EAGAIN", 2);
+        armThread(true);
+        const s = thrown(() => waitReadable(fd, () => {}));
+        armThread(false);
+        expect(fired("syscall")).toBe(1);
+        expect([s.code, (s as OSError).syscall]).toEqual(["EAGAIN", "io_submit"]);
+        expect(pendingWaits()).toBe(0);
         resetFaults();
         // and the one after works
         const again = new Promise<void>((r) => waitReadable(fd, r));

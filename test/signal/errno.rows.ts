@@ -63,6 +63,21 @@ export const scenarios: Record<string, Scenario> = {
   "tgkill:processSigmask": { fn: "tgkill", call: (b) => b.processSigmask(b.SIG_BLOCK, ["SIGURG"]), returns: blockedNow, usable: maskUsable },
   // a thread that blocks SIGRTMAX (and SIGURG: it needs nothing) is one processSigmask
   // cannot reach: its list of those is a second allocation (realloc 2)
+  // processSetns beside a thread it cannot reach: that thread is listed as skipped, the
+  // third list made (realloc 3: after the calling thread's entry and the unreached one's)
+  "realloc:skipped": {
+    fn: "realloc",
+    setup: (b) => ({ t: unreachableThread(), fd: b.nsOpen("mnt", "self") }),
+    call: (b, c) => b.processSetns(c.fd, b.CLONE_NEWNS, { cwd: "/" }),
+    usable: (b, c) => {
+      const r = b.processSetns(c.fd, b.CLONE_NEWNS, { cwd: "/" });
+      if (r.skipped.length < 1) throw new Error("the blocking thread was not reported skipped");
+    },
+    teardown: (_b, c) => {
+      c.t.stop();
+      require("node:fs").closeSync(c.fd);
+    },
+  },
   "realloc:unreached": {
     fn: "realloc",
     setup: () => unreachableThread(),
@@ -290,6 +305,7 @@ export const matrix: Row[] = [
   { call: "processSetns", errno: "EAGAIN", expect: "OSError", cannot: "threads born faster than 1,000 listings of /proc/self/task can reach them: no libc call to fail" },
   // no memory for the list of threads moved (realloc 1, after the calling thread moved): it goes back
   ...rows("processSetns", "OSError", ["ENOMEM"], { scenario: "processSetns/setns", fn: "realloc", once: "process" }),
+  ...rows("processSetns", "OSError", ["ENOMEM"], { scenario: "realloc:skipped", nth: 3, once: "process" }),
   { call: "processSetns", errno: UNDOCUMENTED, expect: "UnknownError", cannot: "processSetns's own errnos are butter's, never an unknown one" },
   // a Signalfd's hold
   ...rows("sigaction", "OSError", ["EINVAL"], { scenario: "sigaction:Signalfd" }),
