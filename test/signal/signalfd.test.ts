@@ -285,3 +285,18 @@ describe("the limit on holds", () => {
     expect(rep.after).toBe(0);
   });
 });
+
+describe("what a release gives back", () => {
+  test("a signal the holding thread blocked before the hold stays blocked after it; one it did not is unblocked", () => {
+    const r = runChild(`
+      b.pthreadSigmask(b.SIG_BLOCK, ["SIGUSR1"]); // this thread only, before any hold
+      const sfd = new b.Signalfd(["SIGUSR1", "SIGUSR2"]);
+      const during = b.pthreadSigmask(b.SIG_BLOCK, null);
+      sfd.close();
+      const after = b.pthreadSigmask(b.SIG_BLOCK, null);
+      report({ during: [during.has(10), during.has(12)], after: [after.has(10), after.has(12)] });
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.reports[0]).toEqual({ during: [true, true], after: [true, false] });
+  });
+});
