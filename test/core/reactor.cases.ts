@@ -15,6 +15,14 @@ import { runChild } from "../../harness/child.ts";
 import { sleep, thrown } from "../helpers.ts";
 import { armThread, failCall, fired, resetFaults, unavailable } from "../../harness/fiu/control.ts";
 
+/** A wait on eventfd `fd` that a write of `value` wakes; the value is read back. */
+async function wokenWith(fd: number, value: bigint): Promise<void> {
+  const woke = new Promise<void>((r) => waitReadable(fd, r));
+  eventfdWrite(fd, value);
+  await woke;
+  expect(eventfdRead(fd)).toBe(value);
+}
+
 export function reactorCases(backend: "aio" | "thread"): void {
   describe(`waitReadable / waitWritable / cancel (${backend} backend)`, () => {
     test("wakes once when the fd becomes readable", async () => {
@@ -239,10 +247,7 @@ export function reactorCases(backend: "aio" | "thread"): void {
           resetFaults();
           expect(eventfdRead(fd)).toBe(1n);
           // the next wait puts the request back and is woken
-          const again = new Promise<void>((r) => waitReadable(fd, r));
-          eventfdWrite(fd, 2);
-          await again;
-          expect(eventfdRead(fd)).toBe(2n);
+          await wokenWith(fd, 2n);
         } finally {
           armThread(false);
           resetFaults();
@@ -262,29 +267,24 @@ export function reactorCases(backend: "aio" | "thread"): void {
         armThread(false);
         expect(fired("syscall")).toBe(1);
         expect(eventfdRead(fd)).toBe(1n);
-        // the next wait reaps the request first (its io_getevents): made to fail, it throws
-        failCall("syscall", "EINVAL", 1);
-        armThread(true);
-        const e = thrown(() => waitReadable(fd, () => {}));
-        armThread(false);
-        expect(fired("syscall")).toBe(1);
-        expect(e).toBeInstanceOf(OSError);
-        expect([e.code, (e as OSError).syscall]).toEqual(["EINVAL", "io_getevents"]);
-        expect(pendingWaits()).toBe(0);
-        // then it puts the request back (its io_submit): made to fail, that wait throws too
-        failCall("syscall", "EAGAIN", 2);
-        armThread(true);
-        const s = thrown(() => waitReadable(fd, () => {}));
-        armThread(false);
-        expect(fired("syscall")).toBe(1);
-        expect([s.code, (s as OSError).syscall]).toEqual(["EAGAIN", "io_submit"]);
-        expect(pendingWaits()).toBe(0);
+        // A wait whose nth syscall fails throws that call's error, and waits for nothing.
+        const failedWait = (errno: string, nth: number) => {
+          failCall("syscall", errno, nth);
+          armThread(true);
+          const e = thrown(() => waitReadable(fd, () => {}));
+          armThread(false);
+          expect(fired("syscall")).toBe(1);
+          expect(e).toBeInstanceOf(OSError);
+          expect(pendingWaits()).toBe(0);
+          return [e.code, (e as OSError).syscall];
+        };
+        // the next wait reaps the request first (its io_getevents); then it puts the
+        // request back (its io_submit): each failure is that wait's own error
+        expect(failedWait("EINVAL", 1)).toEqual(["EINVAL", "io_getevents"]);
+        expect(failedWait("EAGAIN", 2)).toEqual(["EAGAIN", "io_submit"]);
         resetFaults();
         // and the one after works
-        const again = new Promise<void>((r) => waitReadable(fd, r));
-        eventfdWrite(fd, 2);
-        await again;
-        expect(eventfdRead(fd)).toBe(2n);
+        await wokenWith(fd, 2n);
       } finally {
         armThread(false);
         resetFaults();
