@@ -106,7 +106,8 @@ export const compiledFiles: string[] = [];
  * on another C library (musl) keeps bun:ffi's default.
  */
 let flags: string[] | undefined;
-function libcFlags(): string[] {
+/** (Exported for the tests' own C programs, compiled the same way.) */
+export function libcFlags(): string[] {
   if (flags === undefined) {
     const libc = /\s(\/\S*)\/libc\.so\.6$/m.exec(readFileSync("/proc/self/maps", "latin1"))?.[1];
     const link = decodeURIComponent(new URL("link", import.meta.url).pathname);

@@ -190,8 +190,10 @@ function closeScenario(fn: string): Scenario {
 /** A thread (test/signal/stuck-thread.c) that blocks SIGRTMAX and SIGURG until stopped. */
 function unreachableThread(): { stop: () => void } {
   const { cc } = require("bun:ffi");
+  const { libcFlags } = require("../../bunffi/load.ts"); // (how butter finds the C library)
   const { symbols: t } = cc({
     source: new URL("./stuck-thread.c", import.meta.url).pathname,
+    flags: libcFlags(),
     symbols: { blocker_start: { args: ["u64"], returns: "i32" }, blocker_stop: { args: [], returns: "void" } },
   });
   if (t.blocker_start((1n << 63n) | (1n << 22n)) <= 0) throw new Error("no blocking thread"); // SIGRTMAX, SIGURG

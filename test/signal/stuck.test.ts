@@ -6,10 +6,12 @@ import { describe, expect, test } from "vitest";
 import { runChild } from "../../harness/child.ts";
 
 const HELPER = JSON.stringify(new URL("./stuck-thread.c", import.meta.url).pathname);
+const LOAD = JSON.stringify(new URL("../../bunffi/load.ts", import.meta.url).pathname);
 const START = `
   const { cc } = await import("bun:ffi");
+  const { libcFlags } = await import(${LOAD}); // (how butter finds the C library: a guest has no libc6-dev)
   const { readFileSync } = await import("node:fs");
-  const { symbols: s } = cc({ source: ${HELPER}, symbols: { stuck_start: { args: ["i32", "i32", "i32"], returns: "i32" } } });
+  const { symbols: s } = cc({ source: ${HELPER}, flags: libcFlags(), symbols: { stuck_start: { args: ["i32", "i32", "i32"], returns: "i32" } } });
   const blocks = (t, sig) => (BigInt("0x" + /SigBlk:\\s*(\\S+)/.exec(readFileSync("/proc/self/task/" + t + "/status", "utf8"))[1]) >> BigInt(sig - 1) & 1n) === 1n;
 `;
 
