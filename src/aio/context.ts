@@ -16,7 +16,7 @@ import {
   IOCB_CMD_FDSYNC, IOCB_CMD_FSYNC, IOCB_CMD_POLL, IOCB_CMD_PREAD, IOCB_CMD_PREADV, IOCB_CMD_PWRITE, IOCB_CMD_PWRITEV,
   IOCB_FLAG_IOPRIO, IOCB_FLAG_RESFD,
 } from "./calls.ts";
-import { OWN_MEMORY, PTHREAD_KEY_CREATE } from "../core/io.ts";
+import { OWN_AT } from "../core/io.ts";
 
 // A context dropped without close(): the collector destroys it (its eventfd is closed as
 // every object's fd is). Holds the context's number only, never the object.
@@ -129,7 +129,7 @@ export class AioContext extends FdObject implements AsyncDisposable {
     const r = aioLib().bt_aio_setup_owned(n, out, at);
     if (r < 0) {
       super.close();
-      throw at[0] ? errorFor(r, at[0] === 1 ? PTHREAD_KEY_CREATE : OWN_MEMORY) : setupError(r);
+      throw at[0] ? errorFor(r, OWN_AT[at[0]]!) : setupError(r);
     }
     const ctx = out[0]!;
     destroyed.register(this, ctx, this);

@@ -6,7 +6,7 @@
  * thread's objects still own).
  */
 import { helpers } from "../../bunffi/load.ts";
-import { CLOSE, close, ioReady, OWN_MEMORY, PTHREAD_KEY_CREATE } from "./io.ts";
+import { CLOSE, close, ioReady, OWN_AT } from "./io.ts";
 import { OSError, EBADF, check } from "./errors.ts";
 import * as v from "./validate.ts";
 
@@ -20,8 +20,6 @@ const lib = helpers("owned.c", {
   bt_owned_mounts: { args: [], returns: "i32" },
 });
 
-// bunffi/owned.c's at codes: the thread's key, or memory
-const OWN_AT = [undefined, PTHREAD_KEY_CREATE, OWN_MEMORY] as const;
 const at = new Int32Array(1); // (one per JS thread, as this module is)
 
 /** How many fds this JS thread's objects own now (for tests and diagnostics). */

@@ -23,6 +23,8 @@ export const PTHREAD_KEY_CREATE = defineCall("pthread_key_create", ["EAGAIN", "E
 // malloc(3)/realloc(3) ERRORS (ENOMEM alone): the records of what a JS thread's objects
 // own (fds, mounts, AIO contexts), which let its end give them back.
 export const OWN_MEMORY = defineCall("malloc", ["ENOMEM"], { family: "owned" });
+/** Which call a record's failure names, by the helpers' at code (bunffi/owned.c, aio.c): 1 its key, 2 its memory. */
+export const OWN_AT = [undefined, PTHREAD_KEY_CREATE, OWN_MEMORY] as const;
 
 /**
  * close(2). Linux releases the fd even when close reports an error (EINTR, EIO), so
