@@ -1,6 +1,6 @@
 /* fanotify_init(2), fanotify_mark(2), name_to_handle_at(2), open_by_handle_at(2), a
  * response's write(2), and the path of an fd. Events and their info records are decoded
- * in JS (src/fanotify/calls.ts); the objects read through fanotify_drain.c. */
+ * in JS (src/fanotify/calls.ts); the objects read through drain.c. */
 #include "butter.h"
 #include "fdpath.h"
 

@@ -1,5 +1,5 @@
 /* The path of an open fd, from its /proc/self/fd entry: what fanotify's events carry
- * (fanotify.c for the 1:1 layer and for permission events, fanotify_drain.c for the
+ * (fanotify.c for the 1:1 layer and for permission events, drain.c for the
  * events its thread reads). */
 #ifndef BUTTER_FDPATH_H
 #define BUTTER_FDPATH_H

@@ -129,16 +129,16 @@ export const PAGES: Record<string, string> = {
   "fanotify/readlink": "readlink(2)",
   "fanotify/poll": "poll(2)",
   // the drain's answer at a deadline (retried until the kernel takes it: never thrown)
-  "fanotify-drain/write": "write(2), fanotify(7)",
+  "drain/write": "write(2), fanotify(7)",
   // the drain thread's wait (a failure is waited out: the thread must not end)
-  "fanotify-drain/poll": "poll(2)",
+  "drain/poll": "poll(2)",
   name_to_handle_at: "name_to_handle_at(2)",
   open_by_handle_at: "open_by_handle_at(2)",
   // the drain thread's start: its memory, its bell and wake eventfds, the thread
-  "fanotify-drain/mmap": "mmap(2)",
-  "fanotify-drain/malloc": "malloc(3)",
-  "fanotify-drain/eventfd": "eventfd(2)",
-  "fanotify-drain/pthread_create": "pthread_create(3)",
+  "drain/mmap": "mmap(2)",
+  "drain/malloc": "malloc(3)",
+  "drain/eventfd": "eventfd(2)",
+  "drain/pthread_create": "pthread_create(3)",
   // process: execve, pidfd_open
   execve: "execve(2)",
   pidfd_open: "pidfd_open(2)",

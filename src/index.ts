@@ -120,7 +120,8 @@ export type {
   FileHandle, NameToHandleResult, FanotifyRecord, FanotifyFidRecord, FanotifyPidfdRecord, FanotifyErrorRecord,
   FanotifyRangeRecord, FanotifyMntRecord, FanotifyUnknownRecord, RawFanotifyEvent, FanotifyResponse, AuditRule,
 } from "./fanotify/calls.ts";
-export { Fanotify, FanotifyAsync, FanotifyEvent, DEFAULT_PERMISSION_DEADLINE, DEFAULT_DRAIN_BUFFER } from "./fanotify/fanotify.ts";
+export { Fanotify, FanotifyAsync, FanotifyEvent, DEFAULT_PERMISSION_DEADLINE } from "./fanotify/fanotify.ts";
+export { DEFAULT_DRAIN_BUFFER } from "./core/drain.ts";
 export type { FanotifyOptions, AnsweredBy } from "./fanotify/fanotify.ts";
 export { fanotifyFeatures, FANOTIFY_FEATURE_SINCE } from "./fanotify/features.ts";
 export type { FanotifyFeature, FanotifyFeatures } from "./fanotify/features.ts";

@@ -4,12 +4,12 @@
  * its audit-rule record), name_to_handle_at(2) and open_by_handle_at(2), and every FAN_*
  * constant of the uapi header of Linux 6.18.
  */
-import type { Pointer } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, shortTransfer, OSError, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
-import { readInto, PTHREAD_KEY_CREATE } from "../core/io.ts";
+import { readInto } from "../core/io.ts";
+import { drainAnswer as answerThroughDrain, type Drain } from "../core/drain.ts";
 import * as v from "../core/validate.ts";
 import { AT_FDCWD, AT_EMPTY_PATH, AT_SYMLINK_FOLLOW, dirfd as atDirfd } from "../core/at.ts";
 
@@ -661,16 +661,7 @@ export function fanotifyWriteResponse(fd: number, response: FanotifyResponse): v
   }
 }
 
-// ---- the objects' drain (bunffi/fanotify_drain.c): internal ----
-
-const drainLib = helpers("fanotify_drain.c", {
-  bt_drain_open: { args: ["i32", "i32", "i32", "i32", "i32", "i32", "ptr", "ptr"], returns: "i32" },
-  bt_drain_take: { args: ["ptr", "ptr", "i32"], returns: "i32" },
-  bt_drain_answer: { args: ["ptr", "i32", "ptr", "i32"], returns: "i32" },
-  bt_drain_pending: { args: ["ptr", "i32"], returns: "i32" },
-  bt_drain_wait: { args: ["ptr"], returns: "i32" },
-  bt_drain_close: { args: ["ptr", "i32"], returns: "void" },
-});
+// ---- what the objects' drain (src/core/drain.ts) adds to fanotify's events: internal ----
 
 /** A private info record the drain adds: the path of the event's fd. */
 export const BT_PATH = 0xb0;
@@ -681,69 +672,15 @@ export const BY_DEADLINE = 1;
 /** The metadata's reserved byte from the drain: the program's own access, allowed at once. */
 export const BY_SELF = 2;
 
-// Which call failed in bt_drain_open (its memory, its two eventfds, the key that closes a
-// JS thread's drains when it ends: the one every thread's objects share, its thread).
-const DRAIN_MMAP = defineCall("mmap", ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"], {
-  family: "fanotify-drain",
-});
-const DRAIN_EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { family: "fanotify-drain" });
-const DRAIN_THREAD = defineCall("pthread_create", ["EAGAIN", "EINVAL", "EPERM"], { family: "fanotify-drain" });
-const DRAIN_AT = [undefined, DRAIN_MMAP, DRAIN_EVENTFD, PTHREAD_KEY_CREATE, DRAIN_THREAD];
-
-/** A drain of a group: its handle and the bell fd to wait on. */
-export interface Drain {
-  readonly handle: Pointer;
-  readonly bell: number;
-}
-
-/**
- * Starts the drain thread of `fd` (bunffi/fanotify_drain.c): a buffer of `cap` bytes,
- * reads of at most `maxRead` bytes, permission events answered with `response` after
- * `deadlineMs`.
- */
-export function drainOpen(fd: number, cap: number, maxRead: number, deadlineMs: number, response: number, keep: boolean): Drain {
-  const out = new BigUint64Array(1);
-  const at = new Int32Array(1);
-  const bell = drainLib().bt_drain_open(fd, cap, maxRead, deadlineMs, response, keep ? 1 : 0, out, at);
-  if (bell < 0) throw errorFor(bell, DRAIN_AT[at[0]!]!);
-  return { handle: Number(out[0]) as Pointer, bell };
-}
-
-/** Whole events into `buf`: their byte count, 0 when none is ready; the drain's read error thrown once. */
-export function drainTake(d: Drain, buf: Uint8Array): number {
-  const n = drainLib().bt_drain_take(d.handle, buf, buf.length);
-  if (n < 0) throw errorFor(n, FANOTIFY_READ);
-  return n;
-}
-
 // poll(2) of the drain's bell and the group, while a blocking group's readEvent waits.
 export const FANOTIFY_WAIT = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "fanotify" });
 
-/** Blocks the JS thread until the drain or the group has events (a blocking group's readEvent). */
-export function drainWait(d: Drain): void {
-  for (;;) {
-    const r = drainLib().bt_drain_wait(d.handle);
-    if (r !== -EINTR) return void check(r, FANOTIFY_WAIT);
-  }
-}
-
 /** Answers a permission event through the drain: false when the drain had answered it. */
 export function drainAnswer(d: Drain, response: FanotifyResponse): boolean {
-  const buf = packResponse(response);
-  const r = drainLib().bt_drain_answer(d.handle, response.fd, buf, buf.length);
+  const r = answerThroughDrain(d, response.fd, packResponse(response));
   if (r === -ERRNO.ENOENT!) return false;
   if (r < 0) throw errorFor(r, FANOTIFY_RESPONSE);
   return true;
-}
-
-/** Whether a permission event JS took still waits for an answer. */
-export function drainPending(d: Drain, fd: number): boolean {
-  return drainLib().bt_drain_pending(d.handle, fd) === 1;
-}
-
-/** Stops the drain; `closeSource` closes the group's fd too. */
-export function drainClose(d: Drain, closeSource: boolean): void {
-  drainLib().bt_drain_close(d.handle, closeSource ? 1 : 0);
 }
 
 /** The path of an open fd (readlink of /proc/self/fd/N), or the error. */

@@ -11,6 +11,7 @@ import { EventSource } from "../core/events.ts";
 import { FdObject } from "../core/fd.ts";
 import { fsdecode, fsencode } from "../core/fsname.ts";
 import { close } from "../core/io.ts";
+import { drainBufferSize, drainClose, drainOpen, drainPending, drainTake, drainWait, DRAIN_FANOTIFY, type Drain } from "../core/drain.ts";
 import { Queued } from "../core/queue.ts";
 import * as v from "../core/validate.ts";
 import * as c from "./calls.ts";
@@ -281,9 +282,6 @@ export class FanotifyEvent {
   }
 }
 
-/** The default of {@link FanotifyOptions.bufferSize}, in bytes. */
-export const DEFAULT_DRAIN_BUFFER = 4 * 1024 * 1024;
-
 /**
  * A fanotify group: marks, and events with paths. A thread of butter's (the drain) reads
  * the group as soon as the kernel has events, turns their fds into paths, and answers
@@ -295,7 +293,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
   protected readonly readCall = c.FANOTIFY_READ;
   readonly #flags: number;
   readonly #blocking: boolean;
-  readonly #drain: c.Drain;
+  readonly #drain: Drain;
   #paths = new FidPaths();
   #pending = new Set<FanotifyEvent>();
   #overflows = 0;
@@ -320,7 +318,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     if (o.deadlineResponse !== undefined && o.deadlineResponse !== "allow" && o.deadlineResponse !== "deny") {
       throw new TypeError(`deadlineResponse must be "allow" or "deny", got ${String(o.deadlineResponse)}`);
     }
-    const cap = v.int(o.bufferSize ?? DEFAULT_DRAIN_BUFFER, "bufferSize", 64 * 1024, 0x40000000);
+    const cap = drainBufferSize(o.bufferSize);
     const response = o.deadlineResponse === "deny" ? c.FAN_DENY : c.FAN_ALLOW;
     const f = v.int(flags, "flags", 0, 0x7fffffff) | c.FAN_CLOEXEC;
     let fd: number;
@@ -330,15 +328,15 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     } catch (e) {
       throw explained(e, c.FANOTIFY_INIT, () => explainEinval(f));
     }
-    let drain: c.Drain;
+    let drain: Drain;
     try {
-      drain = c.drainOpen(fd, cap, readSize(f), deadline, response, o.keepEventFds === true);
+      drain = drainOpen(DRAIN_FANOTIFY, fd, cap, readSize(f), { deadlineMs: deadline, response, keep: o.keepEventFds === true });
     } catch (e) {
       close(fd);
       throw e;
     }
     // the collector's release: the drain answers what waits and closes everything
-    super(fd, () => c.drainClose(drain, true));
+    super(fd, () => drainClose(drain, true));
     this.#drain = drain;
     this.#flags = f;
     this.#blocking = (f & c.FAN_NONBLOCK) === 0;
@@ -406,10 +404,10 @@ export class Fanotify extends EventSource<FanotifyEvent> {
 
   /** The events the drain holds, decoded (waiting for some when the group blocks). @internal */
   protected readBatch(fd: number): FanotifyEvent[] | null {
-    let n = c.drainTake(this.#drain, readBuffer);
+    let n = drainTake(this.#drain, readBuffer, c.FANOTIFY_READ);
     while (n === 0 && this.#blocking) {
-      c.drainWait(this.#drain);
-      n = c.drainTake(this.#drain, readBuffer);
+      drainWait(this.#drain, c.FANOTIFY_WAIT);
+      n = drainTake(this.#drain, readBuffer, c.FANOTIFY_READ);
     }
     if (n === 0) return null;
     // one copy per read, shared by its events (their records are decoded from it on demand)
@@ -450,7 +448,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
 
   #waiting(ev: FanotifyEvent): boolean {
     if (!this.#pending.has(ev)) return false;
-    if (this.closed || c.drainPending(this.#drain, ev.fd)) return !this.closed;
+    if (this.closed || drainPending(this.#drain, ev.fd)) return !this.closed;
     this.#pending.delete(ev);
     return false;
   }
@@ -466,7 +464,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
   protected override beforeClose(fd: number): void {
     const waiting = [...this.#pending];
     this.#pending.clear();
-    c.drainClose(this.#drain, false);
+    drainClose(this.#drain, false);
     for (const ev of waiting) ev.settled("close");
     super.beforeClose(fd);
   }

@@ -207,7 +207,7 @@ export const scenarios: Record<string, Scenario> = {
   },
   // the drain thread's start, in the constructor: the group's fd is closed again, and the
   // next object starts
-  "fanotify-drain": {
+  "drain": {
     fn: "mmap",
     call: (b) => new b.Fanotify(b.FAN_NONBLOCK),
     usable: (b) => {
@@ -248,15 +248,15 @@ export const scenarios: Record<string, Scenario> = {
   },
   // the drain's answer at the deadline, while the JS thread is blocked (spawnSync): a failed
   // write is tried again, and the access still gets its answer
-  "fanotify-drain/write": deadlineAnswer("write"),
+  "drain/write": deadlineAnswer("write"),
   // the drain thread's own wait, likewise: after the access it polls the wake eventfd (its
   // grace), the group, then waits for the deadline, the third poll: a failure there is
   // waited out, and the access still gets its answer
-  "fanotify-drain/poll": deadlineAnswer("poll"),
+  "drain/poll": deadlineAnswer("poll"),
   // the program's own access (a read of the guarded file by the JS thread itself): the
   // drain answers it at once; a failed answer leaves it to the deadline (50 ms), and the
   // read still returns
-  "fanotify-drain/write:self": {
+  "drain/write:self": {
     fn: "write",
     setup: (b) => {
       const dir = mkdtempSync(`${tmpdir()}/butter-fan-rows-`);
@@ -279,7 +279,7 @@ export const scenarios: Record<string, Scenario> = {
   },
   // the drain's list of permission events waiting for an answer grows (realloc 1: the
   // first): without room, the event gets the deadline's answer at once
-  "fanotify-drain/malloc": deadlineAnswer("realloc"),
+  "drain/malloc": deadlineAnswer("realloc"),
   name_to_handle_at: {
     fn: "name_to_handle_at",
     call: (b) => b.nameToHandleAt(b.AT_FDCWD, tmpdir()),
@@ -334,24 +334,24 @@ export const matrix: Row[] = [
   ...rows("fanotify/poll", "InternalError", ["EFAULT"]),
   ...rows("fanotify/poll", "retried", ["EINTR"]),
   ...rows("fanotify/poll", "UnknownError", [UNDOCUMENTED]),
-  ...rows("fanotify-drain/write", "passes", [
+  ...rows("drain/write", "passes", [
     "EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", UNDOCUMENTED,
   ]),
-  ...rows("fanotify-drain/poll", "passes", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", UNDOCUMENTED], { nth: 3 }),
-  ...rows("fanotify-drain/poll", "passes", ["EINTR", "ENOMEM"], { nth: 4 }),
-  ...rows("fanotify-drain/poll", "passes", ["EINTR", "ENOMEM"], { nth: 5 }),
-  ...rows("fanotify-drain/malloc", "passes", ["ENOMEM", UNDOCUMENTED]),
-  ...rows("fanotify-drain/write", "passes", ["EIO"], { scenario: "fanotify-drain/write:self" }),
-  ...rows("fanotify-drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "fanotify-drain" }),
-  ...rows("fanotify-drain/mmap", "PermissionError", ["EPERM"], { scenario: "fanotify-drain" }),
-  ...rows("fanotify-drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain" }),
+  ...rows("drain/poll", "passes", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", UNDOCUMENTED], { nth: 3 }),
+  ...rows("drain/poll", "passes", ["EINTR", "ENOMEM"], { nth: 4 }),
+  ...rows("drain/poll", "passes", ["EINTR", "ENOMEM"], { nth: 5 }),
+  ...rows("drain/malloc", "passes", ["ENOMEM", UNDOCUMENTED]),
+  ...rows("drain/write", "passes", ["EIO"], { scenario: "drain/write:self" }),
+  ...rows("drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "drain" }),
+  ...rows("drain/mmap", "PermissionError", ["EPERM"], { scenario: "drain" }),
+  ...rows("drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "drain" }),
   // the bell (first) and the wake eventfd (second)
-  ...rows("fanotify-drain/eventfd", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { scenario: "fanotify-drain", fn: "eventfd" }),
-  ...rows("fanotify-drain/eventfd", "OSError", ["EMFILE"], { scenario: "fanotify-drain", fn: "eventfd", nth: 2 }),
-  ...rows("fanotify-drain/eventfd", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain", fn: "eventfd" }),
-  ...rows("fanotify-drain/pthread_create", "OSError", ["EAGAIN", "EINVAL"], { scenario: "fanotify-drain", fn: "pthread_create" }),
-  ...rows("fanotify-drain/pthread_create", "PermissionError", ["EPERM"], { scenario: "fanotify-drain", fn: "pthread_create" }),
-  ...rows("fanotify-drain/pthread_create", "UnknownError", [UNDOCUMENTED], { scenario: "fanotify-drain", fn: "pthread_create" }),
+  ...rows("drain/eventfd", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { scenario: "drain", fn: "eventfd" }),
+  ...rows("drain/eventfd", "OSError", ["EMFILE"], { scenario: "drain", fn: "eventfd", nth: 2 }),
+  ...rows("drain/eventfd", "UnknownError", [UNDOCUMENTED], { scenario: "drain", fn: "eventfd" }),
+  ...rows("drain/pthread_create", "OSError", ["EAGAIN", "EINVAL"], { scenario: "drain", fn: "pthread_create" }),
+  ...rows("drain/pthread_create", "PermissionError", ["EPERM"], { scenario: "drain", fn: "pthread_create" }),
+  ...rows("drain/pthread_create", "UnknownError", [UNDOCUMENTED], { scenario: "drain", fn: "pthread_create" }),
   ...rows("pthread_key_create", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "fanotify:own", once: "process" }),
   ...rows("name_to_handle_at", "OSError", ["EBADF", "EINVAL", "ELOOP", "ENOENT", "ENOTDIR", "EOPNOTSUPP", "EOVERFLOW", "ESTALE"]),
   ...rows("name_to_handle_at", "PermissionError", ["EPERM"]),

@@ -4,7 +4,8 @@ import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSy
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { ownedFds } from "../../src/core/fd.ts";
-import { drainAnswer, drainClose, drainOpen, drainPending } from "../../src/fanotify/calls.ts";
+import { drainAnswer } from "../../src/fanotify/calls.ts";
+import { drainClose, drainOpen, drainPending, DRAIN_FANOTIFY } from "../../src/core/drain.ts";
 import { sleep, tempDirs, thrown, worker } from "../helpers.ts";
 import { expectNoFsid, fidMarkable } from "./fid.ts";
 import { cat, guardedFile } from "./guarded.ts";
@@ -274,7 +275,7 @@ describe.skipIf(!root)("what the drain holds (needs root: CAP_SYS_ADMIN)", () =>
 
   test("an answer for an event the drain does not hold is refused, not written", () => {
     const fd = b.fanotifyInit(b.FAN_CLOEXEC | b.FAN_NONBLOCK | b.FAN_CLASS_CONTENT);
-    const d = drainOpen(fd, 64 * 1024, 2048, 1000, b.FAN_ALLOW, false);
+    const d = drainOpen(DRAIN_FANOTIFY, fd, 64 * 1024, 2048, { deadlineMs: 1000, response: b.FAN_ALLOW, keep: false });
     try {
       expect(drainAnswer(d, { fd: 0, response: b.FAN_ALLOW })).toBe(false);
       expect(drainPending(d, 0)).toBe(false);

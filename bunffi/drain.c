@@ -1,15 +1,18 @@
-/* fanotify's drain: a thread that reads a fanotify group as soon as the kernel has
- * events, into a bounded buffer that JS takes from, and rings an eventfd bell that the
- * reactor waits on. It keeps going while the JS thread is busy, blocked or never reads,
- * which is what the kernel's queue cannot do: for fanotify it means
+/* The drain: a thread that reads an event fd (a fanotify group, an inotify instance) as
+ * soon as the kernel has events, into a bounded buffer that JS takes from, and rings an
+ * eventfd bell that the reactor waits on. It keeps going while the JS thread is busy,
+ * blocked or never reads, so that the kernel's queue (inotify's max_queued_events,
+ * fanotify's 16,384) does not overflow behind a busy program. The two kinds differ only in
+ * how a record is framed, and fanotify adds what its events hold:
  *   - each notification event's fd is turned into its path and closed here, so a burst
  *     never holds a burst of fds (a private info record carries the path to JS);
  *   - each permission event is answered exactly once, under one lock: by JS, by the
  *     deadline (even when JS is stuck), by the drain at once when the access is the
  *     program's own (else a synchronous open of a guarded file from the JS thread would
  *     wait forever for an answer only that thread could give), or at close.
- * When the buffer is full the drain stops reading; the kernel's queue fills next and
- * overflows into an event, as it would without the drain: nothing is dropped unseen.
+ * An inotify record is copied as the kernel wrote it. When the buffer is full the drain
+ * stops reading; the kernel's queue fills next and overflows into an event
+ * (FAN_Q_OVERFLOW, IN_Q_OVERFLOW), as it would without the drain: nothing is dropped unseen.
  *
  * Per JS thread (this file is compiled per thread): a pthread key destructor closes the
  * thread's drains when it ends, so a Worker's end leaves no thread, fd or waiting access. */
@@ -47,6 +50,11 @@ void *memcpy(void *dst, const void *src, size_t n);
 #define EIO_ 5
 #define CLOCK_MONOTONIC 1
 
+/* The two kinds (bt_drain_open's kind). */
+#define KIND_FANOTIFY 0
+#define KIND_INOTIFY 1
+#define INOTIFY_HDR 16 /* wd, mask, cookie, len; the name's len bytes follow */
+
 /* ---- the fanotify layout (uapi) and butter's private records ---- */
 #define META_LEN 24
 #define PERM_EVENTS 0x00170000u
@@ -72,6 +80,7 @@ struct pending {
 };
 
 struct drain {
+  int kind;
   int src, bell, wake; /* wake: an eventfd that tells the thread to look again (or to stop) */
   int stopping;
   int deadline_ms, deadline_resp, keep;
@@ -111,7 +120,7 @@ static i64 now_ms(void) {
 #define NR_READ 63
 #define NR_WRITE 64
 #else
-#error "butter's fanotify drain knows the syscall numbers of x86_64 and aarch64 only"
+#error "butter's drain knows the syscall numbers of x86_64 and aarch64 only"
 #endif
 static void poke(int efd) {
   u64 one = 1;
@@ -122,6 +131,13 @@ static void quiet(int efd) {
   syscall(NR_READ, efd, &v, 8);
 }
 static void ring(struct drain *d) { poke(d->bell); }
+
+/* A record's framing: its header's size, and its whole length from the header (fanotify's
+ * event_len; inotify's header and name). 64 bits: an inotify len near 2^32 must not wrap. */
+static int hdr_len(struct drain *d) { return d->kind == KIND_INOTIFY ? INOTIFY_HDR : META_LEN; }
+static u64 rec_len(struct drain *d, const unsigned char *ev) {
+  return d->kind == KIND_INOTIFY ? INOTIFY_HDR + (u64) * (const unsigned *)(ev + 12) : *(const unsigned *)ev;
+}
 
 /* The entry of an event JS holds (its fd is open in JS: no other entry can have it). */
 static struct pending *find_taken(struct drain *d, int fd) {
@@ -292,15 +308,21 @@ static int move_in(struct drain *d) {
   int moved = 0;
   while (d->sc_off < d->sc_len) {
     int left = d->sc_len - d->sc_off;
-    unsigned len = left < META_LEN ? 0 : *(unsigned *)(d->scratch + d->sc_off);
-    if (len < META_LEN || (int)len > left) {
+    u64 len = left < hdr_len(d) ? 0 : rec_len(d, d->scratch + d->sc_off);
+    if (len < (u64)hdr_len(d) || len > (u64)left) {
       d->err = -EIO_; /* (none was kept: a read happens only without one) */
       ring(d);
       d->sc_off = d->sc_len;
       break;
     }
-    if (!room(d, (int)len + PATH_ROOM + 8)) break;
-    take_in(d, d->scratch + d->sc_off, len);
+    if (d->kind == KIND_INOTIFY) { /* as the kernel wrote it */
+      if (!room(d, (int)len)) break;
+      memcpy(d->buf + d->tail, d->scratch + d->sc_off, (size_t)len);
+      d->tail += (int)len;
+    } else {
+      if (!room(d, (int)len + PATH_ROOM + 8)) break;
+      take_in(d, d->scratch + d->sc_off, (unsigned)len);
+    }
     d->sc_off += (int)len;
     moved++;
   }
@@ -401,9 +423,9 @@ static void shut(struct drain *d, int close_src) {
     if (!p->answered) respond(d, p->fd, (unsigned)d->deadline_resp);
     if (!p->taken && p->open) close(p->fd);
   }
-  /* events read that never got into the buffer: their fds, and an answer for each
-   * permission event among them */
-  for (int at = d->sc_off; at + META_LEN <= d->sc_len;) {
+  /* fanotify events read that never got into the buffer: their fds, and an answer for
+   * each permission event among them (inotify's records hold nothing to give back) */
+  for (int at = d->sc_off; d->kind == KIND_FANOTIFY && at + META_LEN <= d->sc_len;) {
     unsigned char *ev = d->scratch + at;
     int efd = *(int *)(ev + 16);
     if (efd >= 0) {
@@ -414,7 +436,7 @@ static void shut(struct drain *d, int close_src) {
     at += (int)*(unsigned *)ev;
   }
   /* events JS never took may hold fds (notification events with keep) and pidfds */
-  for (int at = d->head; at + META_LEN <= d->tail;) {
+  for (int at = d->head; d->kind == KIND_FANOTIFY && at + META_LEN <= d->tail;) {
     unsigned char *ev = d->buf + at;
     int efd = *(int *)(ev + 16);
     if (efd >= 0 && (*(unsigned *)(ev + 8) & PERM_EVENTS) == 0) close(efd);
@@ -438,10 +460,11 @@ static void owner_ended(void *value) {
   pthread_key_delete(g_key);
 }
 
-/* Starts a drain of src with a buffer of cap bytes; *out = the drain. Returns the bell
- * (an eventfd JS waits on), or -errno with *at: 1 mmap, 2 eventfd, 3 pthread_key_create,
- * 4 pthread_create. The drain and its buffer are one anonymous mapping (zeroed). */
-int bt_drain_open(int src, int cap, int max_read, int deadline_ms, int deadline_resp, int keep, struct drain **out, int *at) {
+/* Starts a drain of src (kind: KIND_FANOTIFY or KIND_INOTIFY) with a buffer of cap
+ * bytes; *out = the drain. Returns the bell (an eventfd JS waits on), or -errno with *at:
+ * 1 mmap, 2 eventfd, 3 pthread_key_create, 4 pthread_create. The drain and its buffer
+ * are one anonymous mapping (zeroed). The deadline, its answer and keep are fanotify's. */
+int bt_drain_open(int kind, int src, int cap, int max_read, int deadline_ms, int deadline_resp, int keep, struct drain **out, int *at) {
   bt_sigset all, old;
   int err;
   if (!g_keyed) {
@@ -451,6 +474,7 @@ int bt_drain_open(int src, int cap, int max_read, int deadline_ms, int deadline_
   }
   struct drain *d = mmap(0, sizeof *d + (size_t)cap, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
   if (d == MAP_FAILED) { *at = 1; return NEG_ERRNO; }
+  d->kind = kind;
   d->src = src;
   d->buf = (unsigned char *)(d + 1);
   d->cap = cap;
@@ -482,11 +506,14 @@ fail:
  * events answered before JS took them say so in the reserved byte (their fd is -1:
  * closed); the others are JS's to hold from now. */
 static int copy_out(struct drain *d, unsigned char *out, int n, int len) {
-  while (d->head + META_LEN <= d->tail) {
-    unsigned elen = *(unsigned *)(d->buf + d->head);
-    if (n + (int)elen > len) break;
+  while (d->head + hdr_len(d) <= d->tail) {
+    int elen = (int)rec_len(d, d->buf + d->head); /* (whole: move_in checked it) */
+    if (n + elen > len) break;
     unsigned char *ev = out + n;
-    memcpy(ev, d->buf + d->head, elen);
+    memcpy(ev, d->buf + d->head, (size_t)elen);
+    d->head += elen;
+    n += elen;
+    if (d->kind == KIND_INOTIFY) continue;
     int efd = *(int *)(ev + 16);
     struct pending *p = efd >= 0 && (*(unsigned *)(ev + 8) & PERM_EVENTS) ? find_next(d, efd) : 0;
     if (p) {
@@ -499,8 +526,6 @@ static int copy_out(struct drain *d, unsigned char *out, int n, int len) {
         p->taken = 1;
       }
     }
-    d->head += (int)elen;
-    n += (int)elen;
   }
   return n;
 }

@@ -1,0 +1,108 @@
+/**
+ * The drain (bunffi/drain.c), internal: a thread of butter's that reads an event fd (a
+ * fanotify group, an inotify instance) as soon as the kernel has events, into a bounded
+ * buffer that the family's object takes whole records from, so that the kernel's queue
+ * does not overflow while the JS thread is busy. docs/reactor.md, "The drain".
+ */
+import type { Pointer } from "bun:ffi";
+import { helpers } from "../../bunffi/load.ts";
+import { defineCall, check, errorFor, EINTR, type CallSpec } from "./errors.ts";
+import { PTHREAD_KEY_CREATE } from "./io.ts";
+import * as v from "./validate.ts";
+
+const lib = helpers("drain.c", {
+  bt_drain_open: { args: ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "ptr", "ptr"], returns: "i32" },
+  bt_drain_take: { args: ["ptr", "ptr", "i32"], returns: "i32" },
+  bt_drain_answer: { args: ["ptr", "i32", "ptr", "i32"], returns: "i32" },
+  bt_drain_pending: { args: ["ptr", "i32"], returns: "i32" },
+  bt_drain_wait: { args: ["ptr"], returns: "i32" },
+  bt_drain_close: { args: ["ptr", "i32"], returns: "void" },
+});
+
+/** A drain of fanotify events: fds turned into paths, permission events answered (fanotify.md). */
+export const DRAIN_FANOTIFY = 0;
+/** A drain of inotify events, copied as the kernel wrote them. */
+export const DRAIN_INOTIFY = 1;
+
+// Which call failed in bt_drain_open (its memory, its two eventfds, the key that closes a
+// JS thread's drains when it ends: the one every thread's objects share, its thread).
+const DRAIN_MMAP = defineCall("mmap", ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"], {
+  family: "drain",
+});
+const DRAIN_EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { family: "drain" });
+const DRAIN_THREAD = defineCall("pthread_create", ["EAGAIN", "EINVAL", "EPERM"], { family: "drain" });
+const DRAIN_AT = [undefined, DRAIN_MMAP, DRAIN_EVENTFD, PTHREAD_KEY_CREATE, DRAIN_THREAD];
+
+/** The default bound of a drain's buffer, in bytes (FanotifyOptions, InotifyOptions). */
+export const DEFAULT_DRAIN_BUFFER = 4 * 1024 * 1024;
+/** The smallest buffer a drain takes: one read's worth. */
+export const MIN_DRAIN_BUFFER = 64 * 1024;
+
+/** A drain's buffer size option (`bufferSize`), checked: the default when undefined. */
+export function drainBufferSize(size: number | undefined): number {
+  return v.int(size ?? DEFAULT_DRAIN_BUFFER, "bufferSize", MIN_DRAIN_BUFFER, 0x40000000);
+}
+
+/** A drain of an fd: its handle and the bell fd to wait on. */
+export interface Drain {
+  readonly handle: Pointer;
+  readonly bell: number;
+}
+
+/** fanotify's part of a drain: permission events' deadline, its answer, and fds kept. */
+export interface FanotifyDrainOptions {
+  deadlineMs: number;
+  response: number;
+  keep: boolean;
+}
+
+/**
+ * Starts the drain thread of `fd` (non-blocking: the drain reads it): a buffer of `cap`
+ * bytes, reads of at most `maxRead` bytes.
+ */
+export function drainOpen(kind: typeof DRAIN_FANOTIFY | typeof DRAIN_INOTIFY, fd: number, cap: number, maxRead: number, fan?: FanotifyDrainOptions): Drain {
+  const out = new BigUint64Array(1);
+  const at = new Int32Array(1);
+  const bell = lib().bt_drain_open(kind, fd, cap, maxRead, fan?.deadlineMs ?? 0, fan?.response ?? 0, fan?.keep ? 1 : 0, out, at);
+  if (bell < 0) throw errorFor(bell, DRAIN_AT[at[0]!]!);
+  return { handle: Number(out[0]) as Pointer, bell };
+}
+
+/**
+ * Whole records into `buf`: their byte count, 0 when none is ready; the drain's read
+ * error (a failed read(2) of the fd, `read`'s) thrown once.
+ */
+export function drainTake(d: Drain, buf: Uint8Array, read: CallSpec): number {
+  const n = lib().bt_drain_take(d.handle, buf, buf.length);
+  if (n < 0) throw errorFor(n, read);
+  return n;
+}
+
+/**
+ * Blocks the JS thread until the drain or the fd has records (a blocking object's
+ * readEvent); `wait` names the poll(2) in its errors.
+ */
+export function drainWait(d: Drain, wait: CallSpec): void {
+  for (;;) {
+    const r = lib().bt_drain_wait(d.handle);
+    if (r !== -EINTR) return void check(r, wait);
+  }
+}
+
+/**
+ * Writes a fanotify permission event's response through the drain: 0, -ENOENT when the
+ * drain had answered it (the deadline), or the write's -errno.
+ */
+export function drainAnswer(d: Drain, fd: number, response: Uint8Array): number {
+  return lib().bt_drain_answer(d.handle, fd, response, response.length);
+}
+
+/** Whether a fanotify permission event JS took still waits for an answer. */
+export function drainPending(d: Drain, fd: number): boolean {
+  return lib().bt_drain_pending(d.handle, fd) === 1;
+}
+
+/** Stops the drain; `closeSource` closes the fd too (the collector's release). */
+export function drainClose(d: Drain, closeSource: boolean): void {
+  lib().bt_drain_close(d.handle, closeSource ? 1 : 0);
+}
