@@ -80,6 +80,8 @@ export const PAGES: Record<string, string> = {
   inotify_add_watch: "inotify_add_watch(2)",
   inotify_rm_watch: "inotify_rm_watch(2)",
   "inotify/read": "read(2)",
+  // a blocking Inotify's wait for its drain and the instance
+  "inotify/poll": "poll(2)",
   // signals
   pthread_sigmask: "sigprocmask(2)",
   sigpending: "sigpending(2)",

@@ -7,7 +7,7 @@
 import type { Pointer } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, EINTR, type CallSpec } from "./errors.ts";
-import { PTHREAD_KEY_CREATE } from "./io.ts";
+import { close, PTHREAD_KEY_CREATE } from "./io.ts";
 import * as v from "./validate.ts";
 
 const lib = helpers("drain.c", {
@@ -58,13 +58,17 @@ export interface FanotifyDrainOptions {
 
 /**
  * Starts the drain thread of `fd` (non-blocking: the drain reads it): a buffer of `cap`
- * bytes, reads of at most `maxRead` bytes.
+ * bytes, reads of at most `maxRead` bytes. When it cannot start, `fd` is closed and the
+ * error thrown (the object that would have owned it does not exist).
  */
 export function drainOpen(kind: typeof DRAIN_FANOTIFY | typeof DRAIN_INOTIFY, fd: number, cap: number, maxRead: number, fan?: FanotifyDrainOptions): Drain {
   const out = new BigUint64Array(1);
   const at = new Int32Array(1);
   const bell = lib().bt_drain_open(kind, fd, cap, maxRead, fan?.deadlineMs ?? 0, fan?.response ?? 0, fan?.keep ? 1 : 0, out, at);
-  if (bell < 0) throw errorFor(bell, DRAIN_AT[at[0]!]!);
+  if (bell < 0) {
+    close(fd);
+    throw errorFor(bell, DRAIN_AT[at[0]!]!);
+  }
   return { handle: Number(out[0]) as Pointer, bell };
 }
 

@@ -10,7 +10,6 @@ import { AT_FDCWD } from "../core/at.ts";
 import { EventSource } from "../core/events.ts";
 import { FdObject } from "../core/fd.ts";
 import { fsdecode, fsencode } from "../core/fsname.ts";
-import { close } from "../core/io.ts";
 import { drainBufferSize, drainClose, drainOpen, drainPending, drainTake, drainWait, DRAIN_FANOTIFY, type Drain } from "../core/drain.ts";
 import { Queued } from "../core/queue.ts";
 import * as v from "../core/validate.ts";
@@ -328,13 +327,7 @@ export class Fanotify extends EventSource<FanotifyEvent> {
     } catch (e) {
       throw explained(e, c.FANOTIFY_INIT, () => explainEinval(f));
     }
-    let drain: Drain;
-    try {
-      drain = drainOpen(DRAIN_FANOTIFY, fd, cap, readSize(f), { deadlineMs: deadline, response, keep: o.keepEventFds === true });
-    } catch (e) {
-      close(fd);
-      throw e;
-    }
+    const drain = drainOpen(DRAIN_FANOTIFY, fd, cap, readSize(f), { deadlineMs: deadline, response, keep: o.keepEventFds === true });
     // the collector's release: the drain answers what waits and closes everything
     super(fd, () => drainClose(drain, true));
     this.#drain = drain;

@@ -120,6 +120,8 @@ export const INOTIFY_ADD_WATCH = defineCall("inotify_add_watch", [
 export const INOTIFY_RM_WATCH = defineCall("inotify_rm_watch", ["EBADF", "EINVAL"]);
 // read(2) on an inotify fd: inotify(7) adds EINVAL (buffer too small; butter's never is).
 export const INOTIFY_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR"], { family: "inotify" });
+// poll(2) of the drain's bell and the instance, while a blocking Inotify's readEvent waits.
+export const INOTIFY_WAIT = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "inotify" });
 
 /**
  * The inotify limits (undefined where a file cannot be read). The fs.inotify values are

@@ -3,16 +3,19 @@
  * registry wd -> path so that every event carries the full path it is about.
  */
 import { EventSource } from "../core/events.ts";
+import { drainBufferSize, drainClose, drainOpen, drainTake, drainWait, DRAIN_INOTIFY, type Drain } from "../core/drain.ts";
 import { Queued } from "../core/queue.ts";
 import { WatchRegistry } from "./registry.ts";
 import { fsdecode, fsencode } from "../core/fsname.ts";
 import {
+  decodeInotifyEvents,
   flagNames,
   inotifyAddWatch,
   inotifyInit1,
   inotifyRmWatch,
   readInotify,
   INOTIFY_READ,
+  INOTIFY_WAIT,
   IN_ALL_EVENTS,
   IN_CLOEXEC,
   IN_ISDIR,
@@ -57,19 +60,48 @@ export class InotifyEvent {
   }
 }
 
+/** Options of an {@link Inotify} (and of InotifyAsync and InotifyTree). */
+export interface InotifyOptions {
+  /** a thread of butter's reads the kernel's queue while the JS thread is busy, so that a
+   *  burst does not overflow it (default true); false: JS reads the fd itself, no thread */
+  drain?: boolean;
+  /** bytes of events the drain holds for the program before it stops reading and the
+   *  kernel's queue fills (and then overflows, into an IN_Q_OVERFLOW event); default 4 MiB */
+  bufferSize?: number;
+}
+
 /**
  * An inotify instance with a registry of its watches, so that every event carries its
- * full path. Blocking unless made with IN_NONBLOCK; close-on-exec always. docs/inotify.md.
+ * full path. A thread of butter's (the drain) reads the kernel's queue as soon as it has
+ * events, so that none is lost while the JS thread is busy; the object reads from it.
+ * Blocking unless made with IN_NONBLOCK; close-on-exec always. docs/inotify.md.
  */
 export class Inotify extends EventSource<InotifyEvent> {
   /** The read(2) this family's events come from. @internal */
   protected readonly readCall = INOTIFY_READ;
   #registry = new WatchRegistry();
   #overflows = 0;
+  readonly #drain: Drain | undefined;
+  readonly #blocking: boolean;
 
-  /** @param flags - IN_NONBLOCK, or 0; IN_CLOEXEC is always added */
-  constructor(flags: number = 0) {
-    super(inotifyInit1(v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_CLOEXEC));
+  /**
+   * @param flags - IN_NONBLOCK, or 0; IN_CLOEXEC is always added
+   * @throws {@link OSError} from inotify_init1 (EMFILE: the per-user instance limit), or
+   * from the drain's start (its memory, eventfds or thread; `options.drain` false has none)
+   */
+  constructor(flags: number = 0, options?: InotifyOptions) {
+    const f = v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_CLOEXEC;
+    const o = v.options(options);
+    if (o.drain !== undefined && typeof o.drain !== "boolean") throw new TypeError(`drain must be a boolean, got ${typeof o.drain}`);
+    const drained = o.drain !== false;
+    const cap = drained ? drainBufferSize(o.bufferSize) : 0;
+    // the drain reads: the instance itself never blocks (a blocking object waits on the drain)
+    const fd = inotifyInit1(drained ? f | IN_NONBLOCK : f);
+    const drain = drained ? drainOpen(DRAIN_INOTIFY, fd, cap, takeBuffer.length) : undefined;
+    // with a drain, the collector's release stops it and closes the fd
+    super(fd, drain && (() => drainClose(drain, true)));
+    this.#drain = drain;
+    this.#blocking = (f & IN_NONBLOCK) === 0;
   }
 
   /**
@@ -110,9 +142,27 @@ export class Inotify extends EventSource<InotifyEvent> {
     return this.#overflows;
   }
 
-  /** One read(2), decoded. @internal */
+  /** The instance itself (JS reads first when it is free) and the drain's bell. @internal */
+  protected override get readyFds(): readonly number[] {
+    return this.#drain ? [this.fd, this.#drain.bell] : [this.fd];
+  }
+
+  /** The events the drain holds (waiting for some when blocking), or one read(2), decoded. @internal */
   protected readBatch(fd: number): InotifyEvent[] | null {
-    return readInotify(fd, this.#make);
+    const d = this.#drain;
+    if (d === undefined) return readInotify(fd, this.#make);
+    let n = drainTake(d, takeBuffer, INOTIFY_READ);
+    while (n === 0 && this.#blocking) {
+      drainWait(d, INOTIFY_WAIT);
+      n = drainTake(d, takeBuffer, INOTIFY_READ);
+    }
+    return n === 0 ? null : decodeInotifyEvents(takeBuffer, n, this.#make, fd);
+  }
+
+  /** The drain stops (what it holds is dropped with the object); then the fd closes. @internal */
+  protected override beforeClose(fd: number): void {
+    if (this.#drain) drainClose(this.#drain, false);
+    super.beforeClose(fd);
   }
 
   #make = (wd: number, mask: number, cookie: number, name: string): InotifyEvent => {
@@ -124,9 +174,12 @@ export class Inotify extends EventSource<InotifyEvent> {
   };
 }
 
+// One buffer per thread for what the drain hands over (whole events, decoded at once).
+const takeBuffer = new Uint8Array(64 * 1024);
+
 /** An Inotify with a non-blocking fd and an async queue: `for await (const ev of ino)`. */
 export class InotifyAsync extends Queued<InotifyEvent, typeof Inotify>(Inotify) {
-  constructor(flags: number = 0) {
-    super(v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_NONBLOCK);
+  constructor(flags: number = 0, options?: InotifyOptions) {
+    super(v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_NONBLOCK, options);
   }
 }

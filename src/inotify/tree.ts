@@ -21,7 +21,7 @@
  *   may have missed directories; a program that must be exact rescans.
  */
 import { lstatSync, readdirSync } from "node:fs";
-import { InotifyAsync, InotifyEvent } from "./inotify.ts";
+import { InotifyAsync, InotifyEvent, type InotifyOptions } from "./inotify.ts";
 import { joinName, RecentMovesFrom } from "./registry.ts";
 import { drain, type WaitOptions } from "../core/queue.ts";
 import { fsdecode, fsencode } from "../core/fsname.ts";
@@ -74,11 +74,12 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
   /**
    * @param root - the directory to watch, with everything under it
    * @param mask - the events to report (default IN_ALL_EVENTS)
+   * @param options - the instance's: its drain, and the drain's bound
    */
-  constructor(root: string | Uint8Array, mask: number = IN_ALL_EVENTS) {
+  constructor(root: string | Uint8Array, mask: number = IN_ALL_EVENTS, options?: InotifyOptions) {
     this.root = typeof root === "string" ? root : fsdecode(root);
     this.#mask = v.int(mask, "mask", -0x80000000, 0xffffffff) >>> 0;
-    this.inotify = new InotifyAsync();
+    this.inotify = new InotifyAsync(0, options);
     try {
       this.#rootWd = this.#scan(this.root, false, true)!;
     } catch (e) {

@@ -206,8 +206,8 @@ export const scenarios: Record<string, Scenario> = {
     },
   },
   // the drain thread's start, in the constructor: the group's fd is closed again, and the
-  // next object starts
-  "drain": {
+  // next object starts (Inotify's: test/inotify/errno.rows.ts)
+  "drain:fanotify": {
     fn: "mmap",
     call: (b) => new b.Fanotify(b.FAN_NONBLOCK),
     usable: (b) => {
@@ -342,16 +342,16 @@ export const matrix: Row[] = [
   ...rows("drain/poll", "passes", ["EINTR", "ENOMEM"], { nth: 5 }),
   ...rows("drain/malloc", "passes", ["ENOMEM", UNDOCUMENTED]),
   ...rows("drain/write", "passes", ["EIO"], { scenario: "drain/write:self" }),
-  ...rows("drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "drain" }),
-  ...rows("drain/mmap", "PermissionError", ["EPERM"], { scenario: "drain" }),
-  ...rows("drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "drain" }),
+  ...rows("drain/mmap", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "drain:fanotify" }),
+  ...rows("drain/mmap", "PermissionError", ["EPERM"], { scenario: "drain:fanotify" }),
+  ...rows("drain/mmap", "UnknownError", [UNDOCUMENTED], { scenario: "drain:fanotify" }),
   // the bell (first) and the wake eventfd (second)
-  ...rows("drain/eventfd", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { scenario: "drain", fn: "eventfd" }),
-  ...rows("drain/eventfd", "OSError", ["EMFILE"], { scenario: "drain", fn: "eventfd", nth: 2 }),
-  ...rows("drain/eventfd", "UnknownError", [UNDOCUMENTED], { scenario: "drain", fn: "eventfd" }),
-  ...rows("drain/pthread_create", "OSError", ["EAGAIN", "EINVAL"], { scenario: "drain", fn: "pthread_create" }),
-  ...rows("drain/pthread_create", "PermissionError", ["EPERM"], { scenario: "drain", fn: "pthread_create" }),
-  ...rows("drain/pthread_create", "UnknownError", [UNDOCUMENTED], { scenario: "drain", fn: "pthread_create" }),
+  ...rows("drain/eventfd", "OSError", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { scenario: "drain:fanotify", fn: "eventfd" }),
+  ...rows("drain/eventfd", "OSError", ["EMFILE"], { scenario: "drain:fanotify", fn: "eventfd", nth: 2 }),
+  ...rows("drain/eventfd", "UnknownError", [UNDOCUMENTED], { scenario: "drain:fanotify", fn: "eventfd" }),
+  ...rows("drain/pthread_create", "OSError", ["EAGAIN", "EINVAL"], { scenario: "drain:fanotify", fn: "pthread_create" }),
+  ...rows("drain/pthread_create", "PermissionError", ["EPERM"], { scenario: "drain:fanotify", fn: "pthread_create" }),
+  ...rows("drain/pthread_create", "UnknownError", [UNDOCUMENTED], { scenario: "drain:fanotify", fn: "pthread_create" }),
   ...rows("pthread_key_create", "OSError", ["EAGAIN", "ENOMEM"], { scenario: "fanotify:own", once: "process" }),
   ...rows("name_to_handle_at", "OSError", ["EBADF", "EINVAL", "ELOOP", "ENOENT", "ENOTDIR", "EOPNOTSUPP", "EOVERFLOW", "ESTALE"]),
   ...rows("name_to_handle_at", "PermissionError", ["EPERM"]),

@@ -1,4 +1,4 @@
-// The errno rows of inotify: inotify_init1(2), inotify_add_watch(2), inotify_rm_watch(2) and the events' read(2).
+// The errno rows of inotify: inotify_init1(2), inotify_add_watch(2), inotify_rm_watch(2), the events' read(2), a blocking wait's poll(2), and the drain's start from an Inotify.
 // Each row is forced through the libfiu shim by test/errno-matrix.test.ts (format and
 // rules: harness/errno-rows.ts).
 import { mkdtempSync, rmSync, utimesSync } from "node:fs";
@@ -52,6 +52,51 @@ export const scenarios: Record<string, Scenario> = {
     },
     teardown: inotifyTeardown,
   },
+  // a blocking readEvent waiting in the drain (poll of its bell and the instance): the
+  // event comes from another process a moment later
+  "inotify/poll": {
+    fn: "poll",
+    setup: (b) => {
+      const c = inotifyWithEvent(b, 0, false, false);
+      Bun.sleepSync(20); // (the drain thread is in its own poll by then: the failure is for this one)
+      return c;
+    },
+    call: (_b, c) => {
+      Bun.spawn(["sh", "-c", `sleep 0.05; touch -d @7 '${c.dir}'`]);
+      return c.ino.readEvent();
+    },
+    returns: (_b, _c, ev) => {
+      if (!((ev as Butter.InotifyEvent).mask & 0x4)) throw new Error(`got ${(ev as Butter.InotifyEvent).flags}, not IN_ATTRIB`);
+    },
+    usable: (_b, c) => {
+      // the event the failed wait was for comes first, if the call did not get it
+      Bun.spawn(["sh", "-c", `sleep 0.05; touch -d @8 '${c.dir}'`]);
+      if (!(c.ino.readEvent().mask & 0x4)) throw new Error("not IN_ATTRIB after the failure");
+    },
+    teardown: inotifyTeardown,
+  },
+  // the drain's start, in the constructor: the instance's fd is closed again (the row's
+  // fd check), and the next instance starts its own
+  "drain:inotify": {
+    fn: "mmap",
+    call: (b) => new b.Inotify(b.IN_NONBLOCK),
+    usable: (b) => {
+      using ino = new b.Inotify(b.IN_NONBLOCK);
+      ino.watch("/tmp", b.IN_ATTRIB);
+      if (ino.readEvents().some((e) => e.wd !== 1)) throw new Error("events from nowhere");
+    },
+  },
+  // an instance without the drain: JS reads the fd itself
+  "inotify/read:direct": {
+    fn: "read",
+    setup: (b) => inotifyWithEvent(b, b.IN_NONBLOCK, false, true, false),
+    call: (_b, c) => c.ino.readEvent(),
+    usable: (_b, c) => {
+      c.touch();
+      if (c.ino.readEvents().length === 0) throw new Error("no event after the failure");
+    },
+    teardown: inotifyTeardown,
+  },
   "inotify/read:get": {
     fn: "read",
     setup: (b) => inotifyWithEvent(b, 0, true),
@@ -72,13 +117,13 @@ export const scenarios: Record<string, Scenario> = {
 
 // An inotify watching a directory of its own, with one IN_ATTRIB queued (none for the
 // async one); `touch()` queues another.
-function inotifyWithEvent(b: B, flags: number, async = false) {
+function inotifyWithEvent(b: B, flags: number, async = false, queued = !async, drain = true) {
   const dir = mkdtempSync("/tmp/butter-fiu-");
-  const ino = async ? new b.InotifyAsync(flags) : new b.Inotify(flags);
+  const ino = async ? new b.InotifyAsync(flags, { drain }) : new b.Inotify(flags, { drain });
   ino.watch(dir, b.IN_ATTRIB);
   let t = 1;
   const touch = () => utimesSync(dir, t, t++);
-  if (!async) touch();
+  if (queued) touch();
   return { ino, touch, dir };
 }
 
@@ -101,6 +146,16 @@ export const matrix: Row[] = [
   ...rows("inotify/read", "retried", ["EINTR"]),
   ...rows("inotify/read", "waits", ["EAGAIN"], { scenario: "inotify/read:get" }),
   ...rows("inotify/read", "UnknownError", [UNDOCUMENTED]),
-  // the kernel consumed whole events but only part of one is reported
-  { call: "inotify/read", short: 10, expect: "OSError", message: /fd \d+ gave 10 of the 16 bytes of an inotify event/ },
+  // the kernel consumed whole events but only part of one is reported: the drain keeps
+  // EIO for JS, drops what it cannot trust, and reads the instance again
+  { call: "inotify/read", short: 10, expect: "OSError", message: /EIO/ },
+  // without the drain, JS's own read says which fd and how much
+  { call: "inotify/read", short: 10, expect: "OSError", scenario: "inotify/read:direct", message: /fd \d+ gave 10 of the 16 bytes of an inotify event/ },
+  ...rows("inotify/poll", "OSError", ["EINVAL", "ENOMEM"]),
+  ...rows("inotify/poll", "InternalError", ["EFAULT"]),
+  ...rows("inotify/poll", "retried", ["EINTR"]),
+  ...rows("inotify/poll", "UnknownError", [UNDOCUMENTED]),
+  ...rows("drain/mmap", "OSError", ["ENOMEM"], { scenario: "drain:inotify" }),
+  ...rows("drain/eventfd", "OSError", ["EMFILE"], { scenario: "drain:inotify", fn: "eventfd", nth: 2 }),
+  ...rows("drain/pthread_create", "OSError", ["EAGAIN"], { scenario: "drain:inotify", fn: "pthread_create" }),
 ];

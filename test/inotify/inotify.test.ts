@@ -7,7 +7,7 @@ import * as s from "../../src/inotify/calls.ts";
 import { OSError } from "../../src/core/errors.ts";
 import { QueueClosed } from "../../src/core/queue.ts";
 import { canUnshare, runChild } from "../../harness/child.ts";
-import { fdFlags, tempDirs, thrown, withFd } from "../helpers.ts";
+import { fdFlags, tempDirs, thrown, withFd, worker } from "../helpers.ts";
 import { close } from "../../src/core/io.ts";
 
 const tmp = tempDirs("inotify");
@@ -299,9 +299,9 @@ describe("the registry against the kernel", () => {
 });
 
 describe("nothing is dropped", () => {
-  test("IN_Q_OVERFLOW arrives as an event and is counted", () => {
+  test("IN_Q_OVERFLOW arrives as an event and is counted (no drain: the kernel's queue alone)", () => {
     const limit = s.inotifyLimits().maxQueuedEvents!;
-    using ino = new Inotify(s.IN_NONBLOCK);
+    using ino = new Inotify(s.IN_NONBLOCK, { drain: false });
     ino.watch(tmp.inotify, s.IN_CREATE);
     const r = spawnSync("sh", ["-c", `cd '${tmp.inotify}' && seq 1 ${limit + 50} | xargs touch`]);
     expect(r.status).toBe(0);
@@ -333,6 +333,153 @@ describe("nothing is dropped", () => {
     const want: string[] = [];
     for (let j = 0; j < 100_000; j += 2) want.push(`c${j}`, `d${j}`);
     expect(seen).toEqual(want);
+  });
+});
+
+describe("the drain: events read while the JS thread is busy", () => {
+  // creations made by this thread (busy the whole time), more than the kernel queues
+  const burst = (dir: string, n: number) => {
+    for (let i = 0; i < n; i++) fs.writeFileSync(`${dir}/${i}`, "");
+  };
+  const readAll = (ino: Inotify) => {
+    const evs: InotifyEvent[] = [];
+    for (let batch = ino.readEvents(); batch.length > 0; batch = ino.readEvents()) evs.push(...batch);
+    return evs;
+  };
+  // (a drain thread names itself as it starts: a count right after a start may lag)
+  const drainThreadsAtLeast = async (n: number) => {
+    for (let i = 0; i < 100 && drainThreads() < n; i++) await Bun.sleep(10);
+    return drainThreads();
+  };
+  const drainThreads = () =>
+    fs.readdirSync("/proc/self/task").filter((t) => {
+      try {
+        return fs.readFileSync(`/proc/self/task/${t}/comm`, "utf8") === "butter-drain\n";
+      } catch {
+        return false; // (a thread that ended meanwhile)
+      }
+    }).length;
+
+  test("more creations than max_queued_events from the JS thread itself: every one, in order, no overflow", () => {
+    const n = s.inotifyLimits().maxQueuedEvents! + 4000;
+    using ino = new Inotify(s.IN_NONBLOCK);
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    burst(tmp.inotify, n);
+    const evs = readAll(ino);
+    expect(ino.overflows).toBe(0);
+    expect(evs.length).toBe(n);
+    expect(evs.every((e, i) => e.name === String(i) && e.path === `${tmp.inotify}/${i}`)).toBe(true);
+  });
+
+  test("the same burst without the drain overflows the kernel's queue (what the drain is for)", () => {
+    const limit = s.inotifyLimits().maxQueuedEvents!;
+    using ino = new Inotify(s.IN_NONBLOCK, { drain: false });
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    burst(tmp.inotify, limit + 4000);
+    const evs = readAll(ino);
+    expect(ino.overflows).toBe(1);
+    expect(evs.length).toBe(limit + 1);
+  });
+
+  test("past the drain's bound the kernel's queue overflows, into an event after the ones kept, in order", () => {
+    const limit = s.inotifyLimits().maxQueuedEvents!;
+    using ino = new Inotify(s.IN_NONBLOCK, { bufferSize: 64 * 1024 });
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    // (the JS thread waits in spawnSync: the drain reads until its buffer is full)
+    const r = spawnSync("sh", ["-c", `cd '${tmp.inotify}' && seq 0 ${limit + 8000} | xargs touch`]);
+    expect(r.status).toBe(0);
+    const evs = readAll(ino);
+    const last = evs.at(-1)!;
+    expect(last.flags).toEqual(["IN_Q_OVERFLOW"]);
+    expect(ino.overflows).toBe(1);
+    // more than the kernel alone keeps, fewer than were made; the names a prefix, in order
+    expect(evs.length).toBeGreaterThan(limit + 1);
+    expect(evs.length).toBeLessThan(limit + 8002);
+    expect(evs.slice(0, -1).every((e, i) => e.name === String(i + 1) || e.name === String(i))).toBe(true);
+  });
+
+  test("a blocking Inotify waits in the drain for an event that comes later", () => {
+    using ino = new Inotify();
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    const child = Bun.spawn(["sh", "-c", `sleep 0.1; touch '${tmp.inotify}/late'`]);
+    const ev = ino.readEvent();
+    expect(ev.path).toBe(`${tmp.inotify}/late`);
+    void child.exited;
+  });
+
+  test("options are checked: drain a boolean, bufferSize 64 KiB to 1 GiB", () => {
+    expect(() => new Inotify(0, { drain: 1 as never })).toThrow(TypeError);
+    expect(() => new Inotify(0, { bufferSize: 1024 })).toThrow(RangeError);
+    expect(() => new Inotify(0, { bufferSize: 2 ** 31 })).toThrow(RangeError);
+    expect(() => new Inotify(0, null as never)).toThrow(TypeError);
+  });
+
+  test("a Worker's instance reads while the main thread reads its own, with process.on listeners; its end stops its drain", async () => {
+    const listener = () => {};
+    process.on("SIGWINCH", listener);
+    process.on("exit", listener);
+    const before = drainThreads();
+    try {
+      const w = worker(`const ino = new b.InotifyAsync();
+        ino.watch(${JSON.stringify(tmp.inotify)}, b.IN_CREATE);
+        postMessage("watching");
+        const names = new Set(); for await (const ev of ino) { names.add(ev.name); if (names.size === 50) break; }
+        postMessage(names.size);`);
+      expect(await w.message).toBe("watching");
+      expect(await drainThreadsAtLeast(before + 1)).toBe(before + 1);
+      await using here = new InotifyAsync();
+      here.watch(tmp.inotify, s.IN_CREATE);
+      const mine = (async () => {
+        const names = new Set<string>();
+        for await (const ev of here) if (names.add(ev.name).size === 50) break;
+        return names.size;
+      })();
+      for (let i = 0; i < 50; i++) fs.writeFileSync(`${tmp.inotify}/w${i}`, "");
+      expect(await mine).toBe(50);
+      expect(await w.next()).toBe(50);
+      await w.end(); // (the Worker's instance is not closed: its thread's end stops the drain)
+      for (let i = 0; i < 100 && drainThreads() > before + 1; i++) await Bun.sleep(10);
+      expect(drainThreads()).toBe(before + 1); // here's
+    } finally {
+      process.off("SIGWINCH", listener);
+      process.off("exit", listener);
+    }
+  });
+
+  test("instances dropped to the collector stop their drains and close their fds", async () => {
+    const instances = () => fs.readdirSync("/proc/self/fd").filter((f) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${f}`) === "anon_inode:inotify";
+      } catch {
+        return false;
+      }
+    }).length;
+    const fds = instances();
+    const threads = drainThreads();
+    // made in a timer's callback: no stale reference on this function's stack keeps one alive
+    await new Promise<void>((r) =>
+      setTimeout(() => {
+        for (let i = 0; i < 5; i++) new Inotify(s.IN_NONBLOCK).watch(tmp.inotify, s.IN_CREATE);
+        r();
+      }, 0),
+    );
+    expect([instances(), await drainThreadsAtLeast(threads + 5)]).toEqual([fds + 5, threads + 5]);
+    for (let i = 0; i < 200 && (instances() > fds || drainThreads() > threads); i++) {
+      Bun.gc(true);
+      await Bun.sleep(10);
+    }
+    expect([instances(), drainThreads()]).toEqual([fds, threads]);
+  });
+
+  test("close() stops the drain at once, with events held", () => {
+    const threads = drainThreads();
+    const ino = new Inotify(s.IN_NONBLOCK);
+    ino.watch(tmp.inotify, s.IN_CREATE);
+    burst(tmp.inotify, 100);
+    Bun.sleepSync(20); // (the drain holds them by now)
+    ino.close();
+    expect(drainThreads()).toBe(threads);
+    expect(thrown(() => ino.readEvents())).toMatchObject({ code: "EBADF" });
   });
 });
 
