@@ -2,8 +2,10 @@
 // Usage: bun bench/inotify.ts READER MODE PRODUCER DIR FILES ROUNDS
 //   READER async  InotifyAsync: await get() per event
 //          sync   Inotify: readEvents() in a loop (the decoder without the queue)
+//          direct Inotify with { drain: false }: readEvents(), JS reading the fd itself
 //   MODE   drain  the producer runs synchronously (the JS thread is blocked, so the
-//                 kernel queue fills), then the time to hand every event to JS
+//                 events queue up: in the kernel, or in butter's drain, which reads
+//                 them meanwhile), then the time to hand every event to JS
 //          live   the producer runs beside; the time from its start to the last event
 // Round 0 is a warm-up (the JIT compiles the decoder), not counted.
 // Prints ns per event. Overflow (more events than max_queued_events) is an error.
@@ -25,7 +27,7 @@ function produce(): Promise<void> | undefined {
 }
 
 let total = 0;
-using ino = reader === "async" ? new InotifyAsync() : new Inotify();
+using ino = reader === "async" ? new InotifyAsync() : new Inotify(0, { drain: reader !== "direct" });
 ino.watch(dir!, IN_CREATE | IN_DELETE);
 for (let r = 0; r <= rounds; r++) {
   const t0 = Bun.nanoseconds();

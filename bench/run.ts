@@ -128,11 +128,30 @@ for (const mode of ["drain", "live"]) {
   add("C: read(2) 64 KiB + walk", c);
   add("butter InotifyAsync: await get()", measure(bun, [here("inotify.ts"), "async", ...workload(mode)]));
   add("butter Inotify: readEvents()", measure(bun, [here("inotify.ts"), "sync", ...workload(mode)]));
+  add("butter Inotify, no drain: readEvents()", measure(bun, [here("inotify.ts"), "direct", ...workload(mode)]));
   add("inotifywait -m, lines via a pipe", measure(bun, [here("inotifywait.ts"), ...workload(mode)]));
   add("fs.watch in Bun", ...fsWatch(bun, mode));
   if (hasNode) add("fs.watch in Node", ...fsWatch("node", mode));
 }
 rmSync(dir, { recursive: true, force: true });
+
+// inotify while the JS thread is busy: this process makes BUSY_FILES creations in a
+// watched tree (writeFileSync, so JS reads nothing meanwhile), more than the kernel
+// queues; how many each watcher reports, and how late its last event is (one run each:
+// a count is not a time).
+const BUSY_FILES = smoke ? 500 : 20_000;
+const brows: { name: string; reported: number; lagMs: number }[] = [];
+for (const [watcher, name] of [
+  ["butter", "butter InotifyTree (the drain reads meanwhile)"],
+  ["butter-nodrain", "butter InotifyTree, { drain: false }"],
+  ["parcel", "@parcel/watcher (its own thread reads)"],
+  ["chokidar", "chokidar (fs.watch)"],
+] as const) {
+  const bdir = mkdtempSync(`${tmpdir()}/butter-bench-busy-`);
+  const [reported, lagMs] = sh(bun, [here("inotify-busy.ts"), watcher, bdir, String(BUSY_FILES)]).split(" ").map(Number);
+  brows.push({ name, reported: reported!, lagMs: lagMs! });
+  rmSync(bdir, { recursive: true, force: true });
+}
 
 // fanotify (needs root): events per second handed to the reader, against a C reader of
 // the same group doing the same work (bench/c/fanotify_read.c), on the inotify
@@ -289,6 +308,10 @@ for (const [name, ns, c, note] of irows) {
   const ratio = ns === c ? "" : `${(c / ns).toFixed(2)}x`;
   console.log(`${name.padEnd(iw)}  ${(1e9 / ns / 1e6).toFixed(2).padStart(7)} M  ${ns.toFixed(0).padStart(8)}  ${ratio}${note ? `  (${note})` : ""}`);
 }
+console.log(`\ninotify: ${BUSY_FILES} creations by the JS thread itself (busy meanwhile), max_queued_events ${maxQueued}`);
+const bw = Math.max(...brows.map((r) => r.name.length));
+console.log(`${"".padEnd(bw)}  ${"reported".padStart(8)}  last event after the last write`);
+for (const r of brows) console.log(`${r.name.padEnd(bw)}  ${String(r.reported).padStart(8)}  ${`${r.lagMs} ms`.padStart(8)}`);
 
 if (frows.length > 0) {
   const fw = Math.max(...frows.map((r) => r[0].length));
@@ -364,6 +387,7 @@ const results = {
   })() })),
   seccomp: { filter: sfilter, notify: notifRows.map(([name, ns, c]) => ({ name: name.replace(/\s+/g, " "), nsPerCall: ns, vsC: ns === c ? null : ns / c })) },
   fanotify: frows.map(([name, ns, c]) => ({ name: name.replace(/\s+/g, " "), nsPerEvent: ns, vsC: ns === c ? null : c / ns })),
+  inotifyBusy: brows.map((r) => ({ ...r, files: BUSY_FILES, maxQueuedEvents: maxQueued })),
   inotify: irows.map(([name, ns, c, note]) => ({
     name: name.replace(/\s+/g, " "),
     eventsPerSecond: 1e9 / ns,

@@ -19,6 +19,14 @@ test("bun bench/run.ts runs every row and writes them, with the machine and the 
   for (const x of out.rows) expect(Number.isFinite(x.ns) && x.ns > 0, x.name).toBe(true);
   expect(out.inotify.length).toBeGreaterThanOrEqual(8);
   for (const x of out.inotify) expect(Number.isFinite(x.nsPerEvent) && x.nsPerEvent > 0, x.name).toBe(true);
+  // the busy-thread rows: every watcher ran and reported (counts, not times)
+  expect(out.inotifyBusy.map((x: { name: string }) => x.name)).toEqual([
+    "butter InotifyTree (the drain reads meanwhile)",
+    "butter InotifyTree, { drain: false }",
+    "@parcel/watcher (its own thread reads)",
+    "chokidar (fs.watch)",
+  ]);
+  for (const x of out.inotifyBusy) expect(x.reported > 0 && x.reported <= x.files && Number.isFinite(x.lagMs), x.name).toBe(true);
   for (const to of ["file", "tcp"]) {
     const names = out.splice.filter((x: { to: string }) => x.to === to).map((x: { name: string }) => x.name);
     expect(names, to).toEqual(expect.arrayContaining(["C: splice loop (1 MiB pipe)", "butter spliceAll"]));
