@@ -55,7 +55,8 @@ export {
   inotifyInit1, inotifyAddWatch, inotifyRmWatch, inotifyRead, inotifyLimits,
 } from "./inotify/calls.ts";
 export type { RawInotifyEvent, InotifyLimits } from "./inotify/calls.ts";
-export { Inotify, InotifyAsync, InotifyEvent, type InotifyOptions } from "./inotify/inotify.ts";
+export { Inotify, InotifyAsync, InotifyEvent } from "./inotify/inotify.ts";
+export type { InotifyOptions } from "./inotify/inotify.ts";
 export { InotifyMove, MovePairer, pairMoves, DEFAULT_MOVE_TIMEOUT } from "./inotify/moves.ts";
 export { InotifyTree } from "./inotify/tree.ts";
 

@@ -111,7 +111,7 @@ describe("helper loader", () => {
         "1",
         true,
         true,
-        ["eventfd.c", "hostname.c", "inotify.c", "io.c", "owned.c", "process.c", "reactor_aio.c", "signal.c", "timerfd.c"],
+        ["drain.c", "eventfd.c", "hostname.c", "inotify.c", "io.c", "owned.c", "process.c", "reactor_aio.c", "signal.c", "timerfd.c"],
       ]);
     },
   );

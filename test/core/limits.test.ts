@@ -42,7 +42,9 @@ test("EMFILE for real: every family's object, with RLIMIT_NOFILE lowered, names 
   expect(r.reports[0]).toEqual({
     eventfd: want("eventfd"),
     timerfd_create: want("timerfd_create"),
-    inotify_init1: want("inotify_init1"),
+    // an Inotify takes three fds (its own, its drain's bell and wake eventfds): the one
+    // that finds none is named
+    inotify_init1: { ...want("inotify_init1"), syscall: expect.stringMatching(/^(inotify_init1|eventfd)$/) },
     signalfd: want("signalfd"),
     firstUse: { code: "EMFILE", after: "string" },
   });
