@@ -539,6 +539,11 @@ int bt_process_setns(int fd, int type, const char *dir, int undo_fd, const char 
 
 static volatile int route[65];  /* signal -> write end of its newest holder's pipe, 0: none */
 static volatile long lost[65];  /* by signal: caught signals that did not fit in a pipe */
+/* Records written to any holder's pipe, ever. JS reads it as memory, without a call: a
+ * Signalfd that just had a signal reads its pipe again only when this moved (a read
+ * that says EAGAIN costs as much as the signalfd's own). Incremented after the write,
+ * so a reader that missed one finds it in its next read, after a wait or an empty one. */
+static volatile int caught_seq;
 static struct bt_sigaction saved[65]; /* the disposition before the first hold */
 static int saved_count[65];          /* how many times each signal was ever held */
 static struct tidlist before[65];     /* each thread's mask when the signal was first held */
@@ -557,6 +562,7 @@ static void on_held(int sig, void *info, void *ctx) {
   int saved_errno = *__errno_location();
   int fd = route[sig]; /* (installed only for 1..64, so the kernel passes only those) */
   if (fd <= 0 || write(fd, info, 128) != 128) lost[sig]++;
+  else caught_seq++;
   *__errno_location() = saved_errno;
 }
 
@@ -811,6 +817,7 @@ void bt_held(int *out) {
 }
 
 long bt_lost(int sig) { return lost[sig]; }
+int *bt_caught_seq(void) { return (int *)&caught_seq; }
 
 /* The machinery's own fds, which live as long as the process (for leak accounting):
  * the report pipe and the claim pipe, -1 before the first use. */

@@ -6,6 +6,7 @@
  * names ("SIGUSR1", "SIGRTMIN+1", "SIGRTMAX-2") and numbers is accepted.
  */
 import { constants } from "node:os";
+import { toArrayBuffer } from "bun:ffi";
 import { helpers, sharedCompiled } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, shortTransfer, type CallSpec } from "../core/errors.ts";
 import { PIPE2, PTHREAD_KEY_CREATE } from "../core/io.ts";
@@ -37,6 +38,7 @@ export const lib = helpers(
     bt_reassert: { args: [], returns: "i32" },
     bt_held: { args: ["ptr"], returns: "void" },
     bt_lost: { args: ["i32"], returns: "i64" },
+    bt_caught_seq: { args: [], returns: "ptr" },
     bt_machinery_fds: { args: ["ptr"], returns: "void" },
   },
   { shared: true },
@@ -94,21 +96,32 @@ export type Signal = string | number;
 export function signum(sig: Signal): number {
   let n: number;
   if (typeof sig === "string") {
-    const name = sig.startsWith("SIG") ? sig : `SIG${sig}`;
-    const rt = /^SIGRT(MIN|MAX)(?:([+-])(\d+))?$/.exec(name);
-    if (rt) {
-      const base = rt[1] === "MIN" ? sigrtmin() : sigrtmax();
-      n = base + (rt[2] === "-" ? -1 : 1) * Number(rt[3] ?? 0);
-      if (n < sigrtmin() || n > sigrtmax()) throw new RangeError(`${sig} is outside SIGRTMIN..SIGRTMAX (${sigrtmin()}..${sigrtmax()})`);
-      return n;
-    }
-    const found = byName.get(name);
-    if (found === undefined) throw new RangeError(`unknown signal name ${JSON.stringify(sig)}`);
-    return found;
+    const known = resolved.get(sig);
+    if (known !== undefined) return known;
+    n = nameToNumber(sig);
+    if (resolved.size < 256) resolved.set(sig, n); // (a hot path sends by name: sigqueue, tgkill)
+    return n;
   }
   n = v.int(sig, "signal", 1, NSIG);
   if (n > 31 && n < sigrtmin()) throw new RangeError(`signal ${n} is reserved by the C library for its threads`);
   return n;
+}
+
+// names already checked, as given ("SIGRTMIN+2", "USR1"): their numbers
+const resolved = new Map<string, number>();
+
+function nameToNumber(sig: string): number {
+  const name = sig.startsWith("SIG") ? sig : `SIG${sig}`;
+  const rt = /^SIGRT(MIN|MAX)(?:([+-])(\d+))?$/.exec(name);
+  if (rt) {
+    const base = rt[1] === "MIN" ? sigrtmin() : sigrtmax();
+    const n = base + (rt[2] === "-" ? -1 : 1) * Number(rt[3] ?? 0);
+    if (n < sigrtmin() || n > sigrtmax()) throw new RangeError(`${sig} is outside SIGRTMIN..SIGRTMAX (${sigrtmin()}..${sigrtmax()})`);
+    return n;
+  }
+  const found = byName.get(name);
+  if (found === undefined) throw new RangeError(`unknown signal name ${JSON.stringify(sig)}`);
+  return found;
 }
 
 /**
@@ -453,8 +466,22 @@ export function decodeRawSiginfos(buf: Uint8Array, n: number, fd = -1): Siginfo[
   return out;
 }
 
+// signal.c's count of signals its handler put in a pipe, viewed in place (one per process)
+let caughtView: Int32Array | undefined;
+
+/**
+ * How many signals butter's handler has put in a hold's pipe, any hold's (it wraps): read
+ * from memory, with no call, so that a Signalfd reads its pipe only when it moved. @internal
+ */
+export function caughtCount(): number {
+  caughtView ??= new Int32Array(toArrayBuffer(lib().bt_caught_seq()!, 0, 4));
+  return caughtView[0]!;
+}
+
+/** The most records one readCaught or readSignalfd returns (its buffer's). @internal */
+export const READ_RECORDS = 64;
 // Room for 64 records a read: a burst of queued real-time signals drains in few calls.
-const readBuffer = new Uint8Array(64 * SIGINFO_SIZE);
+const readBuffer = new Uint8Array(READ_RECORDS * SIGINFO_SIZE);
 
 /** One read(2) of a pipe of caught signals (siginfo_t records); null when it is empty. */
 export function readCaught(fd: number): Siginfo[] | null {

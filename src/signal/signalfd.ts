@@ -19,6 +19,8 @@ import { settleListeners } from "./listeners.ts";
 import {
   lib,
   readCaught,
+  caughtCount,
+  READ_RECORDS,
   refuseRuntimeSignals,
   readSignalfd,
   signame,
@@ -99,6 +101,8 @@ export class Signalfd extends EventSource<Siginfo> {
   #held: boolean;
   #nonblocking: boolean;
   #lostBefore: Map<number, number>;
+  #caughtSeen = -1; // caughtCount() when the pipe was last read
+  #readPipe = true; // read the pipe next time whatever the count says
 
   /**
    * @param signals - names ("SIGUSR1", "SIGRTMIN+1") or numbers
@@ -137,7 +141,18 @@ export class Signalfd extends EventSource<Siginfo> {
   protected readBatch(fd: number): Siginfo[] | null {
     if (!this.#held) return readSignalfd(fd);
     for (;;) {
-      const got = readCaught(fd) ?? readSignalfd(this.#sfd);
+      // The pipe (signals butter's handler caught) is read only when its count moved, or
+      // when the last read found nothing or filled the buffer (a count read between the
+      // handler's write and its increment is caught up then): an empty read of it costs
+      // as much as the signalfd's own.
+      const count = caughtCount();
+      let got: Siginfo[] | null = null;
+      if (count !== this.#caughtSeen || this.#readPipe) {
+        this.#caughtSeen = count;
+        got = readCaught(fd);
+      }
+      got ??= readSignalfd(this.#sfd);
+      this.#readPipe = got === null || got.length === READ_RECORDS;
       if (got !== null || this.#nonblocking) return got;
       // Blocking: the signal may come either way (a Worker idle in its loop can take it
       // into the pipe while this thread waits), so wait for both.
