@@ -94,17 +94,22 @@ describe("filters loaded in a child Bun process", () => {
   });
 
   test("strict mode: write still works; the next other call kills the calling THREAD only, so a Bun process is left without its JS thread and never ends by itself", () => {
-    const r = runChild(
-      `
+    // What the writes need is made first (in strict mode a call that allocates with brk
+    // or mmap kills the thread before it writes). A watchdog started just before strict
+    // mode ends the process 1.5 s later: timed from there, not from the child's start,
+    // which a loaded machine can make slow.
+    const r = runChild(`
+      const fs = require("fs");
+      const [strict, still] = [Buffer.from("in strict mode\\n"), Buffer.from("still here\\n")];
+      Bun.spawn(["sh", "-c", "sleep 1.5; kill -TERM " + process.pid], { stdio: ["ignore", "ignore", "ignore"] });
+      fs.writeSync(1, Buffer.from("ready\\n"));
       b.seccompSetModeStrict();
-      require("fs").writeSync(1, "in strict mode\\n");
+      fs.writeSync(1, strict);
       b.getpid();
-      require("fs").writeSync(1, "still here\\n");
-    `,
-      { timeoutMs: 3000 },
-    );
+      fs.writeSync(1, still);
+    `);
     expect(r.stdout).toContain("in strict mode");
     expect(r.stdout).not.toContain("still here");
-    expect(r.signal).toBe("SIGTERM"); // the timeout's: the process outlived its JS thread
+    expect(r.signal).toBe("SIGTERM"); // the watchdog's: the process outlived its JS thread
   });
 });
