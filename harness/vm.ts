@@ -26,6 +26,7 @@ import { availableParallelism } from "node:os";
 import { ROOT } from "./child.ts";
 import { ARCHES, type Arch } from "./arches.ts";
 import { buildShim } from "./fiu/build.ts";
+import { makeCorruptExt4 } from "./ext4-error.ts";
 
 export { ARCHES, type Arch };
 
@@ -150,6 +151,11 @@ function runGuest(line: string, arch: Arch): Promise<number> {
   const mkfs = spawnSync("mkfs.ext4", ["-q", "-F", disk], { encoding: "utf8" });
   if (mkfs.status !== 0) fail(`mkfs.ext4 of the scratch disk failed: ${mkfs.error?.message ?? mkfs.stderr} (e2fsprogs)`);
   argv.push("-drive", `file=${disk},format=raw,if=none,id=scratch,cache=unsafe`, "-device", "virtio-blk-pci,drive=scratch");
+  // the second disk, /dev/vdb: an ext4 with a corrupt inode, for the real FAN_FS_ERROR test
+  // (test/fanotify/fs-error.test.ts; harness/ext4-error.ts)
+  const broken = `${dir}/fs-error.img`;
+  makeCorruptExt4(broken);
+  argv.push("-drive", `file=${broken},format=raw,if=none,id=broken,cache=unsafe`, "-device", "virtio-blk-pci,drive=broken");
   rmSync(STATUS, { force: true });
   const consoleFile = `${dir}/console.log`;
   const log = createWriteStream(consoleFile);
@@ -188,6 +194,7 @@ function runGuest(line: string, arch: Arch): Promise<number> {
       process.off("SIGTERM", stop);
       log.end();
       rmSync(disk, { force: true });
+      rmSync(broken, { force: true });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const lastLines = () => [...tail, partial].filter((l) => l !== "").join("\n");
       const r = guestStatus(existsSync(STATUS) ? readFileSync(STATUS, "utf8") : undefined);

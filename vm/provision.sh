@@ -20,11 +20,12 @@ BUN_VERSION=1.4.5
 # install Bun, manpages-dev for the ERRORS sections harness/errno-pages.json is checked
 # against (the version it was made from is recorded there), gcovr for the C coverage
 # report (bun run test:c), fio for the AIO benchmark's physical limit (fio --ioengine=libaio),
-# fatrace for the fanotify differential test. seccomp (scmp_sys_resolver) and
+# fatrace for the fanotify differential test, e2fsprogs (mkfs.ext4, debugfs) for the ext4
+# images that the guests' scratch disk and the real FAN_FS_ERROR test are made of. seccomp (scmp_sys_resolver) and
 # python3-seccomp: libseccomp's syscall tables and programs, which the seccomp tests
 # compare butter's with.
 need=()
-for pair in unshare:util-linux setpriv:util-linux nsenter:util-linux mkfifo:coreutils gcc:gcc python3:python3 npm:npm; do
+for pair in unshare:util-linux setpriv:util-linux nsenter:util-linux mkfifo:coreutils gcc:gcc python3:python3 npm:npm mkfs.ext4:e2fsprogs debugfs:e2fsprogs; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -x /usr/bin/kill ] || need+=(procps) # (`command -v kill` would find the shell's builtin)
