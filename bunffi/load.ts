@@ -19,7 +19,8 @@
  * lets every thread call a copy another thread compiled.
  */
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeSync } from "node:fs";
-import { cc, CFunction, dlopen, linkSymbols, type FFIFunction, type ConvertFns, type Pointer } from "bun:ffi";
+import { CFunction, dlopen, type FFIFunction, type ConvertFns } from "bun:ffi";
+import { compileBound } from "./bind.ts";
 import { openPrebuilt } from "./prebuilt.ts";
 
 // The C coverage run's helpers, built by gcc (bunffi/prebuilt.ts), when it sets this.
@@ -78,20 +79,7 @@ export function helpers<const S extends Record<string, FFIFunction>>(
 function compile(source: string, symbols: Record<string, FFIFunction>, shared = false) {
   if (prebuilt !== undefined) return openPrebuilt(prebuilt, source, symbols, shared);
   try {
-    // one bound symbol (bunffi/symbols.c: the addresses of all of them), then linkSymbols:
-    // cc's own binding costs about 0.33 ms a symbol, this about 0.01 ms
-    const names = Object.keys(symbols);
-    const lib = cc({
-      source: [source, symbolsSource()] as unknown as string,
-      flags: libcFlags(),
-      define: { ...testDefines, BT_SYMBOLS: names.map((n) => `X(${n})`).join(" ") },
-      symbols: { bt_symbols: { args: ["ptr"], returns: "void" } },
-    });
-    const addresses = new BigUint64Array(names.length);
-    lib.symbols.bt_symbols(addresses);
-    const linked = linkSymbols(Object.fromEntries(names.map((n, i) => [n, { ...symbols[n], ptr: Number(addresses[i]) as Pointer }])));
-    keep.push(lib); // (its code stays mapped either way; kept for clarity)
-    return linked;
+    return compileBound(source, symbols, libcFlags(), testDefines);
   } catch (e) {
     // the source and butter.h open at once: throws the real reason when they cannot be
     const a = openSync(source, "r");
@@ -103,11 +91,6 @@ function compile(source: string, symbols: Record<string, FFIFunction>, shared = 
     throw e;
   }
 }
-
-// The compiled libraries (their code must outlive every symbol linked to it).
-const keep: unknown[] = [];
-let symbolsPath: string | undefined;
-const symbolsSource = () => (symbolsPath ??= decodeURIComponent(new URL("symbols.c", import.meta.url).pathname));
 
 /** Which helper files this thread has compiled (for tests and diagnostics). */
 export const compiledFiles: string[] = [];
