@@ -35,8 +35,10 @@ const DRAIN_AT = [undefined, DRAIN_MMAP, DRAIN_EVENTFD, PTHREAD_KEY_CREATE, DRAI
 
 /** The default bound of a drain's buffer, in bytes (FanotifyOptions, InotifyOptions). */
 export const DEFAULT_DRAIN_BUFFER = 4 * 1024 * 1024;
+/** The most bytes a drain reads at once (bunffi/drain.c's scratch), and hands over at once. */
+export const MAX_DRAIN_READ = 64 * 1024;
 /** The smallest buffer a drain takes: one read's worth. */
-export const MIN_DRAIN_BUFFER = 64 * 1024;
+export const MIN_DRAIN_BUFFER = MAX_DRAIN_READ;
 
 /** A drain's buffer size option (`bufferSize`), checked: the default when undefined. */
 export function drainBufferSize(size: number | undefined): number {
@@ -72,21 +74,33 @@ export function drainOpen(kind: typeof DRAIN_FANOTIFY | typeof DRAIN_INOTIFY, fd
   return { handle: Number(out[0]) as Pointer, bell };
 }
 
+// One buffer per JS thread for what a drain hands over: the caller copies or decodes it
+// before its next take.
+const takeBuffer = new Uint8Array(MAX_DRAIN_READ);
+
 /**
- * Whole records into `buf`: their byte count, 0 when none is ready; the drain's read
- * error (a failed read(2) of the fd, `read`'s) thrown once.
+ * Whole records from the drain (what it holds, then what the fd has now): a view of a
+ * per-thread buffer, valid until the next take, empty when none is ready. `blocking`: an
+ * object without O_NONBLOCK waits for some, in poll(2) of the drain's bell and the fd
+ * (`wait` names it in its errors). The drain's read error (a failed read(2) of the fd,
+ * `read`'s) is thrown once.
  */
-export function drainTake(d: Drain, buf: Uint8Array, read: CallSpec): number {
-  const n = lib().bt_drain_take(d.handle, buf, buf.length);
+export function drainRead(d: Drain, blocking: boolean, read: CallSpec, wait: CallSpec): Uint8Array {
+  let n = take(d, read);
+  while (n === 0 && blocking) {
+    waitFor(d, wait);
+    n = take(d, read);
+  }
+  return takeBuffer.subarray(0, n);
+}
+
+function take(d: Drain, read: CallSpec): number {
+  const n = lib().bt_drain_take(d.handle, takeBuffer, takeBuffer.length);
   if (n < 0) throw errorFor(n, read);
   return n;
 }
 
-/**
- * Blocks the JS thread until the drain or the fd has records (a blocking object's
- * readEvent); `wait` names the poll(2) in its errors.
- */
-export function drainWait(d: Drain, wait: CallSpec): void {
+function waitFor(d: Drain, wait: CallSpec): void {
   for (;;) {
     const r = lib().bt_drain_wait(d.handle);
     if (r !== -EINTR) return void check(r, wait);

@@ -98,6 +98,13 @@ export function waitOptions(value: { signal?: AbortSignal } | undefined): { sign
   return o;
 }
 
+/** An optional boolean option: `fallback` when undefined, else it must be a boolean. */
+export function boolean(value: unknown, what: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new TypeError(`${what} must be a boolean, got ${typeName(value)}`);
+  return value;
+}
+
 /**
  * A duration in milliseconds for a JS timer: finite, not negative, and at most what
  * setTimeout takes (2^31-1 ms, about 24.8 days); beyond that Node and Bun warn and fire

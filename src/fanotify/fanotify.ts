@@ -10,7 +10,7 @@ import { AT_FDCWD } from "../core/at.ts";
 import { EventSource } from "../core/events.ts";
 import { FdObject } from "../core/fd.ts";
 import { fsdecode, fsencode } from "../core/fsname.ts";
-import { drainBufferSize, drainClose, drainOpen, drainPending, drainTake, drainWait, DRAIN_FANOTIFY, type Drain } from "../core/drain.ts";
+import { drainBufferSize, drainClose, drainOpen, drainPending, drainRead, DRAIN_FANOTIFY, MAX_DRAIN_READ, type Drain } from "../core/drain.ts";
 import { Queued } from "../core/queue.ts";
 import * as v from "../core/validate.ts";
 import * as c from "./calls.ts";
@@ -397,14 +397,12 @@ export class Fanotify extends EventSource<FanotifyEvent> {
 
   /** The events the drain holds, decoded (waiting for some when the group blocks). @internal */
   protected readBatch(fd: number): FanotifyEvent[] | null {
-    let n = drainTake(this.#drain, readBuffer, c.FANOTIFY_READ);
-    while (n === 0 && this.#blocking) {
-      drainWait(this.#drain, c.FANOTIFY_WAIT);
-      n = drainTake(this.#drain, readBuffer, c.FANOTIFY_READ);
-    }
+    const taken = drainRead(this.#drain, this.#blocking, c.FANOTIFY_READ, c.FANOTIFY_WAIT);
+    const n = taken.length;
     if (n === 0) return null;
-    // one copy per read, shared by its events (their records are decoded from it on demand)
-    const bytes = readBuffer.slice(0, n);
+    // one copy per read, shared by its events (their records are decoded from it on demand:
+    // an event kept alive keeps its read's copy alive)
+    const bytes = taken.slice();
     return c.walkFanotifyEvents(bytes, n, (mask, efd, pid, start, end, by) => this.#make(bytes, mask, efd, pid, start, end, by), fd);
   }
 
@@ -470,12 +468,9 @@ export class Fanotify extends EventSource<FanotifyEvent> {
  * fds, all closed before the next read. FID groups hand out no fds: 64 KiB.
  */
 function readSize(flags: number): number {
-  return (flags & (c.FAN_REPORT_FID | c.FAN_REPORT_DIR_FID)) === 0 ? 2048 : 64 * 1024;
+  return (flags & (c.FAN_REPORT_FID | c.FAN_REPORT_DIR_FID)) === 0 ? 2048 : MAX_DRAIN_READ;
 }
 
-// One buffer per thread for what the drain hands over (64 KiB: an event kept alive keeps
-// its read's copy alive).
-const readBuffer = new Uint8Array(64 * 1024);
 
 /** Where the path of the BT_PATH record at `at` ends: at its first NUL (padding), or at the record's end. */
 function pathEnd(bytes: Uint8Array, at: number): number {

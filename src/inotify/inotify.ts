@@ -3,7 +3,7 @@
  * registry wd -> path so that every event carries the full path it is about.
  */
 import { EventSource } from "../core/events.ts";
-import { drainBufferSize, drainClose, drainOpen, drainTake, drainWait, DRAIN_INOTIFY, type Drain } from "../core/drain.ts";
+import { drainBufferSize, drainClose, drainOpen, drainRead, DRAIN_INOTIFY, MAX_DRAIN_READ, type Drain } from "../core/drain.ts";
 import { Queued } from "../core/queue.ts";
 import { WatchRegistry } from "./registry.ts";
 import { fsdecode, fsencode } from "../core/fsname.ts";
@@ -92,12 +92,11 @@ export class Inotify extends EventSource<InotifyEvent> {
   constructor(flags: number = 0, options?: InotifyOptions) {
     const f = v.flags(flags, "flags", IN_NONBLOCK | IN_CLOEXEC) | IN_CLOEXEC;
     const o = v.options(options);
-    if (o.drain !== undefined && typeof o.drain !== "boolean") throw new TypeError(`drain must be a boolean, got ${typeof o.drain}`);
-    const drained = o.drain !== false;
+    const drained = v.boolean(o.drain, "drain", true);
     const cap = drained ? drainBufferSize(o.bufferSize) : 0;
     // the drain reads: the instance itself never blocks (a blocking object waits on the drain)
     const fd = inotifyInit1(drained ? f | IN_NONBLOCK : f);
-    const drain = drained ? drainOpen(DRAIN_INOTIFY, fd, cap, takeBuffer.length) : undefined;
+    const drain = drained ? drainOpen(DRAIN_INOTIFY, fd, cap, MAX_DRAIN_READ) : undefined;
     // with a drain, the collector's release stops it and closes the fd
     super(fd, drain && (() => drainClose(drain, true)));
     this.#drain = drain;
@@ -151,12 +150,8 @@ export class Inotify extends EventSource<InotifyEvent> {
   protected readBatch(fd: number): InotifyEvent[] | null {
     const d = this.#drain;
     if (d === undefined) return readInotify(fd, this.#make);
-    let n = drainTake(d, takeBuffer, INOTIFY_READ);
-    while (n === 0 && this.#blocking) {
-      drainWait(d, INOTIFY_WAIT);
-      n = drainTake(d, takeBuffer, INOTIFY_READ);
-    }
-    return n === 0 ? null : decodeInotifyEvents(takeBuffer, n, this.#make, fd);
+    const taken = drainRead(d, this.#blocking, INOTIFY_READ, INOTIFY_WAIT);
+    return taken.length === 0 ? null : decodeInotifyEvents(taken, taken.length, this.#make, fd);
   }
 
   /** The drain stops (what it holds is dropped with the object); then the fd closes. @internal */
@@ -173,9 +168,6 @@ export class Inotify extends EventSource<InotifyEvent> {
     return new InotifyEvent(wd, mask, cookie, name, this.#registry.event(wd, mask, cookie, name));
   };
 }
-
-// One buffer per thread for what the drain hands over (whole events, decoded at once).
-const takeBuffer = new Uint8Array(64 * 1024);
 
 /** An Inotify with a non-blocking fd and an async queue: `for await (const ev of ino)`. */
 export class InotifyAsync extends Queued<InotifyEvent, typeof Inotify>(Inotify) {

@@ -112,8 +112,7 @@ export class Signalfd extends EventSource<Siginfo> {
     const opts = v.options(options);
     const set = sigset(signals);
     const flags = v.flags(opts.flags === undefined ? 0 : opts.flags, "flags", SFD_NONBLOCK | SFD_CLOEXEC);
-    if (opts.hold !== undefined && typeof opts.hold !== "boolean") throw new TypeError("hold must be a boolean");
-    const o = open(set, flags, opts.hold ?? true);
+    const o = open(set, flags, v.boolean(opts.hold, "hold", true));
     // Dropped without close(): the collector releases the hold and closes all three fds
     // (the closure holds numbers only, never the object).
     const wr = o.pipeWrite;
