@@ -1,6 +1,6 @@
 /**
- * Compiles one helper file with bun:ffi's cc and binds its symbols through one: the file
- * is compiled beside bunffi/symbols.c, whose `bt_symbols` writes the addresses of all the
+ * Compiles helper files with bun:ffi's cc and binds their symbols through one: they are
+ * compiled beside bunffi/symbols.c, whose `bt_symbols` writes the addresses of all the
  * others (named by the macro BT_SYMBOLS), and those go to `linkSymbols`. cc's own binding
  * cost about 0.33 ms a symbol here (a file of 30 one-line functions: 10.5 ms, against
  * 0.75 ms bound through one and 0.2 ms for linkSymbols of all 30); calls cost the same.
@@ -11,11 +11,11 @@ const symbolsSource = decodeURIComponent(new URL("symbols.c", import.meta.url).p
 // The compiled libraries: their code must outlive every symbol linked to it.
 const keep: unknown[] = [];
 
-/** cc() of `source` with `flags` and `define`, its `symbols` bound. */
-export function compileBound(source: string, symbols: Record<string, FFIFunction>, flags: string[], define: Record<string, string> | undefined) {
+/** cc() of `sources` (one program) with `flags` and `define`, its `symbols` bound. */
+export function compileBound(sources: string[], symbols: Record<string, FFIFunction>, flags: string[], define: Record<string, string> | undefined) {
   const names = Object.keys(symbols);
   const lib = cc({
-    source: [source, symbolsSource] as unknown as string,
+    source: [...sources, symbolsSource] as unknown as string,
     flags,
     define: { ...define, BT_SYMBOLS: names.map((n) => `X(${n})`).join(" ") },
     symbols: { bt_symbols: { args: ["ptr"], returns: "void" } },

@@ -13,7 +13,7 @@
  * Compiled once per JS thread: these statics are that thread's reactor. Registrations are
  * EPOLLONESHOT, as in reactor.c: a report per fd, then JS re-arms after EAGAIN. The one
  * poll request is outstanding whenever the reactor is idle; after each doorbell JS calls
- * bt_aio_reap, which takes the completion, lists the ready fds (epoll_wait, no wait), and
+ * bt_reactor_aio_reap, which takes the completion, lists the ready fds (epoll_wait, no wait), and
  * submits the request again (it completes at once if something is ready already, so no
  * wake-up is lost). The context, the epoll set and the doorbell belong to the JS thread
  * that made them: a pthread key destructor gives them back when it ends. */
@@ -62,7 +62,7 @@ static int take_completion(void) {
 /* Makes this thread's context, epoll set and doorbell and submits the poll request;
  * returns the doorbell fd (for JS to stream), or -errno with *at the call that failed
  * (AT_IO_SETUP: AIO is not available here, and JS uses the thread backend instead). */
-int bt_aio_start(int *at) {
+int bt_reactor_aio_start(int *at) {
   int err;
   ctx = 0;
   if (syscall(NR_io_setup, 1, &ctx) < 0) { *at = AT_IO_SETUP; return NEG_ERRNO; }
@@ -94,12 +94,12 @@ destroy:
 }
 
 /* The reactor's own fds, for leak accounting: [epoll fd, doorbell]. */
-void bt_aio_fds(int *out) { out[0] = ep; out[1] = bell; }
+void bt_reactor_aio_fds(int *out) { out[0] = ep; out[1] = bell; }
 
 /* Asks for one report of fd: readable (mask bit 1), writable (bit 2), or both. 0, or
  * -errno from epoll_ctl (EPERM: fd cannot be polled, a regular file), or from io_submit
  * with *at set when the poll request could not be put back. */
-int bt_aio_arm(int fd, int mask, int *at) {
+int bt_reactor_aio_arm(int fd, int mask, int *at) {
   /* The request must be outstanding, or nothing would ring. If it completed without
    * being reaped (a reap that failed), reap it now and submit it again: what is ready
    * stays in the epoll set's ready list, so the new request completes at once. */
@@ -110,13 +110,13 @@ int bt_aio_arm(int fd, int mask, int *at) {
   return ep_arm(ep, fd, mask);
 }
 
-int bt_aio_disarm(int fd) { RET(epoll_ctl(ep, EPOLL_CTL_DEL, fd, 0)); }
+int bt_reactor_aio_disarm(int fd) { RET(epoll_ctl(ep, EPOLL_CTL_DEL, fd, 0)); }
 
 /* After a doorbell (or any time): takes the poll request's completion if it came, lists
  * the ready fds without waiting (out[i] = fd * 2 + direction; an error or hang-up gives
  * both), and submits the request again. Returns how many (out has room for 128), or
  * -errno with *at the call that failed. */
-int bt_aio_reap(int *out, int max, int *at) {
+int bt_reactor_aio_reap(int *out, int max, int *at) {
   struct ep_event ev[64];
   int n = 0, err;
   if (outstanding && (err = take_completion())) { *at = AT_IO_GETEVENTS; return err; }

@@ -5,9 +5,12 @@
  * - a family's `calls.ts` (the 1:1 layer) imports only core and the loader;
  * - a family's other files (its objects) import their own family and core, not the
  *   loader: native code is reached through the family's calls;
- * - a family that needs another imports only names that `src/index.ts` exports from
- *   that file: its public API, never its internals;
- * - nothing in src/ imports `src/index.ts`; only `src/index.ts` re-exports.
+ * - a family that needs another imports only names that its entry point
+ *   (`src/<family>/index.ts`, `butter/<family>`) exports from that file: its public API,
+ *   never its internals;
+ * - an entry point re-exports only its own folder's files, name by name; `src/index.ts`
+ *   re-exports the entry points; nothing else in src/ re-exports, and nothing imports
+ *   an entry point or `src/index.ts`.
  * test/layers.test.ts applies them to the tree, and to broken examples so that the rules
  * are known to bite.
  */
@@ -48,8 +51,10 @@ export function importsOf(source: string): Import[] {
 }
 
 /** Where a repo-relative file sits in the layers. */
-function place(file: string): { layer: "index" | "core" | "calls" | "objects" | "loader" | "other"; family?: string } {
+function place(file: string): { layer: "index" | "entry" | "core" | "calls" | "objects" | "loader" | "other"; family?: string } {
   if (file === "src/index.ts") return { layer: "index" };
+  const entry = /^src\/([^/]+)\/index\.ts$/.exec(file);
+  if (entry) return { layer: "entry", family: entry[1] };
   if (/^bunffi\/[^/]+\.ts$/.test(file)) return { layer: "loader" }; // load.ts and what it uses
   const m = /^src\/([^/]+)\/(.+)$/.exec(file);
   if (!m) return { layer: "other" };
@@ -59,19 +64,23 @@ function place(file: string): { layer: "index" | "core" | "calls" | "objects" | 
 
 /**
  * Every broken rule in a set of sources (repo-relative path -> text), as readable lines.
- * `src/index.ts` must be among the sources: it says which names are public.
+ * `src/index.ts` must be among the sources; it and the entry points say which names are
+ * public.
  */
 export function layerViolations(sources: Map<string, string>): string[] {
-  const index = sources.get("src/index.ts");
-  if (index === undefined) throw new Error("layerViolations needs src/index.ts among the sources");
-  // file -> the names src/index.ts exports from it
+  if (!sources.has("src/index.ts")) throw new Error("layerViolations needs src/index.ts among the sources");
+  // file -> the names the entry points (and src/index.ts) export from it
   const publicNames = new Map<string, Set<string>>();
-  for (const imp of importsOf(index)) {
-    if (imp.kind !== "export") continue;
-    const target = normalize(join("src", imp.spec));
-    const set = publicNames.get(target) ?? new Set<string>();
-    for (const n of imp.names) set.add(n);
-    publicNames.set(target, set);
+  for (const [file, text] of sources) {
+    const layer = place(file).layer;
+    if (layer !== "index" && layer !== "entry") continue;
+    for (const imp of importsOf(text)) {
+      if (imp.kind !== "export") continue;
+      const target = normalize(join(dirname(file), imp.spec));
+      const set = publicNames.get(target) ?? new Set<string>();
+      for (const n of imp.names) set.add(n);
+      publicNames.set(target, set);
+    }
   }
 
   const out: string[] = [];
@@ -79,6 +88,12 @@ export function layerViolations(sources: Map<string, string>): string[] {
     const me = place(file);
     if (me.layer === "index" || me.layer === "other") continue;
     for (const imp of importsOf(text)) {
+      if (me.layer === "entry") {
+        const target = normalize(join(dirname(file), imp.spec));
+        if (imp.kind !== "export" || imp.names.includes("*")) out.push(`${file}: ${imp.spec} (an entry point re-exports names listed by hand, nothing else)`);
+        else if (!target.startsWith(`src/${me.family}/`)) out.push(`${file}: re-exports ${target} (an entry point re-exports its own folder only)`);
+        continue;
+      }
       if (/^(node|bun):/.test(imp.spec)) continue;
       if (!imp.spec.startsWith(".")) {
         out.push(`${file}: imports the package "${imp.spec}" (src/ uses only the runtime's own modules)`);
@@ -87,8 +102,8 @@ export function layerViolations(sources: Map<string, string>): string[] {
       const target = normalize(join(dirname(file), imp.spec));
       const it = place(target);
       const say = (why: string) => out.push(`${file}: imports ${relative(".", target)} (${why})`);
-      if (imp.kind === "export") say("only src/index.ts re-exports");
-      else if (it.layer === "index") say("nothing in src/ imports the public index");
+      if (imp.kind === "export") say("only the entry points re-export");
+      else if (it.layer === "index" || it.layer === "entry") say("nothing in src/ imports the public index or an entry point");
       else if (it.layer === "other") say("not a layer of src/");
       else if (me.layer === "loader") {
         if (it.layer !== "loader") say("the loader imports nothing of src/");

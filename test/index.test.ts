@@ -6,19 +6,28 @@ import { expect, test } from "vitest";
 import * as butter from "../src/index.ts";
 import { importsOf } from "../harness/layers.ts";
 
-// The names src/index.ts exports from each folder of src/ (core, then each family), read
-// from its export statements: a new family is covered by being listed there.
+// The names each entry point (src/<folder>/index.ts, `butter/<folder>`) exports, read from
+// its export statements; src/index.ts re-exports every entry point, so a new family is
+// covered by being listed there.
 const indexText = readFileSync(new URL("../src/index.ts", import.meta.url), "utf8");
+const entryText = new Map<string, string>();
 const families = new Map<string, string[]>();
 const fromCalls = new Map<string, string[]>();
 for (const imp of importsOf(indexText)) {
-  if (imp.kind !== "export") continue;
-  const [, folder, file] = /^\.\/([^/]+)\/(.+)$/.exec(imp.spec)!;
-  families.set(folder!, [...(families.get(folder!) ?? []), ...imp.names]);
-  if (file === "calls.ts") fromCalls.set(folder!, [...(fromCalls.get(folder!) ?? []), ...imp.names]);
+  const folder = /^\.\/([^/]+)\/index\.ts$/.exec(imp.spec)?.[1];
+  if (imp.kind !== "export" || folder === undefined) continue;
+  const text = readFileSync(new URL(`../src/${folder}/index.ts`, import.meta.url), "utf8");
+  entryText.set(folder, text);
+  for (const e of importsOf(text)) {
+    if (e.kind !== "export") continue;
+    families.set(folder, [...(families.get(folder) ?? []), ...e.names]);
+    if (e.spec === "./calls.ts") fromCalls.set(folder, [...(fromCalls.get(folder) ?? []), ...e.names]);
+  }
 }
 const typeOnly = new Set(
-  [...indexText.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim()).filter(Boolean)),
+  [...entryText.values()].flatMap((t) =>
+    [...t.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim()).filter(Boolean)),
+  ),
 );
 
 test("every folder of src/ is exported from, and every family exports its 1:1 calls and objects", () => {
@@ -39,7 +48,7 @@ test.each([...families])("%s: every exported value is defined", (_folder, names)
   }
 });
 
-test("the surface is exactly what src/index.ts lists", () => {
+test("the surface is exactly what the entry points list", () => {
   const listed = new Set([...families.values()].flat());
   expect(Object.keys(butter).filter((n) => !listed.has(n))).toEqual([]);
   expect(Object.keys(butter).length).toBe([...listed].filter((n) => !typeOnly.has(n)).length);
@@ -63,8 +72,22 @@ test("internals are not exported", () => {
   }
 });
 
-test("src/index.ts lists every name by hand (no export *)", () => {
-  expect(indexText).not.toMatch(/^\s*export\s*\*/m);
+test("src/index.ts is only the entry points; each lists its names by hand (no export *)", () => {
+  const code = indexText.replace(/\/\*[\s\S]*?\*\//g, "").trim().split("\n");
+  expect(code).toEqual([...entryText.keys()].map((f) => `export * from "./${f}/index.ts";`));
+  for (const [folder, text] of entryText) expect(text, folder).not.toMatch(/^\s*export\s*\*/m);
+});
+
+test("no two entry points export the same name (export * would drop it from the root silently)", () => {
+  const all = [...families.values()].flat();
+  expect(all.length).toBe(new Set(all).size);
+});
+
+test.each([...families])("butter/%s resolves by the package's name, and is the root's own code", async (folder, names) => {
+  const entry = (await import(`butter/${folder}`)) as Record<string, unknown>;
+  const values = names.filter((n) => !typeOnly.has(n));
+  expect(Object.keys(entry).sort()).toEqual([...values].sort());
+  for (const n of values) expect(entry[n], n).toBe((butter as Record<string, unknown>)[n]);
 });
 
 test("objects of every family share the fd base", () => {

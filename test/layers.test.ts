@@ -31,12 +31,27 @@ test.each([
   ["another family's file as a namespace", "src/beta/beta.ts", `import * as a from "../alpha/calls.ts";`, /internals: \*/],
   ["a dynamic import of another family", "src/beta/beta.ts", `const a = await import("../alpha/calls.ts");`, /internals: \*/],
   ["the public index from inside", "src/beta/beta.ts", `import { Alpha } from "../index.ts";`, /public index/],
-  ["a re-export outside the index", "src/beta/beta.ts", `export { aPublic } from "../alpha/calls.ts";`, /only src\/index.ts re-exports/],
+  ["an entry point from inside", "src/beta/beta.ts", `import { Alpha } from "../alpha/index.ts";`, /an entry point/],
+  ["a re-export outside the entry points", "src/beta/beta.ts", `export { aPublic } from "../alpha/calls.ts";`, /only the entry points re-export/],
+  ["an entry point re-exporting another family", "src/beta/index.ts", `export { aPublic } from "../alpha/calls.ts";`, /its own folder only/],
+  ["an entry point's export *", "src/beta/index.ts", `export * from "./calls.ts";`, /listed by hand/],
   ["a package", "src/core/y.ts", `import x from "left-pad";`, /the package "left-pad"/],
 ])("a violation is reported: %s", (_what, file, text, why) => {
   const v = broken(file, text);
   expect(v).toHaveLength(1);
   expect(v[0]).toMatch(why);
+});
+
+test("public names may come from a family's entry point", () => {
+  const v = layerViolations(
+    new Map([
+      ["src/index.ts", `export * from "./alpha/index.ts";`],
+      ["src/alpha/index.ts", `export { aPublic } from "./calls.ts";`],
+      ["src/alpha/calls.ts", ""],
+      ["src/beta/beta.ts", `import { aPublic, secret } from "../alpha/calls.ts";`],
+    ]),
+  );
+  expect(v).toEqual([expect.stringMatching(/internals: secret; only/)]);
 });
 
 test("allowed: public names of another family, core from anywhere, runtime modules, type imports", () => {

@@ -30,6 +30,8 @@ test("a project that depends on the packed package imports and uses it", () => {
   writeFileSync(
     join(app, "main.ts"),
     `import { EventfdAsync, Timerfd, getpid, gethostname, OSError } from "butter";
+     import { Eventfd } from "butter/eventfd";
+     import { OSError as CoreOSError } from "butter/core";
      const e = new EventfdAsync();
      setTimeout(() => e.write(2), 5);
      const v = await e.get();
@@ -39,9 +41,10 @@ test("a project that depends on the packed package imports and uses it", () => {
      t.close();
      let caught = "";
      try { new Timerfd(4242); } catch (err) { caught = err instanceof OSError ? err.code : "wrong class"; }
-     console.log(JSON.stringify({ v: String(v), n: String(n), pid: getpid() === process.pid, host: gethostname().length > 0, caught }));`,
+     const one = new Eventfd(); one.write(5n); const r = String(one.read()); one.close();
+     console.log(JSON.stringify({ v: String(v), n: String(n), pid: getpid() === process.pid, host: gethostname().length > 0, caught, one: r, sameClass: CoreOSError === OSError }));`,
   );
   const main = run(["main.ts"], app);
   expect(main.status, main.out).toBe(0);
-  expect(JSON.parse(main.out.trim())).toEqual({ v: "2", n: "1", pid: true, host: true, caught: "EINVAL" });
+  expect(JSON.parse(main.out.trim())).toEqual({ v: "2", n: "1", pid: true, host: true, caught: "EINVAL", one: "5", sameClass: true });
 });

@@ -38,11 +38,11 @@ const threadLib = helpers("reactor.c", {
   bt_reactor_disarm: { args: ["i32"], returns: "i32" },
 });
 const aioLib = helpers("reactor_aio.c", {
-  bt_aio_start: { args: ["ptr"], returns: "i32" },
-  bt_aio_fds: { args: ["ptr"], returns: "void" },
-  bt_aio_arm: { args: ["i32", "i32", "ptr"], returns: "i32" },
-  bt_aio_disarm: { args: ["i32"], returns: "i32" },
-  bt_aio_reap: { args: ["ptr", "i32", "ptr"], returns: "i32" },
+  bt_reactor_aio_start: { args: ["ptr"], returns: "i32" },
+  bt_reactor_aio_fds: { args: ["ptr"], returns: "void" },
+  bt_reactor_aio_arm: { args: ["i32", "i32", "ptr"], returns: "i32" },
+  bt_reactor_aio_disarm: { args: ["i32"], returns: "i32" },
+  bt_reactor_aio_reap: { args: ["ptr", "i32", "ptr"], returns: "i32" },
 });
 
 // The thread backend's start (bunffi/reactor.c reports which call failed): its epoll
@@ -85,7 +85,7 @@ interface Backend {
 function startAio(): Backend | undefined {
   const f = aioLib();
   const at = new Int32Array(1);
-  const r = f.bt_aio_start(at);
+  const r = f.bt_reactor_aio_start(at);
   if (r < 0) {
     if (at[0] === 1) return undefined; // io_setup refused: the thread backend instead
     check(r, AIO_AT[at[0]!]!);
@@ -96,16 +96,16 @@ function startAio(): Backend | undefined {
     fd: r,
     arm(fd, mask) {
       const a = new Int32Array(1);
-      check(f.bt_aio_arm(fd, mask, a), a[0] ? AIO_AT[a[0]]! : CTL);
+      check(f.bt_reactor_aio_arm(fd, mask, a), a[0] ? AIO_AT[a[0]]! : CTL);
     },
     disarm(fd) {
-      f.bt_aio_disarm(fd); // ENOENT/EBADF: the registration is already gone
+      f.bt_reactor_aio_disarm(fd); // ENOENT/EBADF: the registration is already gone
     },
     ready() {
       const found: number[] = [];
       const a = new Int32Array(1);
       for (;;) {
-        const n = f.bt_aio_reap(out, out.length, a);
+        const n = f.bt_reactor_aio_reap(out, out.length, a);
         if (n < 0) throw errorFor(n, AIO_AT[a[0]!]!);
         for (let i = 0; i < n; i++) found.push(out[i]!);
         if (n < out.length - 1) return found;
@@ -113,7 +113,7 @@ function startAio(): Backend | undefined {
     },
     fds() {
       const o = new Int32Array(2);
-      f.bt_aio_fds(o);
+      f.bt_reactor_aio_fds(o);
       return [...o];
     },
   };

@@ -1,5 +1,6 @@
 // @privileged: a mount namespace hiding libc headers, libc6-dev and every compiler
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -7,7 +8,55 @@ import { compiledFiles, helpers } from "../../bunffi/load.ts";
 import { getpid } from "../../src/process/calls.ts";
 import { ROOT, canUnshare, runChild } from "../../harness/child.ts";
 
+// Every helper file: per thread, and signal.c (shared, once per process).
+const HELPER_FILES = readdirSync(join(ROOT, "bunffi")).filter((f) => f.endsWith(".c") && f !== "symbols.c").sort();
+
+/** The helper files a fresh process compiled, in order, after running `code` (an ES module). */
+function compiledBy(code: string): string[] {
+  const r = spawnSync(process.execPath, ["-e", `${code}\nconst { compiledFiles } = await import(${JSON.stringify(join(ROOT, "bunffi/load.ts"))});\nconsole.log(JSON.stringify(compiledFiles));`], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(r.stderr).toBe("");
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+}
+
 describe("helper loader", () => {
+  test("one family's entry point compiles only that family's helpers and core's, at its first use", () => {
+    expect(compiledBy(`import { getpid } from "butter/process"; getpid();`)).toEqual(["process.c"]);
+    const eventfd = compiledBy(`import { Eventfd } from "butter/eventfd"; new Eventfd().close();`);
+    expect(eventfd).toContain("eventfd.c");
+    expect(eventfd.filter((f) => ["inotify.c", "fanotify.c", "aio.c", "seccomp.c", "mount.c", "signal.c"].includes(f))).toEqual([]);
+  });
+
+  test("the first use compiles every per-thread helper whose module is loaded, together, once", () => {
+    // root import: one call compiles all of them (signal.c, shared, waits for its own use)
+    const files = compiledBy(`import { getpid, gethostname } from "butter"; getpid(); gethostname();`);
+    expect([...files].sort()).toEqual(HELPER_FILES.filter((f) => f !== "signal.c"));
+    expect(new Set(files).size).toBe(files.length);
+  });
+
+  test("a helper file that cannot be compiled fails alone: the others compile and work", () => {
+    const dir = mkdtempSync(join(tmpdir(), "butter-broken-"));
+    try {
+      writeFileSync(join(dir, "broken.c"), "int bt_broken(void) { return }\n");
+      const rel = relative(join(ROOT, "bunffi"), join(dir, "broken.c"));
+      const files = compiledBy(`
+        import { helpers } from ${JSON.stringify(join(ROOT, "bunffi/load.ts"))};
+        import { getpid } from "butter/process";
+        const broken = helpers(${JSON.stringify(rel)}, { bt_broken: { args: [], returns: "i32" } });
+        if (getpid() !== process.pid) throw new Error("getpid");
+        let failed = false;
+        try { broken(); } catch { failed = true; }
+        if (!failed) throw new Error("the broken helper compiled");
+      `);
+      expect(files).toEqual(["process.c"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a helper that cannot be compiled because its file cannot be opened: the system's own error, not the compiler's", () => {
     const missing = helpers("no-such-helper.c", { f: { args: [], returns: "i32" } });
     expect(() => missing()).toThrow(expect.objectContaining({ code: "ENOENT" }));
@@ -111,7 +160,8 @@ describe("helper loader", () => {
         "1",
         true,
         true,
-        ["drain.c", "eventfd.c", "hostname.c", "inotify.c", "io.c", "owned.c", "process.c", "reactor_aio.c", "signal.c", "timerfd.c"],
+        // the root import loads every family: its first use compiles every helper file
+        HELPER_FILES,
       ]);
     },
   );
