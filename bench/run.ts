@@ -90,13 +90,27 @@ row("start  bun -e 1", timeCmd(["-e", "1"]));
 const bare = timeCmd(["-e", `await import(${JSON.stringify(here("build/empty.ts"))})`]);
 row("start  import an empty module", bare);
 row("start  import butter", timeCmd(["-e", `await import(${JSON.stringify(index)})`]), bare);
+row("start  import butter/inotify (one family's entry point)", timeCmd(["-e", `await import(${JSON.stringify(here("../src/inotify/index.ts"))})`]), bare);
 row("start  import + first use of all 11 families", timeCmd(["-e", `await import(${JSON.stringify(here("first-use.ts"))})`]), bare);
+// What Bun's loader costs by itself, for modules like butter's: 70 one-line modules (the
+// module count of the root import), and one module of the size of butter's sources
+// (500 KB, doc comments included: the transpiler reads them too).
+const chain = here("build/chain");
+mkdirSync(chain, { recursive: true });
+for (let i = 0; i < 70; i++) writeFileSync(`${chain}/m${i}.ts`, `${i < 69 ? `import "./m${i + 1}.ts";\n` : ""}export const x${i}: number = ${i};\n`);
+writeFileSync(
+  here("build/big.ts"),
+  Array.from({ length: 2800 }, (_, i) => `/** The doc comment of f${i}: what it does and why. */\nexport function f${i}(a: number, b: string): number {\n  if (a < 0) throw new RangeError(\`bad \${b}\`);\n  return a * ${i} + b.length;\n}\n`).join(""),
+);
+row("start  Bun: import 70 one-line modules", timeCmd(["-e", `await import(${JSON.stringify(`${chain}/m0.ts`)})`]), bare);
+row("start  Bun: import one 500 KB module", timeCmd(["-e", `await import(${JSON.stringify(here("build/big.ts"))})`]), bare);
 // The same, as the process itself sees it when it is ready (performance.now(): from its
 // start), without the exit: the kernel's teardown of an AIO context or a fanotify group
 // at exit (RCU grace periods) is a large part of the whole-process figure above.
 const readyAt = (args: string[]) => median(Array.from({ length: RUNS * 2 }, () => Number(sh(bun, args).split("\n").at(-1)) * 1e6));
 const readyEmpty = readyAt(["-e", `await import(${JSON.stringify(here("build/empty.ts"))}); console.log(performance.now())`]);
 row("start  ready at: an empty module imported", readyEmpty);
+row("start  ready at: first use of one family (butter/inotify)", readyAt([here("first-use-one.ts")]), readyEmpty);
 row("start  ready at: first use of all 11 families", readyAt([here("first-use.ts")]), readyEmpty);
 
 // Signals: one signal sent to this process and received, one at a time.

@@ -60,12 +60,13 @@ const unbuilt = new Set<Unbuilt>();
  * holds (TinyCC's set-up and the one bound symbol), so a program that imports every
  * family pays one compile, not seventeen, and one that imports `butter/<family>` compiles
  * only that family's files (and core's). A file that fails to compile fails alone: the
- * others are then compiled one by one, each at its own first use, as before.
+ * others are then compiled one by one, each at its own first use. `alone`: a file
+ * seldom needed (a fallback) stays out of the batches and is compiled at its own use.
  */
 export function helpers<const S extends Record<string, FFIFunction>>(
   file: string,
   symbols: S,
-  opts: { shared?: boolean } = {},
+  opts: { shared?: boolean; alone?: boolean } = {},
 ): () => ConvertFns<S> {
   const source = decodeURIComponent(new URL(file, import.meta.url).pathname);
   let compiled: ConvertFns<S> | undefined;
@@ -80,7 +81,7 @@ export function helpers<const S extends Record<string, FFIFunction>>(
     compiledFiles.push(file);
   };
   const entry: Unbuilt = { source, symbols, take };
-  if (!opts.shared) unbuilt.add(entry);
+  if (!opts.shared && !opts.alone) unbuilt.add(entry);
   return () => {
     if (compiled === undefined) {
       if (opts.shared) take(sharedSymbols(file, source, symbols));
@@ -92,7 +93,7 @@ export function helpers<const S extends Record<string, FFIFunction>>(
 
 /** Compiles `needed` with every other unbuilt per-thread file, or alone if that fails. */
 function build(needed: Unbuilt): void {
-  if (prebuilt === undefined && unbuilt.size > 1) {
+  if (prebuilt === undefined && unbuilt.size > 1 && unbuilt.has(needed)) {
     const batch = [...unbuilt];
     let all: Record<string, AnyFn> | undefined;
     try {

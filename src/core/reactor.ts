@@ -31,12 +31,17 @@ import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, OSError, type CallSpec } from "./errors.ts";
 import { PIPE2, PTHREAD_KEY_CREATE } from "./io.ts";
 
-const threadLib = helpers("reactor.c", {
-  bt_reactor_start: { args: ["ptr"], returns: "i32" },
-  bt_reactor_fds: { args: ["ptr"], returns: "void" },
-  bt_reactor_arm: { args: ["i32", "i32"], returns: "i32" },
-  bt_reactor_disarm: { args: ["i32"], returns: "i32" },
-});
+// (the fallback: compiled only when it is used)
+const threadLib = helpers(
+  "reactor.c",
+  {
+    bt_reactor_start: { args: ["ptr"], returns: "i32" },
+    bt_reactor_fds: { args: ["ptr"], returns: "void" },
+    bt_reactor_arm: { args: ["i32", "i32"], returns: "i32" },
+    bt_reactor_disarm: { args: ["i32"], returns: "i32" },
+  },
+  { alone: true },
+);
 const aioLib = helpers("reactor_aio.c", {
   bt_reactor_aio_start: { args: ["ptr"], returns: "i32" },
   bt_reactor_aio_fds: { args: ["ptr"], returns: "void" },
