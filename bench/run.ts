@@ -118,7 +118,14 @@ const NSIG_OPS = smoke ? 200 : quick ? 5_000 : 20_000;
 const sig = (mode: string, n = NSIG_OPS) => measure(bun, [here("signals.ts"), mode, String(n)]);
 const cSig = measure(here("build/signal_read"), [String(NSIG_OPS)]);
 row("signal C: sigqueue + signalfd read", cSig);
-row("signal butter Signalfd: sigqueue + readEvent()", sig("sync"), cSig);
+const sigSync = sig("sync");
+row("signal butter Signalfd: sigqueue + readEvent()", sigSync, cSig);
+// The held Signalfd's kernel path (a handler writes a pipe: Bun's threads do not block
+// signals, so butter catches them), in C; and butter on C's own path (blocked, no hold)
+const cSigHandler = measure(here("build/signal_read"), [String(NSIG_OPS), "handler"]);
+row("signal C: sigqueue + handler writes a pipe + pipe read", cSigHandler);
+row("signal butter Signalfd: the same, against that C", sigSync, cSigHandler);
+row("signal butter Signalfd { hold: false }, blocked: sigqueue + readEvent()", sig("nohold"), cSig);
 row("signal butter SignalfdAsync: sigqueue + await get()", sig("async"), cSig);
 row("signal butter SignalfdAsync: kill, loop idles, await get()", sig("idle"), cSig);
 row("signal Bun process.on: kill, await the listener", sig("processon"), cSig);

@@ -1,6 +1,8 @@
 // The JS side of the signal benchmarks. Usage: bun bench/signals.ts MODE N
 // Modes:
 //   sync       Signalfd: sigqueue(self) + readEvent()          (vs C sigqueue + read)
+//   nohold     the same with { hold: false }, the signal blocked on every thread by
+//              processSigmask first: the kernel path of C's signalfd read
 //   async      SignalfdAsync: sigqueue(self) + await get()
 //   idle       SignalfdAsync: process.kill(self) + await get() after the loop idled
 //              (the signal is caught by butter's handler while Bun waits)
@@ -16,8 +18,9 @@ const pid = getpid();
 const idle = () => new Promise((r) => setImmediate(r));
 
 async function run(count: number): Promise<number> {
-  if (mode === "sync") {
-    using sfd = new Signalfd(["SIGRTMIN+2"]);
+  if (mode === "sync" || mode === "nohold") {
+    if (mode === "nohold") processSigmask(SIG_BLOCK, ["SIGRTMIN+2"]);
+    using sfd = new Signalfd(["SIGRTMIN+2"], { hold: mode === "sync" });
     const t0 = Bun.nanoseconds();
     for (let i = 0; i < count; i++) {
       sigqueue(pid, "SIGRTMIN+2", i);
