@@ -13,5 +13,5 @@ export {
   Iocb, ioSetup, ioDestroy, ioSubmit, ioGetevents, ioPgetevents, ioCancel,
 } from "./calls.ts";
 export type { IocbInit, IoEvent } from "./calls.ts";
-export { AioContext } from "./context.ts";
-export type { AioOptions } from "./context.ts";
+export { AioContext, DEFAULT_SUBMIT_BATCH } from "./context.ts";
+export type { AioOptions, AioContextOptions } from "./context.ts";

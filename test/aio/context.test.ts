@@ -87,19 +87,27 @@ describe("requests as promises", () => {
     closeSync(fd);
   });
 
-  test("requests made in one synchronous run go to the kernel in one io_submit; submit() sends them at once", async () => {
+  test("requests made in one synchronous run go to the kernel together at its end, in io_submit calls of submitBatch; submit() sends them at once", async () => {
     const fd = file(randomBytes(65536));
-    using ctx = new b.AioContext(64);
-    const ps = Array.from({ length: 50 }, (_, i) => ctx.read(fd, new Uint8Array(100), i * 100));
-    expect(ctx.submits).toBe(0);
-    expect(ctx.queued).toBe(50);
-    await Promise.all(ps);
-    expect(ctx.submits).toBe(1);
-    const p = ctx.read(fd, new Uint8Array(10), 0);
-    expect(ctx.submit()).toBe(1);
-    expect(ctx.submits).toBe(2);
-    expect(ctx.queued).toBe(0);
-    expect(await p).toBe(10);
+    for (const [batch, calls] of [[undefined, 25], [64, 1], [7, 8]] as const) {
+      using ctx = new b.AioContext(64, batch === undefined ? undefined : { submitBatch: batch });
+      expect(ctx.submitBatch).toBe(batch ?? b.DEFAULT_SUBMIT_BATCH);
+      const ps = Array.from({ length: 50 }, (_, i) => ctx.read(fd, new Uint8Array(100), i * 100));
+      expect(ctx.submits).toBe(0);
+      expect(ctx.queued).toBe(50);
+      expect(await Promise.all(ps)).toEqual(Array(50).fill(100));
+      expect(ctx.submits).toBe(calls); // 50 in calls of 2, of 64 (one), of 7
+      const p = ctx.read(fd, new Uint8Array(10), 0);
+      expect(ctx.submit()).toBe(1);
+      expect(ctx.submits).toBe(calls + 1);
+      expect(ctx.queued).toBe(0);
+      expect(await p).toBe(10);
+    }
+    expect(b.DEFAULT_SUBMIT_BATCH).toBe(2);
+    expect(() => new b.AioContext(4, { submitBatch: 0 })).toThrow(RangeError);
+    expect(() => new b.AioContext(4, { submitBatch: 1.5 })).toThrow(RangeError);
+    expect(() => new b.AioContext(4, { submitBatch: "2" as never })).toThrow(TypeError);
+    expect(() => new b.AioContext(4, null as never)).toThrow(TypeError);
     closeSync(fd);
   });
 
