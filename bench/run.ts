@@ -276,9 +276,16 @@ closeSync(afd);
 const hasFio = spawnSync("fio", ["--version"]).status === 0;
 const uncache = () => spawnSync("dd", [`if=${afile}`, "iflag=nocache", "count=0", "status=none"]);
 const arows: { name: string; depth: number; pattern: string; iops: number; mibPerSecond: number }[] = [];
-function aioRow(name: string, depth: number, pattern: "rand" | "seq", bs: number, measureOnce: () => number): void {
-  const iops = median(Array.from({ length: RUNS }, () => (uncache(), measureOnce())));
-  arows.push({ name, depth, pattern, iops, mibPerSecond: (iops * bs) / (1 << 20) });
+// The ways are measured in turn, one run of each per round (fio, butter, ...), so that a
+// drift of the disk's own rate (20% between runs here) falls on all of them alike.
+type Way = [name: string, measureOnce: () => number];
+function aioRows(depth: number, pattern: "rand" | "seq", bs: number, ways: Way[]): void {
+  const got = ways.map(() => [] as number[]);
+  for (let r = 0; r < RUNS; r++) ways.forEach(([, once], i) => (uncache(), got[i]!.push(once())));
+  ways.forEach(([name], i) => {
+    const iops = median(got[i]!);
+    arows.push({ name, depth, pattern, iops, mibPerSecond: (iops * bs) / (1 << 20) });
+  });
 }
 const fio = (depth: number, pattern: "rand" | "seq", bs: number) => () => {
   const out = sh("fio", ["--name=r", `--filename=${afile}`, `--rw=${pattern === "rand" ? "randread" : "read"}`, `--bs=${bs}`, "--direct=1", "--ioengine=libaio", `--iodepth=${depth}`, `--runtime=${AIO_SECONDS}`, "--time_based", "--output-format=json"]);
@@ -289,14 +296,18 @@ const bunAio = (mode: string, depth: number, pattern: "rand" | "seq", bs: number
   return ops! / (ns! / 1e9);
 };
 for (const depth of [1, 32, 128]) {
-  if (hasFio) aioRow("fio --ioengine=libaio --direct=1", depth, "rand", 4096, fio(depth, "rand", 4096));
-  aioRow("butter AioContext, O_DIRECT", depth, "rand", 4096, bunAio("butter", depth, "rand", 4096));
-  aioRow("node:fs/promises FileHandle.read, O_DIRECT", depth, "rand", 4096, bunAio("fs-promises", depth, "rand", 4096));
-  aioRow("Bun.file().slice().arrayBuffer() (page cache)", depth, "rand", 4096, bunAio("bun-file", depth, "rand", 4096));
+  aioRows(depth, "rand", 4096, [
+    ...(hasFio ? [["fio --ioengine=libaio --direct=1", fio(depth, "rand", 4096)] as Way] : []),
+    ["butter AioContext, O_DIRECT", bunAio("butter", depth, "rand", 4096)],
+    ["node:fs/promises FileHandle.read, O_DIRECT", bunAio("fs-promises", depth, "rand", 4096)],
+    ["Bun.file().slice().arrayBuffer() (page cache)", bunAio("bun-file", depth, "rand", 4096)],
+  ]);
 }
-if (hasFio) aioRow("fio --ioengine=libaio --direct=1", 4, "seq", 1 << 20, fio(4, "seq", 1 << 20));
-aioRow("butter AioContext, O_DIRECT", 4, "seq", 1 << 20, bunAio("butter", 4, "seq", 1 << 20));
-aioRow("node:fs/promises FileHandle.read, O_DIRECT", 4, "seq", 1 << 20, bunAio("fs-promises", 4, "seq", 1 << 20));
+aioRows(4, "seq", 1 << 20, [
+  ...(hasFio ? [["fio --ioengine=libaio --direct=1", fio(4, "seq", 1 << 20)] as Way] : []),
+  ["butter AioContext, O_DIRECT", bunAio("butter", 4, "seq", 1 << 20)],
+  ["node:fs/promises FileHandle.read, O_DIRECT", bunAio("fs-promises", 4, "seq", 1 << 20)],
+]);
 rmSync(adir, { recursive: true, force: true });
 
 const w = Math.max(...rows.map((r) => r[0].length));
