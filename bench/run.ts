@@ -93,8 +93,8 @@ row("start  import butter", timeCmd(["-e", `await import(${JSON.stringify(index)
 row("start  import butter/inotify (one family's entry point)", timeCmd(["-e", `await import(${JSON.stringify(here("../src/inotify/index.ts"))})`]), bare);
 row("start  import + first use of all 11 families", timeCmd(["-e", `await import(${JSON.stringify(here("first-use.ts"))})`]), bare);
 // What Bun's loader costs by itself, for modules like butter's: 70 one-line modules (the
-// module count of the root import), and one module of the size of butter's sources
-// (500 KB, doc comments included: the transpiler reads them too).
+// module count of the root import), and one module of 500 KB of code (comments cost
+// little: a copy of src/ stripped of them imported no faster, docs/benchmarks.md).
 const chain = here("build/chain");
 mkdirSync(chain, { recursive: true });
 for (let i = 0; i < 70; i++) writeFileSync(`${chain}/m${i}.ts`, `${i < 69 ? `import "./m${i + 1}.ts";\n` : ""}export const x${i}: number = ${i};\n`);
@@ -127,8 +127,9 @@ row("signal C: sigqueue + handler writes a pipe + pipe read", cSigHandler);
 row("signal butter Signalfd: the same, against that C", sigSync, cSigHandler);
 const sigBare = sig("bare");
 row("signal bare bun:ffi: the same (blocked, signalfd), no object", sigBare, cSig);
-row("signal butter Signalfd { hold: false }, blocked: sigqueue + readEvent()", sig("nohold"), cSig);
-row("signal butter Signalfd { hold: false }, against bare bun:ffi", sig("nohold"), sigBare);
+const sigNohold = sig("nohold");
+row("signal butter Signalfd { hold: false }, blocked: sigqueue + readEvent()", sigNohold, cSig);
+row("signal butter Signalfd { hold: false }, against bare bun:ffi", sigNohold, sigBare);
 row("signal butter SignalfdAsync: sigqueue + await get()", sig("async"), cSig);
 row("signal butter SignalfdAsync: kill, loop idles, await get()", sig("idle"), cSig);
 row("signal Bun process.on: kill, await the listener", sig("processon"), cSig);

@@ -27,7 +27,7 @@ export const BRANCH_FLOOR_FOR_NOW: Record<string, number> = {};
  * compiled beside each helper to hand over its symbols' addresses (bunffi/bind.ts); the
  * coverage run dlopens gcc's builds and finds their symbols by name.
  */
-function helperFiles(): string[] {
+export function helperFiles(): string[] {
   return readdirSync(`${ROOT}/bunffi`).filter((x) => x.endsWith(".c") && x !== "symbols.c");
 }
 

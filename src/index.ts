@@ -5,9 +5,13 @@
  * (`eventfdRead`, `timerfdSettime`), and fd-owning objects (`Eventfd`, `TimerfdAsync`).
  *
  * This file is the whole public surface: every family's entry point (`butter/<family>`,
- * src/<family>/index.ts, which lists its names by hand) and core's. The checked-in
- * report `docs/api/butter.api.md` is generated from it (`bun run api`), and a test fails
- * when the two differ; another checks that the entry points together are this surface.
+ * src/<family>/index.ts) and core's. An entry point is for a program that uses only that
+ * family: importing it loads that family's modules and core's, not the others' (their
+ * parse and their helpers' compile are the bulk of butter's start-up:
+ * docs/benchmarks.md). Each lists its names by hand, so a name a module adds for its own
+ * use never leaks. The checked-in report `docs/api/butter.api.md` is generated from
+ * this file (`bun run api`), and a test fails when the two differ; another checks that
+ * the entry points together are this surface.
  *
  * @packageDocumentation
  */

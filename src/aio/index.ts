@@ -1,12 +1,4 @@
-/**
- * butter/aio: Linux AIO.
- *
- * One family's entry point, for a program that uses only it: importing it loads this
- * family's modules and core's, not the other families' (their parse and their helpers'
- * compile are the bulk of butter's start-up; docs/benchmarks.md). The root entry point
- * (`butter`) re-exports every family's. Names are listed by hand, so a name a module
- * adds for its own use never leaks.
- */
+/** butter/aio: Linux AIO. One family's entry point (why: src/index.ts). */
 export {
   IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC, IOCB_CMD_POLL, IOCB_CMD_NOOP, IOCB_CMD_PREADV,
   IOCB_CMD_PWRITEV, IOCB_FLAG_RESFD, IOCB_FLAG_IOPRIO, RWF_HIPRI, RWF_DSYNC, RWF_SYNC, RWF_NOWAIT, RWF_APPEND,

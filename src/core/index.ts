@@ -1,11 +1,5 @@
-/**
- * butter/core: the shared pieces: errors, fd ownership, queues, kernel features, filesystem names.
- *
- * What every family shares; the classes to catch (`OSError`, `PermissionError`, ...)
- * are here, for a program that imports one family's entry point. The root entry point
- * (`butter`) re-exports it. Names are listed by hand, so a name a module adds for its
- * own use never leaks.
- */
+/** butter/core: what every family shares, the error classes among it (for a program that
+ * imports one family's entry point). Entry points: src/index.ts. */
 export { OSError, PermissionError, UnknownError, InternalError, ClockChangedError } from "./errors.ts";
 export type { SystemErrorFields } from "./errors.ts";
 export { ERRNO, ERRNO_NAMES } from "./errno.ts";

@@ -1,12 +1,4 @@
-/**
- * butter/fanotify: fanotify.
- *
- * One family's entry point, for a program that uses only it: importing it loads this
- * family's modules and core's, not the other families' (their parse and their helpers'
- * compile are the bulk of butter's start-up; docs/benchmarks.md). The root entry point
- * (`butter`) re-exports every family's. Names are listed by hand, so a name a module
- * adds for its own use never leaks.
- */
+/** butter/fanotify: fanotify. One family's entry point (why: src/index.ts). */
 export {
   FAN_ACCESS, FAN_MODIFY, FAN_ATTRIB, FAN_CLOSE_WRITE, FAN_CLOSE_NOWRITE, FAN_OPEN, FAN_MOVED_FROM, FAN_MOVED_TO,
   FAN_CREATE, FAN_DELETE, FAN_DELETE_SELF, FAN_MOVE_SELF, FAN_OPEN_EXEC, FAN_Q_OVERFLOW, FAN_FS_ERROR, FAN_OPEN_PERM,

@@ -1,12 +1,4 @@
-/**
- * butter/inotify: inotify.
- *
- * One family's entry point, for a program that uses only it: importing it loads this
- * family's modules and core's, not the other families' (their parse and their helpers'
- * compile are the bulk of butter's start-up; docs/benchmarks.md). The root entry point
- * (`butter`) re-exports every family's. Names are listed by hand, so a name a module
- * adds for its own use never leaks.
- */
+/** butter/inotify: inotify. One family's entry point (why: src/index.ts). */
 export {
   IN_ACCESS, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_CLOSE_NOWRITE, IN_OPEN, IN_MOVED_FROM, IN_MOVED_TO,
   IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF, IN_UNMOUNT, IN_Q_OVERFLOW, IN_IGNORED, IN_ISDIR,

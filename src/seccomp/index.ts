@@ -1,12 +1,4 @@
-/**
- * butter/seccomp: seccomp.
- *
- * One family's entry point, for a program that uses only it: importing it loads this
- * family's modules and core's, not the other families' (their parse and their helpers'
- * compile are the bulk of butter's start-up; docs/benchmarks.md). The root entry point
- * (`butter`) re-exports every family's. Names are listed by hand, so a name a module
- * adds for its own use never leaks.
- */
+/** butter/seccomp: seccomp. One family's entry point (why: src/index.ts). */
 export {
   SECCOMP_MODE_DISABLED, SECCOMP_MODE_STRICT, SECCOMP_MODE_FILTER, SECCOMP_SET_MODE_STRICT, SECCOMP_SET_MODE_FILTER,
   SECCOMP_GET_ACTION_AVAIL, SECCOMP_GET_NOTIF_SIZES, SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG,

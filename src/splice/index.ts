@@ -1,12 +1,4 @@
-/**
- * butter/splice: splice, tee, vmsplice, and pipes.
- *
- * One family's entry point, for a program that uses only it: importing it loads this
- * family's modules and core's, not the other families' (their parse and their helpers'
- * compile are the bulk of butter's start-up; docs/benchmarks.md). The root entry point
- * (`butter`) re-exports every family's. Names are listed by hand, so a name a module
- * adds for its own use never leaks.
- */
+/** butter/splice: splice, tee, vmsplice, and pipes. One family's entry point (why: src/index.ts). */
 export {
   SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SPLICE_F_MORE, SPLICE_F_GIFT, O_CLOEXEC, O_NONBLOCK, O_DIRECT, MAX_RW_COUNT,
   splice, tee, vmsplice, vmspliceBuffer, pipe2, getPipeSize, setPipeSize, pipeMaxSize, fionread,

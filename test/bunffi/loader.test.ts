@@ -1,15 +1,16 @@
 // @privileged: a mount namespace hiding libc headers, libc6-dev and every compiler
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 import { compiledFiles, helpers } from "../../bunffi/load.ts";
 import { getpid } from "../../src/process/calls.ts";
 import { ROOT, canUnshare, runChild } from "../../harness/child.ts";
+import { helperFiles } from "../../harness/c-coverage.ts";
 
 // Every helper file: per thread, and signal.c (shared, once per process).
-const HELPER_FILES = readdirSync(join(ROOT, "bunffi")).filter((f) => f.endsWith(".c") && f !== "symbols.c").sort();
+const HELPER_FILES = helperFiles().sort();
 
 /** The helper files a fresh process compiled, in order, after running `code` (an ES module). */
 function compiledBy(code: string): string[] {
