@@ -18,10 +18,12 @@
  * its library object is collected (tested in test/bunffi/loader.test.ts), which is what
  * lets every thread call a copy another thread compiled.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeSync } from "node:fs";
 import { CFunction, dlopen, type FFIFunction, type ConvertFns } from "bun:ffi";
 import { compileBound } from "./bind.ts";
-import { openPrebuilt } from "./prebuilt.ts";
+
+// node:fs at first use, not at import (src/core/lazy-node.ts says why; the loader
+// imports nothing of src/): every use here is at a first compile or after it.
+const fs = () => require("node:fs") as typeof import("node:fs");
 
 // The C coverage run's helpers, built by gcc (bunffi/prebuilt.ts), when it sets this.
 const prebuilt = process.env.BUTTER_HELPERS_PREBUILT;
@@ -120,7 +122,11 @@ function build(needed: Unbuilt): void {
  * system's own (EMFILE, ENFILE: a Node system error with `code`).
  */
 function compile(sources: string[], symbols: Record<string, FFIFunction>, shared = false) {
-  if (prebuilt !== undefined) return openPrebuilt(prebuilt, sources[0]!, symbols, shared);
+  if (prebuilt !== undefined) {
+    // (required here, not imported: only the C coverage run loads it)
+    const { openPrebuilt } = require("./prebuilt.ts") as typeof import("./prebuilt.ts");
+    return openPrebuilt(prebuilt, sources[0]!, symbols, shared);
+  }
   try {
     return compileBound(sources, symbols, libcFlags(), testDefines);
   } catch (e) {
@@ -128,9 +134,9 @@ function compile(sources: string[], symbols: Record<string, FFIFunction>, shared
     const header = decodeURIComponent(new URL("butter.h", import.meta.url).pathname);
     const fds: number[] = [];
     try {
-      for (const source of [...sources, header]) fds.push(openSync(source, "r"));
+      for (const source of [...sources, header]) fds.push(fs().openSync(source, "r"));
     } finally {
-      for (const fd of fds) closeSync(fd);
+      for (const fd of fds) fs().closeSync(fd);
     }
     throw e;
   }
@@ -154,7 +160,7 @@ let flags: string[] | undefined;
 /** (Exported for the tests' own C programs, compiled the same way.) */
 export function libcFlags(): string[] {
   if (flags === undefined) {
-    const libc = /\s(\/\S*)\/libc\.so\.6$/m.exec(readFileSync("/proc/self/maps", "latin1"))?.[1];
+    const libc = /\s(\/\S*)\/libc\.so\.6$/m.exec(fs().readFileSync("/proc/self/maps", "latin1"))?.[1];
     const link = decodeURIComponent(new URL("link", import.meta.url).pathname);
     // bun:ffi joins flags with spaces and TinyCC splits them again, honouring "quotes"
     // (not backslashes): a path holding a quote cannot be passed, and keeps the default.
@@ -187,9 +193,9 @@ const registries = new Map<string, number>();
 
 function findRegistry(name: string): number | undefined {
   const target = `/memfd:${name} (deleted)`;
-  for (const entry of readdirSync("/proc/self/fd")) {
+  for (const entry of fs().readdirSync("/proc/self/fd")) {
     try {
-      if (readlinkSync(`/proc/self/fd/${entry}`) === target) return Number(entry);
+      if (fs().readlinkSync(`/proc/self/fd/${entry}`) === target) return Number(entry);
     } catch {
       // closed meanwhile
     }
@@ -201,7 +207,7 @@ const names = new Map<string, string>();
 function registryName(file: string, source: string): string {
   let name = names.get(file);
   if (name === undefined) {
-    name = `butter:${file}:${Bun.hash(readFileSync(source)).toString(16)}`;
+    name = `butter:${file}:${Bun.hash(fs().readFileSync(source)).toString(16)}`;
     names.set(file, name);
   }
   return name;
@@ -224,7 +230,7 @@ function sharedSymbols(file: string, source: string, symbols: Record<string, FFI
   const name = registryName(file, source);
   let fd = registries.get(file) ?? findRegistry(name);
   if (fd === undefined) {
-    const lock = openSync(source, "r");
+    const lock = fs().openSync(source, "r");
     try {
       if (c().flock(lock, LOCK_EX) < 0) throw new Error(`butter: cannot lock ${source} to compile it once per process`);
       fd = findRegistry(name);
@@ -234,17 +240,17 @@ function sharedSymbols(file: string, source: string, symbols: Record<string, FFI
         for (const [sym, fn] of Object.entries(lib.symbols)) table[sym] = (fn as unknown as { ptr: number }).ptr;
         const made = c().memfd_create(Buffer.from(`${name}\0`), MFD_CLOEXEC);
         if (made < 0) throw new Error(`butter: memfd_create failed: cannot publish ${file} to the process's other threads`);
-        writeSync(made, JSON.stringify(table));
+        fs().writeSync(made, JSON.stringify(table));
         fd = made;
       }
     } finally {
       c().flock(lock, LOCK_UN);
-      closeSync(lock);
+      fs().closeSync(lock);
     }
   }
   registries.set(file, fd);
   const buf = Buffer.alloc(64 * 1024);
-  const n = readSync(fd, buf, 0, buf.length, 0);
+  const n = fs().readSync(fd, buf, 0, buf.length, 0);
   const table = JSON.parse(buf.subarray(0, n).toString()) as Record<string, number>;
   const out: Record<string, AnyFn> = {};
   for (const [sym, def] of Object.entries(symbols)) {

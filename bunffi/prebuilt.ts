@@ -5,7 +5,6 @@
  * this file runs in `bun run test:c`, which is its test (it is left out of the
  * TypeScript coverage of `bun run test`, where it never runs).
  */
-import { copyFileSync, mkdirSync } from "node:fs";
 import { dlopen, type FFIFunction } from "bun:ffi";
 
 let copies = 0;
@@ -20,9 +19,10 @@ export function openPrebuilt(dir: string, source: string, symbols: Record<string
   const name = source.slice(source.lastIndexOf("/") + 1).replace(/\.c$/, "");
   let so = `${dir}/${name}.so`;
   if (!shared) {
-    mkdirSync(`${dir}/threads`, { recursive: true });
-    // (node:worker_threads only here: importing it costs 2 ms at every start-up)
+    // (node:fs and node:worker_threads only here: importing them costs at every start-up)
+    const { copyFileSync, mkdirSync } = require("node:fs") as typeof import("node:fs");
     const { threadId } = require("node:worker_threads") as typeof import("node:worker_threads");
+    mkdirSync(`${dir}/threads`, { recursive: true });
     const copy = `${dir}/threads/${name}-${process.pid}-${threadId}-${copies++}.so`;
     copyFileSync(so, copy);
     so = copy;

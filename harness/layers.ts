@@ -10,7 +10,9 @@
  *   never its internals;
  * - an entry point re-exports only its own folder's files, name by name; `src/index.ts`
  *   re-exports the entry points; nothing else in src/ re-exports, and nothing imports
- *   an entry point or `src/index.ts`.
+ *   an entry point or `src/index.ts`;
+ * - src/ and the loader load no `node:*` module with their own: each is required at its
+ *   first use (src/core/lazy-node.ts), since each costs start-up that few programs need.
  * test/layers.test.ts applies them to the tree, and to broken examples so that the rules
  * are known to bite.
  */
@@ -23,11 +25,16 @@ export interface Import {
   /** the names imported (`*` for a namespace or a bare import, `=>` for a re-export) */
   names: string[];
   kind: "import" | "export";
+  /** whether it is loaded when the importing module is: not for `import type`, a
+   * dynamic `import()` or a `require()` */
+  atLoad: boolean;
 }
 
 const FROM = /\b(import|export)\s+(type\s+)?([\s\S]*?)\s+from\s+["']([^"']+)["']/g;
 const BARE = /\bimport\s+["']([^"']+)["']/g;
 const DYNAMIC = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
+// a module loaded at first use (src/core/lazy-node.ts) is still an import for the rules
+const REQUIRE = /\brequire\(\s*["']([^"']+)["']\s*\)/g;
 
 /** The import and re-export statements of a TypeScript source (comments removed first). */
 export function importsOf(source: string): Import[] {
@@ -43,10 +50,11 @@ export function importsOf(source: string): Import[] {
           .filter(Boolean)
       : ["*"];
     // a default import beside braces (`import a, { b }`) is not used in src/
-    out.push({ spec: m[4]!, names, kind: m[1] as "import" | "export" });
+    out.push({ spec: m[4]!, names, kind: m[1] as "import" | "export", atLoad: m[2] === undefined });
   }
-  for (const m of code.matchAll(BARE)) out.push({ spec: m[1]!, names: ["*"], kind: "import" });
-  for (const m of code.matchAll(DYNAMIC)) out.push({ spec: m[1]!, names: ["*"], kind: "import" });
+  for (const m of code.matchAll(BARE)) out.push({ spec: m[1]!, names: ["*"], kind: "import", atLoad: true });
+  for (const m of code.matchAll(DYNAMIC)) out.push({ spec: m[1]!, names: ["*"], kind: "import", atLoad: false });
+  for (const m of code.matchAll(REQUIRE)) out.push({ spec: m[1]!, names: ["*"], kind: "import", atLoad: false });
   return out;
 }
 
@@ -94,7 +102,13 @@ export function layerViolations(sources: Map<string, string>): string[] {
         else if (!target.startsWith(`src/${me.family}/`)) out.push(`${file}: re-exports ${target} (an entry point re-exports its own folder only)`);
         continue;
       }
-      if (/^(node|bun):/.test(imp.spec)) continue;
+      if (/^(node|bun):/.test(imp.spec)) {
+        // each costs about a millisecond or more at start-up (node:fs 2-5 ms), and few
+        // programs reach a call that needs one (a child program's imports cost nothing)
+        if (imp.spec.startsWith("node:") && imp.atLoad && !file.endsWith("-child.ts"))
+          out.push(`${file}: imports ${imp.spec} at load (require it at its first use: src/core/lazy-node.ts)`);
+        continue;
+      }
       if (!imp.spec.startsWith(".")) {
         out.push(`${file}: imports the package "${imp.spec}" (src/ uses only the runtime's own modules)`);
         continue;

@@ -10,10 +10,10 @@
  */
 import { ptr } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
-import { readFileSync } from "node:fs";
 import { defineCall, check, errorFor, EAGAIN, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import * as v from "../core/validate.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 const lib = helpers("aio.c", {
   bt_io_setup: { args: ["i32", "ptr"], returns: "i32" },
@@ -236,7 +236,7 @@ export function setupError(r: number): Error {
 function aioLimits(): string {
   const read = (f: string) => {
     try {
-      return readFileSync(`/proc/sys/fs/${f}`, "latin1").trim();
+      return nodeFs().readFileSync(`/proc/sys/fs/${f}`, "latin1").trim();
     } catch {
       return "?";
     }

@@ -1,277 +1,284 @@
 // Linux errno numbers (generic + x86_64/aarch64, which agree) with Node/libuv-style messages.
 // Generated once from glibc's strerror on Debian 12; the numbers are the kernel's uapi ABI.
+// Arrays indexed by number, not object literals keyed by it: every module that fails a
+// call imports this one, and the literals cost about 2 ms at import against under
+// 1 ms (docs/benchmarks.md, start-up).
+const names: (string | undefined)[] = [
+  , // 0: none
+  "EPERM", // 1
+  "ENOENT", // 2
+  "ESRCH", // 3
+  "EINTR", // 4
+  "EIO", // 5
+  "ENXIO", // 6
+  "E2BIG", // 7
+  "ENOEXEC", // 8
+  "EBADF", // 9
+  "ECHILD", // 10
+  "EAGAIN", // 11
+  "ENOMEM", // 12
+  "EACCES", // 13
+  "EFAULT", // 14
+  "ENOTBLK", // 15
+  "EBUSY", // 16
+  "EEXIST", // 17
+  "EXDEV", // 18
+  "ENODEV", // 19
+  "ENOTDIR", // 20
+  "EISDIR", // 21
+  "EINVAL", // 22
+  "ENFILE", // 23
+  "EMFILE", // 24
+  "ENOTTY", // 25
+  "ETXTBSY", // 26
+  "EFBIG", // 27
+  "ENOSPC", // 28
+  "ESPIPE", // 29
+  "EROFS", // 30
+  "EMLINK", // 31
+  "EPIPE", // 32
+  "EDOM", // 33
+  "ERANGE", // 34
+  "EDEADLK", // 35
+  "ENAMETOOLONG", // 36
+  "ENOLCK", // 37
+  "ENOSYS", // 38
+  "ENOTEMPTY", // 39
+  "ELOOP", // 40
+  , // 41: none
+  "ENOMSG", // 42
+  "EIDRM", // 43
+  "ECHRNG", // 44
+  "EL2NSYNC", // 45
+  "EL3HLT", // 46
+  "EL3RST", // 47
+  "ELNRNG", // 48
+  "EUNATCH", // 49
+  "ENOCSI", // 50
+  "EL2HLT", // 51
+  "EBADE", // 52
+  "EBADR", // 53
+  "EXFULL", // 54
+  "ENOANO", // 55
+  "EBADRQC", // 56
+  "EBADSLT", // 57
+  , // 58: none
+  "EBFONT", // 59
+  "ENOSTR", // 60
+  "ENODATA", // 61
+  "ETIME", // 62
+  "ENOSR", // 63
+  "ENONET", // 64
+  "ENOPKG", // 65
+  "EREMOTE", // 66
+  "ENOLINK", // 67
+  "EADV", // 68
+  "ESRMNT", // 69
+  "ECOMM", // 70
+  "EPROTO", // 71
+  "EMULTIHOP", // 72
+  "EDOTDOT", // 73
+  "EBADMSG", // 74
+  "EOVERFLOW", // 75
+  "ENOTUNIQ", // 76
+  "EBADFD", // 77
+  "EREMCHG", // 78
+  "ELIBACC", // 79
+  "ELIBBAD", // 80
+  "ELIBSCN", // 81
+  "ELIBMAX", // 82
+  "ELIBEXEC", // 83
+  "EILSEQ", // 84
+  "ERESTART", // 85
+  "ESTRPIPE", // 86
+  "EUSERS", // 87
+  "ENOTSOCK", // 88
+  "EDESTADDRREQ", // 89
+  "EMSGSIZE", // 90
+  "EPROTOTYPE", // 91
+  "ENOPROTOOPT", // 92
+  "EPROTONOSUPPORT", // 93
+  "ESOCKTNOSUPPORT", // 94
+  "EOPNOTSUPP", // 95
+  "EPFNOSUPPORT", // 96
+  "EAFNOSUPPORT", // 97
+  "EADDRINUSE", // 98
+  "EADDRNOTAVAIL", // 99
+  "ENETDOWN", // 100
+  "ENETUNREACH", // 101
+  "ENETRESET", // 102
+  "ECONNABORTED", // 103
+  "ECONNRESET", // 104
+  "ENOBUFS", // 105
+  "EISCONN", // 106
+  "ENOTCONN", // 107
+  "ESHUTDOWN", // 108
+  "ETOOMANYREFS", // 109
+  "ETIMEDOUT", // 110
+  "ECONNREFUSED", // 111
+  "EHOSTDOWN", // 112
+  "EHOSTUNREACH", // 113
+  "EALREADY", // 114
+  "EINPROGRESS", // 115
+  "ESTALE", // 116
+  "EUCLEAN", // 117
+  "ENOTNAM", // 118
+  "ENAVAIL", // 119
+  "EISNAM", // 120
+  "EREMOTEIO", // 121
+  "EDQUOT", // 122
+  "ENOMEDIUM", // 123
+  "EMEDIUMTYPE", // 124
+  "ECANCELED", // 125
+  "ENOKEY", // 126
+  "EKEYEXPIRED", // 127
+  "EKEYREVOKED", // 128
+  "EKEYREJECTED", // 129
+  "EOWNERDEAD", // 130
+  "ENOTRECOVERABLE", // 131
+  "ERFKILL", // 132
+];
+const messages: (string | undefined)[] = [
+  , // 0: none
+  "operation not permitted", // 1
+  "no such file or directory", // 2
+  "no such process", // 3
+  "interrupted system call", // 4
+  "input/output error", // 5
+  "no such device or address", // 6
+  "argument list too long", // 7
+  "exec format error", // 8
+  "bad file descriptor", // 9
+  "no child processes", // 10
+  "resource temporarily unavailable", // 11
+  "cannot allocate memory", // 12
+  "permission denied", // 13
+  "bad address", // 14
+  "block device required", // 15
+  "device or resource busy", // 16
+  "file exists", // 17
+  "invalid cross-device link", // 18
+  "no such device", // 19
+  "not a directory", // 20
+  "is a directory", // 21
+  "invalid argument", // 22
+  "too many open files in system", // 23
+  "too many open files", // 24
+  "inappropriate ioctl for device", // 25
+  "text file busy", // 26
+  "file too large", // 27
+  "no space left on device", // 28
+  "illegal seek", // 29
+  "read-only file system", // 30
+  "too many links", // 31
+  "broken pipe", // 32
+  "numerical argument out of domain", // 33
+  "numerical result out of range", // 34
+  "resource deadlock avoided", // 35
+  "file name too long", // 36
+  "no locks available", // 37
+  "function not implemented", // 38
+  "directory not empty", // 39
+  "too many levels of symbolic links", // 40
+  , // 41: none
+  "no message of desired type", // 42
+  "identifier removed", // 43
+  "channel number out of range", // 44
+  "level 2 not synchronized", // 45
+  "level 3 halted", // 46
+  "level 3 reset", // 47
+  "link number out of range", // 48
+  "protocol driver not attached", // 49
+  "no CSI structure available", // 50
+  "level 2 halted", // 51
+  "invalid exchange", // 52
+  "invalid request descriptor", // 53
+  "exchange full", // 54
+  "no anode", // 55
+  "invalid request code", // 56
+  "invalid slot", // 57
+  , // 58: none
+  "bad font file format", // 59
+  "device not a stream", // 60
+  "no data available", // 61
+  "timer expired", // 62
+  "out of streams resources", // 63
+  "machine is not on the network", // 64
+  "package not installed", // 65
+  "object is remote", // 66
+  "link has been severed", // 67
+  "advertise error", // 68
+  "srmount error", // 69
+  "communication error on send", // 70
+  "protocol error", // 71
+  "multihop attempted", // 72
+  "rFS specific error", // 73
+  "bad message", // 74
+  "value too large for defined data type", // 75
+  "name not unique on network", // 76
+  "file descriptor in bad state", // 77
+  "remote address changed", // 78
+  "can not access a needed shared library", // 79
+  "accessing a corrupted shared library", // 80
+  ".lib section in a.out corrupted", // 81
+  "attempting to link in too many shared libraries", // 82
+  "cannot exec a shared library directly", // 83
+  "invalid or incomplete multibyte or wide character", // 84
+  "interrupted system call should be restarted", // 85
+  "streams pipe error", // 86
+  "too many users", // 87
+  "socket operation on non-socket", // 88
+  "destination address required", // 89
+  "message too long", // 90
+  "protocol wrong type for socket", // 91
+  "protocol not available", // 92
+  "protocol not supported", // 93
+  "socket type not supported", // 94
+  "operation not supported", // 95
+  "protocol family not supported", // 96
+  "address family not supported by protocol", // 97
+  "address already in use", // 98
+  "cannot assign requested address", // 99
+  "network is down", // 100
+  "network is unreachable", // 101
+  "network dropped connection on reset", // 102
+  "software caused connection abort", // 103
+  "connection reset by peer", // 104
+  "no buffer space available", // 105
+  "transport endpoint is already connected", // 106
+  "transport endpoint is not connected", // 107
+  "cannot send after transport endpoint shutdown", // 108
+  "too many references: cannot splice", // 109
+  "connection timed out", // 110
+  "connection refused", // 111
+  "host is down", // 112
+  "no route to host", // 113
+  "operation already in progress", // 114
+  "operation now in progress", // 115
+  "stale file handle", // 116
+  "structure needs cleaning", // 117
+  "not a XENIX named type file", // 118
+  "no XENIX semaphores available", // 119
+  "is a named type file", // 120
+  "remote I/O error", // 121
+  "disk quota exceeded", // 122
+  "no medium found", // 123
+  "wrong medium type", // 124
+  "operation canceled", // 125
+  "required key not available", // 126
+  "key has expired", // 127
+  "key has been revoked", // 128
+  "key was rejected by service", // 129
+  "owner died", // 130
+  "state not recoverable", // 131
+  "operation not possible due to RF-kill", // 132
+];
 /** Errno number to its name (`2` to `"ENOENT"`), as Linux numbers them on x86-64 and aarch64. */
-export const ERRNO_NAMES: Readonly<Record<number, string>> = {
-  1: "EPERM",
-  2: "ENOENT",
-  3: "ESRCH",
-  4: "EINTR",
-  5: "EIO",
-  6: "ENXIO",
-  7: "E2BIG",
-  8: "ENOEXEC",
-  9: "EBADF",
-  10: "ECHILD",
-  11: "EAGAIN",
-  12: "ENOMEM",
-  13: "EACCES",
-  14: "EFAULT",
-  15: "ENOTBLK",
-  16: "EBUSY",
-  17: "EEXIST",
-  18: "EXDEV",
-  19: "ENODEV",
-  20: "ENOTDIR",
-  21: "EISDIR",
-  22: "EINVAL",
-  23: "ENFILE",
-  24: "EMFILE",
-  25: "ENOTTY",
-  26: "ETXTBSY",
-  27: "EFBIG",
-  28: "ENOSPC",
-  29: "ESPIPE",
-  30: "EROFS",
-  31: "EMLINK",
-  32: "EPIPE",
-  33: "EDOM",
-  34: "ERANGE",
-  35: "EDEADLK",
-  36: "ENAMETOOLONG",
-  37: "ENOLCK",
-  38: "ENOSYS",
-  39: "ENOTEMPTY",
-  40: "ELOOP",
-  42: "ENOMSG",
-  43: "EIDRM",
-  44: "ECHRNG",
-  45: "EL2NSYNC",
-  46: "EL3HLT",
-  47: "EL3RST",
-  48: "ELNRNG",
-  49: "EUNATCH",
-  50: "ENOCSI",
-  51: "EL2HLT",
-  52: "EBADE",
-  53: "EBADR",
-  54: "EXFULL",
-  55: "ENOANO",
-  56: "EBADRQC",
-  57: "EBADSLT",
-  59: "EBFONT",
-  60: "ENOSTR",
-  61: "ENODATA",
-  62: "ETIME",
-  63: "ENOSR",
-  64: "ENONET",
-  65: "ENOPKG",
-  66: "EREMOTE",
-  67: "ENOLINK",
-  68: "EADV",
-  69: "ESRMNT",
-  70: "ECOMM",
-  71: "EPROTO",
-  72: "EMULTIHOP",
-  73: "EDOTDOT",
-  74: "EBADMSG",
-  75: "EOVERFLOW",
-  76: "ENOTUNIQ",
-  77: "EBADFD",
-  78: "EREMCHG",
-  79: "ELIBACC",
-  80: "ELIBBAD",
-  81: "ELIBSCN",
-  82: "ELIBMAX",
-  83: "ELIBEXEC",
-  84: "EILSEQ",
-  85: "ERESTART",
-  86: "ESTRPIPE",
-  87: "EUSERS",
-  88: "ENOTSOCK",
-  89: "EDESTADDRREQ",
-  90: "EMSGSIZE",
-  91: "EPROTOTYPE",
-  92: "ENOPROTOOPT",
-  93: "EPROTONOSUPPORT",
-  94: "ESOCKTNOSUPPORT",
-  95: "EOPNOTSUPP",
-  96: "EPFNOSUPPORT",
-  97: "EAFNOSUPPORT",
-  98: "EADDRINUSE",
-  99: "EADDRNOTAVAIL",
-  100: "ENETDOWN",
-  101: "ENETUNREACH",
-  102: "ENETRESET",
-  103: "ECONNABORTED",
-  104: "ECONNRESET",
-  105: "ENOBUFS",
-  106: "EISCONN",
-  107: "ENOTCONN",
-  108: "ESHUTDOWN",
-  109: "ETOOMANYREFS",
-  110: "ETIMEDOUT",
-  111: "ECONNREFUSED",
-  112: "EHOSTDOWN",
-  113: "EHOSTUNREACH",
-  114: "EALREADY",
-  115: "EINPROGRESS",
-  116: "ESTALE",
-  117: "EUCLEAN",
-  118: "ENOTNAM",
-  119: "ENAVAIL",
-  120: "EISNAM",
-  121: "EREMOTEIO",
-  122: "EDQUOT",
-  123: "ENOMEDIUM",
-  124: "EMEDIUMTYPE",
-  125: "ECANCELED",
-  126: "ENOKEY",
-  127: "EKEYEXPIRED",
-  128: "EKEYREVOKED",
-  129: "EKEYREJECTED",
-  130: "EOWNERDEAD",
-  131: "ENOTRECOVERABLE",
-  132: "ERFKILL",
-};
-export const ERRNO_MESSAGES: Readonly<Record<number, string>> = {
-  1: "operation not permitted",
-  2: "no such file or directory",
-  3: "no such process",
-  4: "interrupted system call",
-  5: "input/output error",
-  6: "no such device or address",
-  7: "argument list too long",
-  8: "exec format error",
-  9: "bad file descriptor",
-  10: "no child processes",
-  11: "resource temporarily unavailable",
-  12: "cannot allocate memory",
-  13: "permission denied",
-  14: "bad address",
-  15: "block device required",
-  16: "device or resource busy",
-  17: "file exists",
-  18: "invalid cross-device link",
-  19: "no such device",
-  20: "not a directory",
-  21: "is a directory",
-  22: "invalid argument",
-  23: "too many open files in system",
-  24: "too many open files",
-  25: "inappropriate ioctl for device",
-  26: "text file busy",
-  27: "file too large",
-  28: "no space left on device",
-  29: "illegal seek",
-  30: "read-only file system",
-  31: "too many links",
-  32: "broken pipe",
-  33: "numerical argument out of domain",
-  34: "numerical result out of range",
-  35: "resource deadlock avoided",
-  36: "file name too long",
-  37: "no locks available",
-  38: "function not implemented",
-  39: "directory not empty",
-  40: "too many levels of symbolic links",
-  42: "no message of desired type",
-  43: "identifier removed",
-  44: "channel number out of range",
-  45: "level 2 not synchronized",
-  46: "level 3 halted",
-  47: "level 3 reset",
-  48: "link number out of range",
-  49: "protocol driver not attached",
-  50: "no CSI structure available",
-  51: "level 2 halted",
-  52: "invalid exchange",
-  53: "invalid request descriptor",
-  54: "exchange full",
-  55: "no anode",
-  56: "invalid request code",
-  57: "invalid slot",
-  59: "bad font file format",
-  60: "device not a stream",
-  61: "no data available",
-  62: "timer expired",
-  63: "out of streams resources",
-  64: "machine is not on the network",
-  65: "package not installed",
-  66: "object is remote",
-  67: "link has been severed",
-  68: "advertise error",
-  69: "srmount error",
-  70: "communication error on send",
-  71: "protocol error",
-  72: "multihop attempted",
-  73: "rFS specific error",
-  74: "bad message",
-  75: "value too large for defined data type",
-  76: "name not unique on network",
-  77: "file descriptor in bad state",
-  78: "remote address changed",
-  79: "can not access a needed shared library",
-  80: "accessing a corrupted shared library",
-  81: ".lib section in a.out corrupted",
-  82: "attempting to link in too many shared libraries",
-  83: "cannot exec a shared library directly",
-  84: "invalid or incomplete multibyte or wide character",
-  85: "interrupted system call should be restarted",
-  86: "streams pipe error",
-  87: "too many users",
-  88: "socket operation on non-socket",
-  89: "destination address required",
-  90: "message too long",
-  91: "protocol wrong type for socket",
-  92: "protocol not available",
-  93: "protocol not supported",
-  94: "socket type not supported",
-  95: "operation not supported",
-  96: "protocol family not supported",
-  97: "address family not supported by protocol",
-  98: "address already in use",
-  99: "cannot assign requested address",
-  100: "network is down",
-  101: "network is unreachable",
-  102: "network dropped connection on reset",
-  103: "software caused connection abort",
-  104: "connection reset by peer",
-  105: "no buffer space available",
-  106: "transport endpoint is already connected",
-  107: "transport endpoint is not connected",
-  108: "cannot send after transport endpoint shutdown",
-  109: "too many references: cannot splice",
-  110: "connection timed out",
-  111: "connection refused",
-  112: "host is down",
-  113: "no route to host",
-  114: "operation already in progress",
-  115: "operation now in progress",
-  116: "stale file handle",
-  117: "structure needs cleaning",
-  118: "not a XENIX named type file",
-  119: "no XENIX semaphores available",
-  120: "is a named type file",
-  121: "remote I/O error",
-  122: "disk quota exceeded",
-  123: "no medium found",
-  124: "wrong medium type",
-  125: "operation canceled",
-  126: "required key not available",
-  127: "key has expired",
-  128: "key has been revoked",
-  129: "key was rejected by service",
-  130: "owner died",
-  131: "state not recoverable",
-  132: "operation not possible due to RF-kill",
-};
+export const ERRNO_NAMES = names as Readonly<Record<number, string>>;
+/** Errno number to its message, in Node's and libuv's lower case: `13` to `"permission denied"`. */
+export const ERRNO_MESSAGES = messages as Readonly<Record<number, string>>;
 /** errno number for a code such as 'EAGAIN'. */
-export const ERRNO: Readonly<Record<string, number>> = Object.fromEntries(
-  [
-    ...Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)] as const),
-    // aliases glibc defines with the same numbers
-    ["EWOULDBLOCK", 11],
-    ["EDEADLOCK", 35],
-    ["ENOTSUP", 95],
-  ],
-);
+export const ERRNO: Readonly<Record<string, number>> = {};
+for (let n = 1; n < names.length; n++) if (names[n] !== undefined) (ERRNO as Record<string, number>)[names[n]!] = n;
+// aliases glibc defines with the same numbers
+Object.assign(ERRNO, { EWOULDBLOCK: 11, EDEADLOCK: 35, ENOTSUP: 95 });

@@ -93,6 +93,24 @@ export interface CallSpec {
 
 export const calls = new Map<string, CallSpec>();
 
+function errnoOf(code: string): number {
+  const n = ERRNO[code];
+  if (n === undefined) throw new Error(`butter: unknown errno name ${code}`);
+  return n;
+}
+
+function errnoSet(codes: readonly string[]): Set<number> {
+  const set = new Set<number>();
+  for (const code of codes) set.add(errnoOf(code));
+  return set;
+}
+
+function errnoMap(codes: Readonly<Record<string, ErrorClass>> | undefined): Map<number, ErrorClass> {
+  const map = new Map<number, ErrorClass>();
+  for (const code in codes) map.set(errnoOf(code), codes[code]!);
+  return map;
+}
+
 /**
  * Declares a wrapped call and the errnos its man page documents. `family` qualifies
  * a generic call (read, write) made on one family's fds.
@@ -102,18 +120,25 @@ export function defineCall(
   documented: readonly string[],
   opts: { family?: string; special?: Readonly<Record<string, ErrorClass>> } = {},
 ): CallSpec {
-  const num = (code: string) => {
-    const n = ERRNO[code];
-    if (n === undefined) throw new Error(`butter: unknown errno name ${code}`);
-    return n;
-  };
   const id = opts.family ? `${opts.family}/${syscall}` : syscall;
   if (calls.has(id)) throw new Error(`butter: call ${id} defined twice`);
+  // The names become numbers at the call's first error, not here: butter declares over a
+  // hundred calls as its modules load, and making about 900 names into sets then cost
+  // more than a millisecond, JIT compiles included (docs/benchmarks.md, start-up). A
+  // misspelt name is still refused here, by a lookup.
+  for (let i = 0; i < documented.length; i++) if (ERRNO[documented[i]!] === undefined) errnoOf(documented[i]!);
+  for (const code in opts.special) errnoOf(code);
+  let set: Set<number> | undefined;
+  let map: Map<number, ErrorClass> | undefined;
   const spec: CallSpec = {
     id,
     syscall,
-    documented: new Set(documented.map(num)),
-    special: new Map(Object.entries(opts.special ?? {}).map(([code, cls]) => [num(code), cls])),
+    get documented() {
+      return (set ??= errnoSet(documented));
+    },
+    get special() {
+      return (map ??= errnoMap(opts.special));
+    },
   };
   calls.set(id, spec);
   return spec;

@@ -1,3 +1,4 @@
+import { nodeFs } from "./lazy-node.ts";
 /**
  * What the running kernel offers, for callers that must choose before they call (a
  * sandbox that needs a UTS or mount namespace, later: seccomp actions, fanotify report
@@ -9,7 +10,6 @@
  * matrix (the host's and the VM guests'): see test/core/features.test.ts and
  * test/harness/kernel-report.test.ts, whose reports make docs/kernels.md.
  */
-import { readdirSync, readFileSync } from "node:fs";
 
 /** The namespace types Linux has, by their /proc/self/ns name and unshare(1) option. */
 export const NAMESPACE_TYPES = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"] as const;
@@ -24,7 +24,7 @@ let namespaceSet: ReadonlySet<NamespaceType> | undefined;
  * @throws Error when /proc is not mounted (the read of /proc/sys/kernel/osrelease fails).
  */
 export function kernelRelease(): string {
-  release ??= readFileSync("/proc/sys/kernel/osrelease", "latin1").trim();
+  release ??= nodeFs().readFileSync("/proc/sys/kernel/osrelease", "latin1").trim();
   return release;
 }
 
@@ -50,7 +50,7 @@ export function versionOf(release: string): [number, number, number] {
  */
 export function namespaces(): ReadonlySet<NamespaceType> {
   if (namespaceSet === undefined) {
-    const entries = readdirSync("/proc/self/ns");
+    const entries = nodeFs().readdirSync("/proc/self/ns");
     namespaceSet = new Set(NAMESPACE_TYPES.filter((t) => entries.includes(t)));
   }
   return namespaceSet;

@@ -4,14 +4,13 @@
  * Each feature carries the Linux version that brought it, for the error a program gets
  * when it asks for a feature this kernel lacks (see `explainEinval`).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { OSError, PermissionError } from "../core/errors.ts";
 import { AT_FDCWD } from "../core/at.ts";
 import { ERRNO } from "../core/errno.ts";
 import { kernelRelease } from "../core/features.ts";
 import { close } from "../core/io.ts";
 import * as c from "./calls.ts";
+import { nodeFs, nodeOs } from "../core/lazy-node.ts";
 
 /** The fanotify features butter knows, by name. */
 export type FanotifyFeature =
@@ -142,9 +141,9 @@ export function fanotifyFeatures(): FanotifyFeatures {
 
 /** The probe behind fanotifyFeatures(), made again on each call (for tests). @internal */
 export function probeFanotifyFeatures(): FanotifyFeatures {
-  const dir = mkdtempSync(`${tmpdir()}/butter-fanotify-`);
+  const dir = nodeFs().mkdtempSync(`${nodeOs().tmpdir()}/butter-fanotify-`);
   const file = `${dir}/file`;
-  writeFileSync(file, "");
+  nodeFs().writeFileSync(file, "");
   // The kernel checks a mark's flags and mask before the path: ENODEV (a filesystem without
   // an fsid, such as tmpfs on 5.10, for a FID group) and EOPNOTSUPP (one without
   // pre-content hooks) say it took them; the filesystem is another question.
@@ -183,7 +182,7 @@ export function probeFanotifyFeatures(): FanotifyFeatures {
       mountEvents: withGroup(c.FAN_REPORT_MNT, mark(c.FAN_MARK_MNTNS, c.FAN_MNT_ATTACH, "/proc/self/ns/mnt")),
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    nodeFs().rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -6,11 +6,11 @@
  * finds any directory, also one under a mount or filesystem mark). Nothing is held open
  * between events.
  */
-import { openSync, closeSync } from "node:fs";
 import { fsencode } from "../core/fsname.ts";
 import { AT_FDCWD, AT_SYMLINK_FOLLOW } from "../core/at.ts";
 import { O_CLOEXEC, O_PATH, O_RDONLY } from "../core/open-flags.ts";
 import * as c from "./calls.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 export class FidPaths {
   #known = new Map<string, string>();
@@ -66,15 +66,15 @@ export class FidPaths {
       let mount = -1;
       let fd = -1;
       try {
-        mount = openSync(fsencode(root), O_RDONLY | O_CLOEXEC); // (an O_PATH fd is EBADF here)
+        mount = nodeFs().openSync(fsencode(root), O_RDONLY | O_CLOEXEC); // (an O_PATH fd is EBADF here)
         fd = c.openByHandleAt(mount, handle, O_PATH | O_CLOEXEC);
         const p = c.fdPath(fd);
         if (typeof p === "string") return p;
       } catch {
         // another filesystem's handle, no privilege, or the file is gone (ESTALE)
       } finally {
-        if (fd >= 0) closeSync(fd);
-        if (mount >= 0) closeSync(mount);
+        if (fd >= 0) nodeFs().closeSync(fd);
+        if (mount >= 0) nodeFs().closeSync(mount);
       }
     }
     return undefined;

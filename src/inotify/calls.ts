@@ -3,13 +3,13 @@
  * IN_* constant of the kernel's uapi header, the decoder of `struct inotify_event`, and
  * the limits under /proc/sys/fs/inotify.
  */
-import { readFileSync } from "node:fs";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, shortTransfer } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { readInto } from "../core/io.ts";
 import * as v from "../core/validate.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 const lib = helpers("inotify.c", {
   bt_inotify_init1: { args: ["i32"], returns: "i32" },
@@ -143,7 +143,7 @@ export interface InotifyLimits {
 
 function procInt(path: string): number | undefined {
   try {
-    return Number.parseInt(readFileSync(`/proc/sys/${path}`, "latin1"), 10);
+    return Number.parseInt(nodeFs().readFileSync(`/proc/sys/${path}`, "latin1"), 10);
   } catch {
     return undefined;
   }

@@ -20,7 +20,6 @@
  * - IN_Q_OVERFLOW is reported (and counted in `inotify.overflows`): after it, the tree
  *   may have missed directories; a program that must be exact rescans.
  */
-import { lstatSync, readdirSync } from "node:fs";
 import { InotifyAsync, InotifyEvent, type InotifyOptions } from "./inotify.ts";
 import { joinName, RecentMovesFrom } from "./registry.ts";
 import { drain, type WaitOptions } from "../core/queue.ts";
@@ -44,6 +43,7 @@ import {
   IN_UNMOUNT,
 } from "./calls.ts";
 import * as v from "../core/validate.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 // What reading a directory makes: left out of a watch while the tree lists it.
 const LISTING = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
@@ -202,7 +202,7 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
     try {
       // (Bun 1.4 returns plain Buffers without Dirent methods for withFileTypes together
       // with encoding "buffer", so each entry is lstat-ed.)
-      names = readdirSync(bytes, { encoding: "buffer" });
+      names = nodeFs().readdirSync(bytes, { encoding: "buffer" });
     } catch {
       return wd; // removed meanwhile: its IN_DELETE_SELF / IN_IGNORED follow
     }
@@ -264,7 +264,7 @@ export class InotifyTree implements AsyncIterable<InotifyEvent>, AsyncDisposable
 // OSError ENAMETOOLONG naming it, like every other failure of a butter call.
 function isDirectory(bytes: Buffer, path: string): boolean {
   try {
-    return lstatSync(bytes, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    return nodeFs().lstatSync(bytes, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "EIO";
     throw new OSError(ERRNO[code] ?? ERRNO.EIO!, "lstat", path);

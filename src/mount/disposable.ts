@@ -10,7 +10,6 @@
  * unmounted behind its back says "gone" instead of failing. Mounts happen in the calling
  * thread's mount namespace (the thread rule: docs/mount.md).
  */
-import { realpathSync } from "node:fs";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { OSError } from "../core/errors.ts";
@@ -19,6 +18,7 @@ import { AT_FDCWD, AT_RECURSIVE } from "../core/at.ts";
 import * as v from "../core/validate.ts";
 import * as c from "./calls.ts";
 import { mountinfo, topMountAt } from "./mountinfo.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 /**
  * What unmounting did: "unmounted"; "detached" (busy, and `lazy` said to detach it, or a
@@ -132,7 +132,7 @@ export class Mount implements Disposable {
 function resolved(dir: unknown, what: string): string {
   const bytes = v.cstring(dir, what); // the type and NUL checks, with butter's errors
   // as bytes, decoded losslessly: a name that is not UTF-8 stays itself (as in mountinfo)
-  return fsdecode(realpathSync(Buffer.from(bytes.subarray(0, -1)), "buffer"));
+  return fsdecode(nodeFs().realpathSync(Buffer.from(bytes.subarray(0, -1)), "buffer"));
 }
 
 /** Makes the mount, finds its id, and hands back the Mount; undoes the mount if anything after it fails. */

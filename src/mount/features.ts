@@ -3,10 +3,10 @@
  * call is made with arguments it must refuse, and ENOSYS (or EINVAL for a flag it does not
  * know) says it is missing. Cached per thread; the kernel does not change under a process.
  */
-import { closeSync } from "node:fs";
 import { kernelRelease } from "../core/features.ts";
 import { AT_FDCWD } from "../core/at.ts";
 import * as c from "./calls.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 /** The mount features butter knows, by name. */
 export type MountFeature = "fdMountApi" | "mountSetattr" | "createExcl" | "moveMountBeneath" | "statmount" | "listmount" | "listmountReverse";
@@ -61,7 +61,7 @@ export function mountFeatures(): MountFeatures {
       try {
         createExcl = code(() => c.fsconfig(fd, c.FSCONFIG_CMD_CREATE_EXCL)) === undefined;
       } finally {
-        closeSync(fd);
+        nodeFs().closeSync(fd);
       }
     } catch {
       createExcl = undefined; // fsopen needs CAP_SYS_ADMIN

@@ -3,8 +3,8 @@
  * namespace, from its root). Works on every kernel, unlike statmount (6.8), and is how
  * disposable mounts know that the mount at a path is still theirs.
  */
-import { readFileSync } from "node:fs";
 import { fsdecode } from "../core/fsname.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 /** One line of mountinfo (proc(5)). */
 export interface MountInfo {
@@ -77,7 +77,7 @@ export function parseMountinfo(text: string): MountInfo[] {
  */
 export function mountinfo(): MountInfo[] {
   // latin1 keeps every byte; unescape() turns each field back into a lossless name
-  return parseMountinfo(readFileSync("/proc/thread-self/mountinfo", "latin1"));
+  return parseMountinfo(nodeFs().readFileSync("/proc/thread-self/mountinfo", "latin1"));
 }
 
 /** The mount on top at `mountPoint` (an absolute path as mountinfo shows it), if any. */

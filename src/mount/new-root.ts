@@ -9,9 +9,9 @@
  * the root there, pivots into it, and execve(2)s the program from that thread: exec ends
  * Bun's other threads, and the program runs whole, every thread inside the new root.
  */
-import { closeSync } from "node:fs";
 import { OSError, PermissionError, UnknownError, InternalError } from "../core/errors.ts";
 import * as v from "../core/validate.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 /** One bind mount of a new root: `src` on the host at `dst` inside (default: the same path). */
 export interface NewRootBind {
@@ -124,7 +124,7 @@ export function spawnInNewRoot(argv: readonly string[], opts: NewRootOptions = {
   const status = proc.stdio[3] as unknown as number;
   // the child writes a setup failure to fd 3, or closes it just before execve
   const ready = new Response(Bun.file(status).stream()).text().then((text) => {
-    closeSync(status);
+    nodeFs().closeSync(status);
     if (text === "") return;
     const e = JSON.parse(text) as { cls: string; errno: number; syscall: string; path?: string; detail?: string };
     throw new (CLASSES[e.cls] ?? OSError)(e.errno, e.syscall, e.path, e.detail);

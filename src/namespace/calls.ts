@@ -8,12 +8,12 @@
  * with one thread. docs/namespace.md says exactly what changes; a whole process in new
  * namespaces is a child started in them (the new-root builder, `unshare(1)`).
  */
-import { openSync } from "node:fs";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, errorFor } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { NAMESPACE_TYPES, type NamespaceType } from "../core/features.ts";
 import * as v from "../core/validate.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 const lib = helpers("namespace.c", {
   bt_unshare: { args: ["i32"], returns: "i32" },
@@ -88,5 +88,5 @@ export function setns(fd: number, nstype = 0): void {
 export function nsOpen(type: NamespaceType, pid: number | "self" | "thread-self" = "self"): number {
   if (!(NAMESPACE_TYPES as readonly string[]).includes(type)) throw new RangeError(`unknown namespace type ${String(type)}; one of ${NAMESPACE_TYPES.join(", ")}`);
   const who = pid === "self" || pid === "thread-self" ? pid : v.int(pid, "pid", 1, 0x3fffffff);
-  return openSync(`/proc/${who}/ns/${type}`, "r");
+  return nodeFs().openSync(`/proc/${who}/ns/${type}`, "r");
 }

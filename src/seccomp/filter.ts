@@ -15,7 +15,6 @@
  */
 import * as v from "../core/validate.ts";
 import { Builder, BPF_ABS, BPF_ALU, BPF_AND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_K, BPF_LD, BPF_MAXINSNS, BPF_W, bpfDisassemble, bpfEncode, bpfRun, type BpfInsn, type SeccompData } from "./bpf.ts";
-import { readFileSync } from "node:fs";
 import { OSError } from "../core/errors.ts";
 import {
   prctlSetNoNewPrivs, seccompSetModeFilter, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_NEW_LISTENER,
@@ -25,6 +24,7 @@ import {
 } from "./calls.ts";
 import { SYSCALL_TABLES } from "./syscall-table.ts";
 import { ERRNO } from "../core/errno.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 /** An architecture a filter can name. */
 export type SeccompArch = "x86_64" | "x32" | "aarch64";
@@ -273,7 +273,7 @@ export function loadResult(flags: number, r: number): number | undefined {
 export function unsynchronised(tid: number): OSError {
   let name = "";
   try {
-    name = ` (${readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim()})`;
+    name = ` (${nodeFs().readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim()})`;
   } catch {
     // it ended meanwhile
   }

@@ -16,7 +16,6 @@
  * be notified).
  */
 import { O_CLOEXEC } from "../core/open-flags.ts";
-import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { ready, READABLE } from "../core/reactor.ts";
 import * as v from "../core/validate.ts";
 import { pidfdSendSignal } from "../process/calls.ts";
@@ -25,6 +24,7 @@ import { pipe2 } from "../splice/calls.ts";
 import { spawnFilteredRaw, waitPidfd, SECCOMP_FILTER_FLAG_NEW_LISTENER } from "./calls.ts";
 import { SeccompNotifyAsync } from "./notify.ts";
 import type { SeccompFilter } from "./filter.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 /** A child's stdin, stdout or stderr: as this process's, /dev/null, a pipe, or an fd. */
 export type Stdio = "inherit" | "ignore" | "pipe" | number;
@@ -74,7 +74,7 @@ function resolve(name: string, path: string | undefined): string {
   if (name.includes("/")) return name;
   for (const dir of (path ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
     const p = `${dir || "."}/${name}`;
-    if (existsSync(p) && statSync(p).isFile()) return p;
+    if (nodeFs().existsSync(p) && nodeFs().statSync(p).isFile()) return p;
   }
   return name; // execve says ENOENT, as the error of its step
 }
@@ -97,7 +97,7 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
   const fdFor = (s: Stdio | undefined, i: number): number => {
     if (s === undefined || s === "inherit") return -1;
     if (s === "ignore") {
-      const fd = openSync("/dev/null", i === 0 ? "r" : "w");
+      const fd = nodeFs().openSync("/dev/null", i === 0 ? "r" : "w");
       mine.push(fd);
       return fd;
     }
@@ -115,10 +115,10 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
     const flags = o.filter.notifies ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
     started = spawnFilteredRaw(resolve(argv[0]!, envObj.PATH), argv, env, o.cwd ?? null, fds, program, flags, o.noNewPrivs ?? true);
   } catch (e) {
-    for (const fd of theirs) if (fd !== undefined) closeSync(fd);
+    for (const fd of theirs) if (fd !== undefined) nodeFs().closeSync(fd);
     throw e;
   } finally {
-    for (const fd of mine) closeSync(fd);
+    for (const fd of mine) nodeFs().closeSync(fd);
   }
   const { pid, pidfd, listener } = started;
   const notify = listener >= 0 ? new SeccompNotifyAsync(listener) : undefined;
@@ -140,13 +140,13 @@ export function spawnFiltered(argv: readonly string[], opts: SpawnFilteredOption
         // the wait itself failed: said here; the child is still reaped once it ends, and
         // its pidfd closed then
         if (code !== "ECHILD") void ready(pidfd, READABLE).then(() => reapQuietly(pidfd));
-        else closeSync(pidfd);
+        else nodeFs().closeSync(pidfd);
         ended = true;
         throw e;
       }
       if (r !== null) {
         ended = true;
-        closeSync(pidfd);
+        nodeFs().closeSync(pidfd);
         if (r.code === 1) return (exitCode = r.status);
         signalCode = signame(r.status);
         return 128 + r.status;
@@ -182,7 +182,7 @@ function owningStream(fd: number): ReadableStream<Uint8Array> {
   const done = () => {
     if (open) {
       open = false;
-      closeSync(fd);
+      nodeFs().closeSync(fd);
     }
   };
   return new ReadableStream<Uint8Array>({
@@ -206,7 +206,7 @@ function reapQuietly(pidfd: number): void {
   } catch {
     // nobody is left to tell
   }
-  closeSync(pidfd);
+  nodeFs().closeSync(pidfd);
 }
 
 function pipe(): [number, number] {

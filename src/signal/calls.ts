@@ -5,7 +5,6 @@
  * A set is a `Set<number>` of signal numbers; anywhere a set is taken, an iterable of
  * names ("SIGUSR1", "SIGRTMIN+1", "SIGRTMAX-2") and numbers is accepted.
  */
-import { constants } from "node:os";
 import { toArrayBuffer } from "bun:ffi";
 import { helpers, sharedCompiled } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, shortTransfer, type CallSpec } from "../core/errors.ts";
@@ -13,6 +12,7 @@ import { PIPE2, PTHREAD_KEY_CREATE } from "../core/io.ts";
 import { ERRNO } from "../core/errno.ts";
 import { readInto } from "../core/io.ts";
 import * as v from "../core/validate.ts";
+import { nodeOs } from "../core/lazy-node.ts";
 
 /**
  * signal.c's symbols. Compiled once per process (`shared`): its statics are the holds
@@ -80,10 +80,17 @@ let rtmin: number | undefined;
 let rtmax: number | undefined;
 
 // The standard signals by name (node:os has this machine's numbers), and the first
-// name of each number (SIGABRT, not SIGIOT; SIGIO, not SIGPOLL).
-const byName = new Map(Object.entries(constants.signals as Record<string, number>));
-const nameOf = new Map<number, string>();
-for (const [name, n] of byName) if (!nameOf.has(n)) nameOf.set(n, name);
+// name of each number (SIGABRT, not SIGIOT; SIGIO, not SIGPOLL); made at first use.
+let standard: { byName: Map<string, number>; nameOf: Map<number, string> } | undefined;
+function standardSignals() {
+  if (standard === undefined) {
+    const byName = new Map(Object.entries(nodeOs().constants.signals as Record<string, number>));
+    const nameOf = new Map<number, string>();
+    for (const [name, n] of byName) if (!nameOf.has(n)) nameOf.set(n, name);
+    standard = { byName, nameOf };
+  }
+  return standard;
+}
 
 /** A signal, by name ("SIGUSR1", "USR1", "SIGRTMIN+2", "SIGRTMAX-1") or number. */
 export type Signal = string | number;
@@ -119,7 +126,7 @@ function nameToNumber(sig: string): number {
     if (n < sigrtmin() || n > sigrtmax()) throw new RangeError(`${sig} is outside SIGRTMIN..SIGRTMAX (${sigrtmin()}..${sigrtmax()})`);
     return n;
   }
-  const found = byName.get(name);
+  const found = standardSignals().byName.get(name);
   if (found === undefined) throw new RangeError(`unknown signal name ${JSON.stringify(sig)}`);
   return found;
 }
@@ -130,7 +137,7 @@ function nameToNumber(sig: string): number {
  */
 export function signame(n: number): string {
   const num = signum(n);
-  const std = nameOf.get(num);
+  const std = standardSignals().nameOf.get(num);
   if (std !== undefined) return std;
   return num === sigrtmax() ? "SIGRTMAX" : num === sigrtmin() ? "SIGRTMIN" : `SIGRTMIN+${num - sigrtmin()}`;
 }

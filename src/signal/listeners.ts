@@ -17,10 +17,10 @@
  *   if a signal reaches it after a release made on another thread, it removes itself and
  *   raises the signal again, so that what would have happened without it happens.
  */
-import { constants } from "node:os";
 import { heldSignals } from "./holds.ts";
 import { helpersLoaded, lib, SIGACTION } from "./calls.ts";
 import { errorFor } from "../core/errors.ts";
+import { nodeOs } from "../core/lazy-node.ts";
 
 type Listener = (...args: unknown[]) => void;
 type Method = (this: unknown, event?: unknown, ...rest: unknown[]) => unknown;
@@ -38,14 +38,15 @@ export interface GuardOptions {
   raise: (event: string) => void;
 }
 
-const SIGNALS = constants.signals as Record<string, number>;
+// (node:os at first use: see core/lazy-node.ts)
+const signals = () => nodeOs().constants.signals as Record<string, number>;
 const ADDERS = new Set(["on", "addListener", "prependListener", "once", "prependOnceListener"]);
 const REMOVERS = new Set(["off", "removeListener"]);
 const patched = Symbol.for("butter.signalListeners");
 
-const isSignal = (event: unknown): event is string => typeof event === "string" && SIGNALS[event] !== undefined;
+const isSignal = (event: unknown): event is string => typeof event === "string" && signals()[event] !== undefined;
 // (no hold can exist before some thread compiled signal.c)
-const held = (event: string): boolean => helpersLoaded() && heldSignals().has(SIGNALS[event]!);
+const held = (event: string): boolean => helpersLoaded() && heldSignals().has(signals()[event]!);
 
 interface Guard {
   target: ListenerTarget;
@@ -113,7 +114,7 @@ export function guardListeners(target: ListenerTarget, opts: GuardOptions): void
       const guard = opts.main && (event === undefined || isSignal(event));
       if (guard && (REMOVERS.has(name) || name === "removeAllListeners")) {
         // the count of a held signal's listeners must not reach zero (see above)
-        const events = event === undefined ? Object.keys(SIGNALS).filter((e) => target.listenerCount(e) > 0) : [event as string];
+        const events = event === undefined ? Object.keys(signals()).filter((e) => target.listenerCount(e) > 0) : [event as string];
         for (const e of events) if (held(e)) keepListening(g, e);
       }
       if (name === "removeAllListeners" && guard && g.hidden.size > 0) {

@@ -18,9 +18,9 @@
  * a threaded process at all (EINVAL): that is refused before anything moves. All or
  * nothing: when a thread cannot enter, the threads already moved go back.
  */
-import { closeSync, openSync, readFileSync } from "node:fs";
 import * as v from "../core/validate.ts";
 import { lib, machineryError, PROCESS_SETNS, THREAD_TIMEOUT_MS } from "./calls.ts";
+import { nodeFs } from "../core/lazy-node.ts";
 
 // /proc/<pid>/ns names by CLONE_NEW* flag, for the way back
 const NS_NAME: Readonly<Record<number, string>> = {
@@ -48,7 +48,7 @@ export interface ProcessSetnsResult {
 
 const threadName = (tid: number): string => {
   try {
-    return readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+    return nodeFs().readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
   } catch {
     return "(ended)";
   }
@@ -77,7 +77,7 @@ export function processSetns(fd: number, nstype: number, opts: { cwd?: string } 
   const cwd = mnt ? v.cstring(o.cwd ?? here, "cwd") : null;
   // the way back, should a thread fail to enter: the calling thread's namespace now (every
   // thread shares it, or the call would mean little), and the cwd it has now
-  const back = openSync(`/proc/thread-self/ns/${name}`, "r");
+  const back = nodeFs().openSync(`/proc/thread-self/ns/${name}`, "r");
   const backDir = mnt ? v.cstring(here, "cwd") : null;
   const skipped = new Int32Array(MAX_SKIPPED);
   const nskipped = new Int32Array(1);
@@ -88,6 +88,6 @@ export function processSetns(fd: number, nstype: number, opts: { cwd?: string } 
     const list = [...skipped.subarray(0, Math.min(nskipped[0]!, MAX_SKIPPED))].map((tid) => Object.freeze({ tid, name: threadName(tid) }));
     return Object.freeze({ moved: r, skipped: Object.freeze(list) });
   } finally {
-    closeSync(back);
+    nodeFs().closeSync(back);
   }
 }
