@@ -85,33 +85,86 @@ const timeCmd = (args: string[]) =>
     }),
   );
 const index = here("../src/index.ts");
-writeFileSync(here("build/empty.ts"), "export {};\n");
+const empty = here("build/empty.ts");
+writeFileSync(empty, "export {};\n");
 row("start  bun -e 1", timeCmd(["-e", "1"]));
-const bare = timeCmd(["-e", `await import(${JSON.stringify(here("build/empty.ts"))})`]);
+const bare = timeCmd(["-e", `await import(${JSON.stringify(empty)})`]);
 row("start  import an empty module", bare);
 row("start  import butter", timeCmd(["-e", `await import(${JSON.stringify(index)})`]), bare);
 row("start  import butter/inotify (one family's entry point)", timeCmd(["-e", `await import(${JSON.stringify(here("../src/inotify/index.ts"))})`]), bare);
 row("start  import + first use of all 11 families", timeCmd(["-e", `await import(${JSON.stringify(here("first-use.ts"))})`]), bare);
-// What Bun's loader costs by itself, for modules like butter's: 70 one-line modules (the
-// module count of the root import), and one module of 500 KB of code (comments cost
-// little: a copy of src/ stripped of them imported no faster, docs/benchmarks.md).
+
+// Where an import's time goes, inside the process (no start or exit of it): the import
+// alone, timed after an empty module's (the loader's own start is not in it). The same
+// code as one bundled file shows what the module count costs; that bundle parsed but
+// not run, what parsing costs; its top-level statements, timed with a clock read before
+// each module, what running butter's module code costs; bun:ffi alone, what every family
+// pays first. What is left is JSC compiling the top-level code and linking the exports.
+// Comments cost little: a copy of src/ stripped of them imported no faster.
+const importCost = (path: string) =>
+  median(
+    Array.from({ length: RUNS * 2 }, () =>
+      Number(sh(bun, ["-e", `await import(${JSON.stringify(empty)}); const t = performance.now(); await import(${JSON.stringify(path)}); console.log(performance.now() - t)`])) * 1e6,
+    ),
+  );
+const built = await Bun.build({ entrypoints: [index], target: "bun" });
+if (!built.success) throw new Error(`bundling src/ failed: ${built.logs.join("\n")}`);
+const bundle = await built.outputs[0]!.text();
+writeFileSync(here("build/butter-bundle.js"), bundle);
+// (Bun.build marks the start of each module with a `// path` line at the top level)
+const clocked = bundle.replace(/^\/\/ (?:src|bunffi)\/.*$/gm, (m) => `${m}\nglobalThis.__butterClock.push(performance.now());`);
+writeFileSync(here("build/butter-clocked.js"), `globalThis.__butterClock = [performance.now()];\n${clocked}\nglobalThis.__butterClock.push(performance.now());\n`);
+// the bundle's code parsed and never run: its body (no imports, no exports) inside a
+// function that nothing calls (JSC parses a function's body, and compiles it at its call)
+const body = bundle.replace(/^import [^;]*;\n/gm, "");
+writeFileSync(here("build/butter-parsed.js"), `export function never() {\n${body.slice(0, body.lastIndexOf("\nexport {"))}\n}\n`);
 const chain = here("build/chain");
 mkdirSync(chain, { recursive: true });
 for (let i = 0; i < 70; i++) writeFileSync(`${chain}/m${i}.ts`, `${i < 69 ? `import "./m${i + 1}.ts";\n` : ""}export const x${i}: number = ${i};\n`);
-writeFileSync(
-  here("build/big.ts"),
-  Array.from({ length: 2800 }, (_, i) => `/** The doc comment of f${i}: what it does and why. */\nexport function f${i}(a: number, b: string): number {\n  if (a < 0) throw new RangeError(\`bad \${b}\`);\n  return a * ${i} + b.length;\n}\n`).join(""),
+writeFileSync(here("build/ffi-only.ts"), `import { cc } from "bun:ffi";\nexport const x = cc;\n`);
+writeFileSync(here("build/empty.c"), "int bt_empty(void) { return 0; }\n");
+const kb = `${Math.round(bundle.length / 1024)} KB`;
+row("start  in process: import butter", importCost(index));
+row("start  in process: import butter/eventfd (core and one family)", importCost(here("../src/eventfd/index.ts")));
+row(`start  in process: import butter as one bundled file (${kb})`, importCost(here("build/butter-bundle.js")));
+row(`start  in process: the bundle parsed, not run`, importCost(here("build/butter-parsed.js")));
+row(
+  "start  in process: the bundle's top-level statements running",
+  median(
+    Array.from({ length: RUNS * 2 }, () =>
+      Number(sh(bun, ["-e", `await import(${JSON.stringify(empty)}); await import(${JSON.stringify(here("build/butter-clocked.js"))}); const c = globalThis.__butterClock; console.log(c.at(-1) - c[0])`])) * 1e6,
+    ),
+  ),
 );
-row("start  Bun: import 70 one-line modules", timeCmd(["-e", `await import(${JSON.stringify(`${chain}/m0.ts`)})`]), bare);
-row("start  Bun: import one 500 KB module", timeCmd(["-e", `await import(${JSON.stringify(here("build/big.ts"))})`]), bare);
+row("start  in process: Bun: import bun:ffi", importCost(here("build/ffi-only.ts")));
+row("start  in process: Bun: import 70 one-line modules", importCost(`${chain}/m0.ts`));
+
+
 // The same, as the process itself sees it when it is ready (performance.now(): from its
 // start), without the exit: the kernel's teardown of an AIO context or a fanotify group
-// at exit (RCU grace periods) is a large part of the whole-process figure above.
+// at exit (RCU grace periods) is a large part of the whole-process figure above. The
+// first use of all 11 families is also split into its steps (bench/first-use.ts prints
+// them): the import, the first call (one TinyCC compile of every loaded family's
+// helpers), signal.c's once-per-process compile, and the other first uses.
 const readyAt = (args: string[]) => median(Array.from({ length: RUNS * 2 }, () => Number(sh(bun, args).split("\n").at(-1)) * 1e6));
-const readyEmpty = readyAt(["-e", `await import(${JSON.stringify(here("build/empty.ts"))}); console.log(performance.now())`]);
+const readyEmpty = readyAt(["-e", `await import(${JSON.stringify(empty)}); console.log(performance.now())`]);
 row("start  ready at: an empty module imported", readyEmpty);
 row("start  ready at: first use of one family (butter/inotify)", readyAt([here("first-use-one.ts")]), readyEmpty);
-row("start  ready at: first use of all 11 families", readyAt([here("first-use.ts")]), readyEmpty);
+const steps = Array.from({ length: RUNS * 2 }, () => sh(bun, [here("first-use.ts")]).split("\n").map(Number));
+const step = (i: number) => median(steps.map((s) => s[i]!)) * 1e6;
+row("start  ready at: first use of all 11 families", step(4), readyEmpty);
+row("start  of which: import butter", step(0));
+row("start  of which: the first call (TinyCC compiles every family's helpers)", step(1));
+row("start  of which: signal.c's compile, once per process", step(2));
+row("start  of which: the other first uses", step(3));
+row(
+  "start  Bun: first cc() of an empty C file in a process",
+  median(
+    Array.from({ length: RUNS * 2 }, () =>
+      Number(sh(bun, ["-e", `const { cc } = await import("bun:ffi"); const t = performance.now(); cc({ source: ${JSON.stringify(here("build/empty.c"))}, symbols: { bt_empty: { args: [], returns: "i32" } } }); console.log(performance.now() - t)`])) * 1e6,
+    ),
+  ),
+);
 
 // Signals: one signal sent to this process and received, one at a time.
 const NSIG_OPS = smoke ? 200 : quick ? 5_000 : 20_000;
