@@ -115,7 +115,7 @@ function table(arch: Arch): Readonly<Record<string, number>> {
 }
 
 /** The syscall numbers of each architecture, by name. */
-export const SYSCALL_TABLES: Readonly<Record<Arch, Readonly<Record<string, number>>>> = {
+export const SYSCALL_TABLES: Readonly<Record<"x86_64" | "x32" | "aarch64", Readonly<Record<string, number>>>> = {
   get x86_64() {
     return table("x86_64");
   },
