@@ -45,9 +45,12 @@ export function wrapHelpers(wrap: (fn: AnyFn) => AnyFn, define?: Record<string, 
   testDefines = define;
 }
 
+/** The path of `bunffi/<file>` (resolved at a compile, not at import: docs/benchmarks.md). */
+const pathOf = (file: string) => decodeURIComponent(new URL(file, import.meta.url).pathname);
+
 /** A per-thread helper file whose module is loaded and which this thread has not compiled. */
 interface Unbuilt {
-  source: string;
+  file: string;
   symbols: Record<string, FFIFunction>;
   take(fns: Record<string, AnyFn>): void;
 }
@@ -70,7 +73,6 @@ export function helpers<const S extends Record<string, FFIFunction>>(
   symbols: S,
   opts: { shared?: boolean; alone?: boolean } = {},
 ): () => ConvertFns<S> {
-  const source = decodeURIComponent(new URL(file, import.meta.url).pathname);
   let compiled: ConvertFns<S> | undefined;
   const take = (all: Record<string, AnyFn>) => {
     let fns: Record<string, AnyFn> = {};
@@ -82,11 +84,11 @@ export function helpers<const S extends Record<string, FFIFunction>>(
     compiled = fns as ConvertFns<S>;
     compiledFiles.push(file);
   };
-  const entry: Unbuilt = { source, symbols, take };
+  const entry: Unbuilt = { file, symbols, take };
   if (!opts.shared && !opts.alone) unbuilt.add(entry);
   return () => {
     if (compiled === undefined) {
-      if (opts.shared) take(sharedSymbols(file, source, symbols));
+      if (opts.shared) take(sharedSymbols(file, pathOf(file), symbols));
       else build(entry);
     }
     return compiled!;
@@ -100,7 +102,7 @@ function build(needed: Unbuilt): void {
     let all: Record<string, AnyFn> | undefined;
     try {
       all = compile(
-        batch.map((u) => u.source),
+        batch.map((u) => pathOf(u.file)),
         Object.assign({}, ...batch.map((u) => u.symbols)),
       ).symbols as Record<string, AnyFn>;
     } catch {
@@ -113,7 +115,7 @@ function build(needed: Unbuilt): void {
     }
   }
   unbuilt.delete(needed); // failing alone, it fails at each use, and no batch holds it
-  needed.take(compile([needed.source], needed.symbols).symbols as Record<string, AnyFn>);
+  needed.take(compile([pathOf(needed.file)], needed.symbols).symbols as Record<string, AnyFn>);
 }
 
 /**
@@ -131,7 +133,7 @@ function compile(sources: string[], symbols: Record<string, FFIFunction>, shared
     return compileBound(sources, symbols, libcFlags(), testDefines);
   } catch (e) {
     // each source and butter.h open at once: throws the real reason when they cannot be
-    const header = decodeURIComponent(new URL("butter.h", import.meta.url).pathname);
+    const header = pathOf("butter.h");
     const fds: number[] = [];
     try {
       for (const source of [...sources, header]) fds.push(fs().openSync(source, "r"));
@@ -161,7 +163,7 @@ let flags: string[] | undefined;
 export function libcFlags(): string[] {
   if (flags === undefined) {
     const libc = /\s(\/\S*)\/libc\.so\.6$/m.exec(fs().readFileSync("/proc/self/maps", "latin1"))?.[1];
-    const link = decodeURIComponent(new URL("link", import.meta.url).pathname);
+    const link = pathOf("link");
     // bun:ffi joins flags with spaces and TinyCC splits them again, honouring "quotes"
     // (not backslashes): a path holding a quote cannot be passed, and keeps the default.
     flags = libc === undefined || /"/.test(link + libc) ? [] : [`-L"${link}"`, `-L"${libc}"`];
@@ -219,8 +221,7 @@ function registryName(file: string, source: string): string {
  */
 export function sharedCompiled(file: string): boolean {
   if (registries.has(file)) return true;
-  const source = decodeURIComponent(new URL(file, import.meta.url).pathname);
-  const fd = findRegistry(registryName(file, source));
+  const fd = findRegistry(registryName(file, pathOf(file)));
   if (fd === undefined) return false;
   registries.set(file, fd); // found once: no more listing of /proc/self/fd for it
   return true;
