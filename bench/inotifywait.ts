@@ -5,7 +5,7 @@
 //   drain  inotifywait is stopped (SIGSTOP) while the producer fills the kernel queue,
 //          then continued; the time from SIGCONT to the last line
 //   live   the time from the producer's start to the last line
-// Round 0 is a warm-up, not counted. Prints ns per event.
+// The first WARMUP_ROUNDS rounds are a warm-up, not counted (as for every reader). Prints ns per event.
 import { spawnSync } from "node:child_process";
 
 const [mode, producer, dir, filesArg, roundsArg] = process.argv.slice(2);
@@ -35,8 +35,9 @@ async function lines(n: number): Promise<void> {
   if (n < 0) throw new Error("more lines than events: the rounds overlap");
 }
 
+const WARMUP_ROUNDS = 4;
 let total = 0;
-for (let r = 0; r <= rounds; r++) {
+for (let r = 1 - WARMUP_ROUNDS; r <= rounds; r++) {
   let t0: number;
   if (mode === "drain") {
     iw.kill("SIGSTOP");

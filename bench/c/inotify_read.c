@@ -3,7 +3,8 @@
 //   drain  runs the producer to the end first (the kernel queue fills), then times
 //          reading every event back
 //   live   starts the producer and times from its start to the last event read
-// Round 0 is a warm-up, not counted (as for the JS readers, whose JIT needs one).
+// The first WARMUP_ROUNDS rounds are a warm-up, not counted (as for the JS readers,
+// whose JIT and heap need them).
 // Prints ns per event. Usage: inotify_read MODE PRODUCER DIR FILES ROUNDS
 #include "bench.h"
 #include <stdint.h>
@@ -12,6 +13,8 @@
 #include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#define WARMUP_ROUNDS 4
 
 int main(int argc, char **argv) {
   if (argc != 6) return 2;
@@ -22,7 +25,7 @@ int main(int argc, char **argv) {
   static char buf[65536] __attribute__((aligned(8)));
   double total = 0;
   unsigned long check = 0;  // keeps the walk from being optimised away
-  for (long r = 0; r <= rounds; r++) {
+  for (long r = 1 - WARMUP_ROUNDS; r <= rounds; r++) {
     double t0 = now_ns();
     pid_t pid = start_producer(argv + 2);
     if (!live) {
