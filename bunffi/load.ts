@@ -162,7 +162,7 @@ let flags: string[] | undefined;
 /** (Exported for the tests' own C programs, compiled the same way.) */
 export function libcFlags(): string[] {
   if (flags === undefined) {
-    const libc = /\s(\/\S*)\/libc\.so\.6$/m.exec(fs().readFileSync("/proc/self/maps", "latin1"))?.[1];
+    const libc = /\s(\/\S*)\/libc\.so\.6$/m.exec(procSelfMaps())?.[1];
     const link = pathOf("link");
     // bun:ffi joins flags with spaces and TinyCC splits them again, honouring "quotes"
     // (not backslashes): a path holding a quote cannot be passed, and keeps the default.
@@ -170,6 +170,46 @@ export function libcFlags(): string[] {
   }
   return flags;
 }
+
+/**
+ * /proc/self/maps, read with the C library's open, read and close (bound by dlopen: 0.7
+ * ms here) rather than node:fs, whose loading costs about 3.5 ms here and is otherwise
+ * not needed by a first use (docs/benchmarks.md, start-up). On any failure node:fs
+ * reads it, and throws the system's own error (EMFILE when no fd is free).
+ */
+function procSelfMaps(): string {
+  try {
+    const lib = dlopen("libc.so.6", {
+      open: { args: ["ptr", "i32"], returns: "i32" },
+      read: { args: ["i32", "ptr", "u64"], returns: "i64" },
+      close: { args: ["i32"], returns: "i32" },
+    });
+    try {
+      const { open, read, close } = lib.symbols;
+      const fd = open(Buffer.from("/proc/self/maps\0"), O_CLOEXEC);
+      if (fd >= 0) {
+        try {
+          const chunks: Buffer[] = [];
+          for (;;) {
+            const chunk = Buffer.allocUnsafe(64 * 1024);
+            const n = Number(read(fd, chunk, chunk.length));
+            if (n < 0) break;
+            if (n === 0) return Buffer.concat(chunks).toString("latin1");
+            chunks.push(chunk.subarray(0, n));
+          }
+        } finally {
+          close(fd);
+        }
+      }
+    } finally {
+      lib.close();
+    }
+  } catch {
+    // (node:fs below says why)
+  }
+  return fs().readFileSync("/proc/self/maps", "latin1");
+}
+const O_CLOEXEC = 0o2000000; // (the same on x86-64 and aarch64; O_RDONLY is 0)
 
 // ---- shared helpers: one compiled copy per process ----
 
