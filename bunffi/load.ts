@@ -20,6 +20,9 @@
  */
 import { CFunction, dlopen, type FFIFunction, type ConvertFns } from "bun:ffi";
 import { compileBound } from "./bind.ts";
+// (imported, not required at its use: a require() would load a second copy of it beside
+// the one the C coverage run's test set-up imports, and its counts would go unwritten)
+import { openPrebuilt } from "./prebuilt.ts";
 
 // node:fs at first use, not at import (src/core/lazy-node.ts says why; the loader
 // imports nothing of src/): every use here is at a first compile or after it.
@@ -124,11 +127,7 @@ function build(needed: Unbuilt): void {
  * system's own (EMFILE, ENFILE: a Node system error with `code`).
  */
 function compile(sources: string[], symbols: Record<string, FFIFunction>, shared = false) {
-  if (prebuilt !== undefined) {
-    // (required here, not imported: only the C coverage run loads it)
-    const { openPrebuilt } = require("./prebuilt.ts") as typeof import("./prebuilt.ts");
-    return openPrebuilt(prebuilt, sources[0]!, symbols, shared);
-  }
+  if (prebuilt !== undefined) return openPrebuilt(prebuilt, sources[0]!, symbols, shared);
   try {
     return compileBound(sources, symbols, libcFlags(), testDefines);
   } catch (e) {

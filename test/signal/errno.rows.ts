@@ -3,6 +3,7 @@
 // rules: harness/errno-rows.ts).
 import { rows, rowsByClass, UNDOCUMENTED, type B, type Row, type Scenario } from "../../harness/errno-rows.ts";
 import { loadPages } from "../../harness/errno-pages.ts";
+import { libcFlags } from "../../bunffi/load.ts"; // (how butter finds the C library)
 
 // processSetns moves every thread of the process: its rows run in a fresh process each
 // (once: "process"), where every thread enters the mount namespace it is already in.
@@ -190,7 +191,6 @@ function closeScenario(fn: string): Scenario {
 /** A thread (test/signal/stuck-thread.c) that blocks SIGRTMAX and SIGURG until stopped. */
 function unreachableThread(): { stop: () => void } {
   const { cc } = require("bun:ffi");
-  const { libcFlags } = require("../../bunffi/load.ts"); // (how butter finds the C library)
   const { symbols: t } = cc({
     source: new URL("./stuck-thread.c", import.meta.url).pathname,
     flags: libcFlags(),
