@@ -1,8 +1,8 @@
 /**
- * node:fs and node:os, loaded at their first use rather than at import: importing
- * node:fs costs more at start-up (about 2 ms here, 5 ms on a slower machine) than
- * most of butter's own modules, and most programs that import a family never reach
- * a call that needs it (docs/benchmarks.md, start-up). Bun caches each module, so a
+ * node:fs and node:os, loaded at their first use rather than at import: loading
+ * node:fs costs more at start-up (3.5-5 ms on the machine of docs/benchmarks.md) than
+ * most of butter's own modules, and many programs that import a family never reach a
+ * call that needs it (docs/benchmarks.md, start-up). Bun caches each module, so a
  * later call is a lookup.
  */
 import type * as NodeFs from "node:fs";
