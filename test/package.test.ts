@@ -47,4 +47,4 @@ test("a project that depends on the packed package imports and uses it", () => {
   const main = run(["main.ts"], app);
   expect(main.status, main.out).toBe(0);
   expect(JSON.parse(main.out.trim())).toEqual({ v: "2", n: "1", pid: true, host: true, caught: "EINVAL", one: "5", sameClass: true });
-});
+}, 120_000); // (22 s in the aarch64 guest under emulation on a slow host: packing, installing, two runs)

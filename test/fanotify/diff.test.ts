@@ -1,7 +1,8 @@
 // Differential test: fatrace (Debian's fanotify tool) and butter watch the same tmpfs,
 // mounted in a mount namespace of their own, through the same scripted workload run by
 // another process; what each reports, per process and path, must be the same.
-// (Host only: the VM guest has no fatrace. As root, which fatrace and mounts need.)
+// (Where fatrace is installed: the host and the VM guests. As root, which fatrace and
+// mounts need.)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { describe, expect, test } from "vitest";
@@ -24,6 +25,19 @@ const WORKLOAD = [
   "rm g1",
   "cat sub/f3 > /dev/null",
 ].join("; ");
+
+// Both name an fd's file when they read its event, so a file renamed by then (f1 to g1,
+// f2 to sub/g2) has its new name: which name each sees depends on when each ran (under
+// emulation fatrace read after the renames and butter's drain before). Both reports are
+// compared by the file's first name, the letters of its two names joined.
+function byFirstName(report: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, letters] of Object.entries(report)) {
+    const k = key.replace(/\/g1$/, "/f1").replace(/\/sub\/g2$/, "/f2");
+    out[k] = [...new Set([...(out[k] ?? ""), ...letters])].sort().join("");
+  }
+  return out;
+}
 
 describe.skipIf(!have || !root)("fatrace and butter (needs fatrace, and root for a mount namespace)", () => {
   test("report the same events for the same workload", () => {
@@ -86,6 +100,6 @@ describe.skipIf(!have || !root)("fatrace and butter (needs fatrace, and root for
     expect(r.stderr).toBe("");
     const [{ butter, fatrace }] = r.reports as [{ butter: Record<string, string>; fatrace: Record<string, string> }];
     expect(Object.keys(fatrace).length).toBeGreaterThanOrEqual(8);
-    expect(butter).toEqual(fatrace);
+    expect(byFirstName(butter)).toEqual(byFirstName(fatrace));
   });
 });
