@@ -84,6 +84,9 @@ const timeCmd = (args: string[]) =>
       return Bun.nanoseconds() - t0;
     }),
   );
+// What a Bun process prints last, in ms (each start-up row below prints one figure):
+// the median of RUNS * 2 runs, in ns like every row.
+const printedMs = (args: string[]) => median(Array.from({ length: RUNS * 2 }, () => Number(sh(bun, args).split("\n").at(-1)) * 1e6));
 const index = here("../src/index.ts");
 const empty = here("build/empty.ts");
 writeFileSync(empty, "export {};\n");
@@ -102,11 +105,7 @@ row("start  import + first use of all 11 families", timeCmd(["-e", `await import
 // pays first. What is left is JSC compiling the top-level code and linking the exports.
 // Comments cost little: a copy of src/ stripped of them imported no faster.
 const importCost = (path: string) =>
-  median(
-    Array.from({ length: RUNS * 2 }, () =>
-      Number(sh(bun, ["-e", `await import(${JSON.stringify(empty)}); const t = performance.now(); await import(${JSON.stringify(path)}); console.log(performance.now() - t)`])) * 1e6,
-    ),
-  );
+  printedMs(["-e", `await import(${JSON.stringify(empty)}); const t = performance.now(); await import(${JSON.stringify(path)}); console.log(performance.now() - t)`]);
 const built = await Bun.build({ entrypoints: [index], target: "bun" });
 if (!built.success) throw new Error(`bundling src/ failed: ${built.logs.join("\n")}`);
 const bundle = await built.outputs[0]!.text();
@@ -132,15 +131,10 @@ row(`start  in process: import butter as one bundled file (${kb})`, importCost(h
 row(`start  in process: the bundle parsed, not run`, importCost(here("build/butter-parsed.js")));
 row(
   "start  in process: the bundle's top-level statements running",
-  median(
-    Array.from({ length: RUNS * 2 }, () =>
-      Number(sh(bun, ["-e", `await import(${JSON.stringify(empty)}); await import(${JSON.stringify(here("build/butter-clocked.js"))}); const c = globalThis.__butterClock; console.log(c.at(-1) - c[0])`])) * 1e6,
-    ),
-  ),
+  printedMs(["-e", `await import(${JSON.stringify(empty)}); await import(${JSON.stringify(here("build/butter-clocked.js"))}); const c = globalThis.__butterClock; console.log(c.at(-1) - c[0])`]),
 );
 row("start  in process: Bun: import bun:ffi", importCost(here("build/ffi-only.ts")));
 row("start  in process: Bun: import 70 one-line modules", importCost(`${chain}/m0.ts`));
-
 
 // The same, as the process itself sees it when it is ready (performance.now(): from its
 // start), without the exit: the kernel's teardown of an AIO context or a fanotify group
@@ -148,10 +142,9 @@ row("start  in process: Bun: import 70 one-line modules", importCost(`${chain}/m
 // first use of all 11 families is also split into its steps (bench/first-use.ts prints
 // them): the import, the first call (one TinyCC compile of every loaded family's
 // helpers), signal.c's once-per-process compile, and the other first uses.
-const readyAt = (args: string[]) => median(Array.from({ length: RUNS * 2 }, () => Number(sh(bun, args).split("\n").at(-1)) * 1e6));
-const readyEmpty = readyAt(["-e", `await import(${JSON.stringify(empty)}); console.log(performance.now())`]);
+const readyEmpty = printedMs(["-e", `await import(${JSON.stringify(empty)}); console.log(performance.now())`]);
 row("start  ready at: an empty module imported", readyEmpty);
-row("start  ready at: first use of one family (butter/inotify)", readyAt([here("first-use-one.ts")]), readyEmpty);
+row("start  ready at: first use of one family (butter/inotify)", printedMs([here("first-use-one.ts")]), readyEmpty);
 const steps = Array.from({ length: RUNS * 2 }, () => sh(bun, [here("first-use.ts")]).split("\n").map(Number));
 const step = (i: number) => median(steps.map((s) => s[i]!)) * 1e6;
 row("start  ready at: first use of all 11 families", step(4), readyEmpty);
@@ -161,11 +154,7 @@ row("start  of which: signal.c's compile, once per process", step(2));
 row("start  of which: the other first uses", step(3));
 row(
   "start  Bun: first cc() of an empty C file in a process",
-  median(
-    Array.from({ length: RUNS * 2 }, () =>
-      Number(sh(bun, ["-e", `const { cc } = await import("bun:ffi"); const t = performance.now(); cc({ source: ${JSON.stringify(here("build/empty.c"))}, symbols: { bt_empty: { args: [], returns: "i32" } } }); console.log(performance.now() - t)`])) * 1e6,
-    ),
-  ),
+  printedMs(["-e", `const { cc } = await import("bun:ffi"); const t = performance.now(); cc({ source: ${JSON.stringify(here("build/empty.c"))}, symbols: { bt_empty: { args: [], returns: "i32" } } }); console.log(performance.now() - t)`]),
 );
 
 // Signals: one signal sent to this process and received, one at a time.
