@@ -245,10 +245,10 @@ function findRegistry(name: string): number | undefined {
 }
 
 const names = new Map<string, string>();
-function registryName(file: string, source: string): string {
+function registryName(file: string): string {
   let name = names.get(file);
   if (name === undefined) {
-    name = `butter:${file}:${Bun.hash(fs().readFileSync(source)).toString(16)}`;
+    name = `butter:${file}:${Bun.hash(fs().readFileSync(pathOf(file))).toString(16)}`;
     names.set(file, name);
   }
   return name;
@@ -260,14 +260,14 @@ function registryName(file: string, source: string): string {
  */
 export function sharedCompiled(file: string): boolean {
   if (registries.has(file)) return true;
-  const fd = findRegistry(registryName(file, pathOf(file)));
+  const fd = findRegistry(registryName(file));
   if (fd === undefined) return false;
   registries.set(file, fd); // found once: no more listing of /proc/self/fd for it
   return true;
 }
 
 function sharedSymbols(file: string, source: string, symbols: Record<string, FFIFunction>): Record<string, AnyFn> {
-  const name = registryName(file, source);
+  const name = registryName(file);
   let fd = registries.get(file) ?? findRegistry(name);
   if (fd === undefined) {
     const lock = fs().openSync(source, "r");

@@ -103,7 +103,7 @@ export function layerViolations(sources: Map<string, string>): string[] {
         continue;
       }
       if (/^(node|bun):/.test(imp.spec)) {
-        // each costs about a millisecond or more at start-up (node:fs 2-5 ms), and few
+        // each costs about a millisecond or more at start-up (node:fs 3.5-5 ms), and few
         // programs reach a call that needs one (a child program's imports cost nothing)
         if (imp.spec.startsWith("node:") && imp.atLoad && !file.endsWith("-child.ts"))
           out.push(`${file}: imports ${imp.spec} at load (require it at its first use: src/core/lazy-node.ts)`);
