@@ -38,6 +38,33 @@ export function thrown(fn: () => unknown): any {
   throw new Error("expected a throw");
 }
 
+// vitest's threads pool runs every test file in one process, with one fd table: a test
+// that closes an fd and then uses its number may meet an fd another file opened in the
+// meantime, and read its events, drop its watch or close it. highFd keeps a stale
+// number away from everyone else's fds.
+
+/**
+ * Moves `fd` to a number near the process's fd limit and returns it (the old number is
+ * closed). The kernel gives every new fd the lowest free number, so no other test's
+ * open(2) lands there: a test may close it behind an object's back and go on using the
+ * number without touching another test's fd.
+ */
+export function highFd(fd: number): number {
+  const limit = Number(/^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"))![1]);
+  const { dlopen } = require("bun:ffi") as typeof import("bun:ffi");
+  const libc = dlopen("libc.so.6", { fcntl: { args: ["i32", "i32", "i32"], returns: "i32" }, close: { args: ["i32"], returns: "i32" } });
+  const F_DUPFD_CLOEXEC = 1030;
+  // (a random start: a number one test closed is unlikely to be the next another one takes)
+  try {
+    const high = libc.symbols.fcntl(fd, F_DUPFD_CLOEXEC, limit - 1 - Math.floor(Math.random() * Math.min(1000, limit / 4)));
+    if (high < 0) throw new Error(`fcntl(F_DUPFD_CLOEXEC) of fd ${fd} failed`);
+    libc.symbols.close(fd);
+    return high;
+  } finally {
+    libc.close();
+  }
+}
+
 /** Runs fn with a new fd from make(), and closes it afterwards whatever happens. */
 export function withFd(make: () => number, fn: (fd: number) => void, close: (fd: number) => void): void {
   const fd = make();

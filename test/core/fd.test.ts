@@ -4,6 +4,7 @@ import { FdObject } from "../../src/core/fd.ts";
 import { OSError } from "../../src/core/errors.ts";
 import { eventfd, EFD_CLOEXEC } from "../../src/eventfd/calls.ts";
 import { close } from "../../src/core/io.ts";
+import { highFd } from "../helpers.ts";
 
 const isOpen = (fd: number) => existsSync(`/proc/self/fd/${fd}`);
 
@@ -47,7 +48,7 @@ describe("FdObject", () => {
   });
 
   test("a close(2) error is thrown, and the object is closed anyway", () => {
-    const fd = eventfd();
+    const fd = highFd(eventfd());
     const o = new FdObject(fd);
     close(fd); // someone closed it behind the object's back
     expect(() => o.close()).toThrow(expect.objectContaining({ code: "EBADF", syscall: "close" }));

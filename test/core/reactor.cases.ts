@@ -12,7 +12,7 @@ import { close } from "../../src/core/io.ts";
 import { lib as signalLib, SIG_BLOCK } from "../../src/signal/calls.ts";
 import { processSigmask } from "../../src/signal/process-mask.ts";
 import { runChild } from "../../harness/child.ts";
-import { sleep, thrown } from "../helpers.ts";
+import { highFd, sleep, thrown } from "../helpers.ts";
 import { armThread, failCall, fired, resetFaults, unavailable } from "../../harness/fiu/control.ts";
 
 /** A wait on eventfd `fd` that a write of `value` wakes; the value is read back. */
@@ -44,7 +44,7 @@ export function reactorCases(backend: "aio" | "thread"): void {
     });
 
     test("ready(): resolves when ready; an abort forgets the wait; an aborted signal or a bad fd rejects at once", async () => {
-      const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      const fd = highFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
       const r = ready(fd, READABLE);
       eventfdWrite(fd, 1);
       await r;
@@ -77,7 +77,7 @@ export function reactorCases(backend: "aio" | "thread"): void {
     test("a wait on an fd closed under it can still be cancelled, and the next wait works", async () => {
       // (the kernel dropped the fd's registration with the fd: the cancel's EPOLL_CTL_DEL
       // says EBADF, which means there is nothing left to remove)
-      const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      const fd = highFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
       let woke = 0;
       waitReadable(fd, () => woke++);
       close(fd);

@@ -7,7 +7,7 @@ import * as s from "../../src/inotify/calls.ts";
 import { OSError } from "../../src/core/errors.ts";
 import { QueueClosed } from "../../src/core/queue.ts";
 import { canUnshare, runChild } from "../../harness/child.ts";
-import { fdFlags, tempDirs, thrown, withFd, worker } from "../helpers.ts";
+import { fdFlags, highFd, tempDirs, thrown, withFd, worker } from "../helpers.ts";
 import { close } from "../../src/core/io.ts";
 
 const tmp = tempDirs("inotify");
@@ -45,7 +45,7 @@ describe("1:1 calls", () => {
       // both IN_MASK_ADD and IN_MASK_CREATE: the kernel's EINVAL
       expect(thrown(() => s.inotifyAddWatch(fd, tmp.inotify, s.IN_CREATE | s.IN_MASK_ADD | s.IN_MASK_CREATE))).toMatchObject({ code: "EINVAL" });
     }, close);
-    const fd = s.inotifyInit1();
+    const fd = highFd(s.inotifyInit1());
     close(fd);
     expect(thrown(() => s.inotifyAddWatch(fd, tmp.inotify, s.IN_CREATE))).toBeInstanceOf(OSError);
   });

@@ -3,7 +3,7 @@ import { readlinkSync, closeSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import * as b from "../../src/index.ts";
 import { canUnshare, runChild } from "../../harness/child.ts";
-import { thrown, worker } from "../helpers.ts";
+import { highFd, thrown, worker } from "../helpers.ts";
 
 const root = canUnshare(["--mount", "--uts"]);
 const NO_CAP = "needs CAP_SYS_ADMIN for new namespaces";
@@ -31,7 +31,7 @@ describe("arguments and refusals", () => {
   });
 
   test("setns with the wrong type says EINVAL; with a closed fd EBADF", () => {
-    const fd = b.nsOpen("uts");
+    const fd = highFd(b.nsOpen("uts"));
     try {
       expect(thrown(() => b.setns(fd, b.CLONE_NEWNET)).code).toBe("EINVAL");
     } finally {
