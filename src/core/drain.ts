@@ -8,6 +8,7 @@ import type { Pointer } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
 import { defineCall, check, errorFor, EINTR, type CallSpec } from "./errors.ts";
 import { close, PTHREAD_KEY_CREATE } from "./io.ts";
+import { scratch, SCRATCH_BYTES } from "./scratch.ts";
 import * as v from "./validate.ts";
 
 const lib = helpers("drain.c", {
@@ -36,7 +37,7 @@ const DRAIN_AT = [undefined, DRAIN_MMAP, DRAIN_EVENTFD, PTHREAD_KEY_CREATE, DRAI
 /** The default bound of a drain's buffer, in bytes (FanotifyOptions, InotifyOptions). */
 export const DEFAULT_DRAIN_BUFFER = 4 * 1024 * 1024;
 /** The most bytes a drain reads at once (bunffi/drain.c's scratch), and hands over at once. */
-export const MAX_DRAIN_READ = 64 * 1024;
+export const MAX_DRAIN_READ = SCRATCH_BYTES;
 /** The smallest buffer a drain takes: one read's worth. */
 export const MIN_DRAIN_BUFFER = MAX_DRAIN_READ;
 
@@ -74,15 +75,11 @@ export function drainOpen(kind: typeof DRAIN_FANOTIFY | typeof DRAIN_INOTIFY, fd
   return { handle: Number(out[0]) as Pointer, bell };
 }
 
-// One buffer per JS thread for what a drain hands over: the caller copies or decodes it
-// before its next take.
-const takeBuffer = new Uint8Array(MAX_DRAIN_READ);
-
 /**
- * Whole records from the drain (what it holds, then what the fd has now): a view of a
- * per-thread buffer, valid until the next take, empty when none is ready. `blocking`: an
- * object without O_NONBLOCK waits for some, in poll(2) of the drain's bell and the fd
- * (`wait` names it in its errors). The drain's read error (a failed read(2) of the fd,
+ * Whole records from the drain (what it holds, then what the fd has now): a view of the
+ * thread's read buffer (scratch.ts), valid until its next read, empty when none is ready.
+ * `blocking`: an object without O_NONBLOCK waits for some, in poll(2) of the drain's bell
+ * and the fd (`wait` names it in its errors). The drain's read error (a failed read(2) of the fd,
  * `read`'s) is thrown once.
  */
 export function drainRead(d: Drain, blocking: boolean, read: CallSpec, wait: CallSpec): Uint8Array {
@@ -91,11 +88,12 @@ export function drainRead(d: Drain, blocking: boolean, read: CallSpec, wait: Cal
     waitFor(d, wait);
     n = take(d, read);
   }
-  return takeBuffer.subarray(0, n);
+  return scratch().subarray(0, n);
 }
 
 function take(d: Drain, read: CallSpec): number {
-  const n = lib().bt_drain_take(d.handle, takeBuffer, takeBuffer.length);
+  const buf = scratch();
+  const n = lib().bt_drain_take(d.handle, buf, buf.length);
   if (n < 0) throw errorFor(n, read);
   return n;
 }

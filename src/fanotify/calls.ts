@@ -9,6 +9,7 @@ import { defineCall, check, errorFor, shortTransfer, OSError, EINTR } from "../c
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { readInto } from "../core/io.ts";
+import { scratch } from "../core/scratch.ts";
 import { drainAnswer as answerThroughDrain, type Drain } from "../core/drain.ts";
 import * as v from "../core/validate.ts";
 import { AT_FDCWD, AT_EMPTY_PATH, AT_SYMLINK_FOLLOW, dirfd as atDirfd } from "../core/at.ts";
@@ -587,8 +588,6 @@ export function decodeFanotifyEvents(buf: Uint8Array, n: number, fd = -1): RawFa
   return walkFanotifyEvents(buf, n, (mask, efd, pid, start, end) => ({ mask, fd: efd, pid, records: decodeRecords(buf, start, end) }), fd);
 }
 
-const readBuffer = new Uint8Array(64 * 1024);
-
 /**
  * read(2) of a fanotify group, 1:1: one read of `fd` as given, and the events the kernel
  * wrote, with their records decoded. Each event's fd (and pidfd record) is the caller's
@@ -597,9 +596,10 @@ const readBuffer = new Uint8Array(64 * 1024);
  * free for an event), OSError EIO naming the fd for a partial event.
  */
 export function fanotifyRead(fd: number): RawFanotifyEvent[] {
-  const n = readInto(v.fd(fd), readBuffer, FANOTIFY_READ);
+  const buf = scratch();
+  const n = readInto(v.fd(fd), buf, FANOTIFY_READ);
   if (n === null) return [];
-  return decodeFanotifyEvents(readBuffer, n, fd);
+  return decodeFanotifyEvents(buf, n, fd);
 }
 
 /** A permission response, as fanotifyWriteResponse takes it. */

@@ -8,6 +8,7 @@ import { defineCall, check, errorFor, shortTransfer } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { readInto } from "../core/io.ts";
+import { scratch } from "../core/scratch.ts";
 import * as v from "../core/validate.ts";
 import { nodeFs } from "../core/lazy-node.ts";
 
@@ -259,18 +260,15 @@ export function decodeInotifyEvents<T>(
   return out;
 }
 
-// One read buffer per thread: big enough for thousands of events per read(2), and
-// never smaller than one event with the longest name.
-const readBuffer = new Uint8Array(64 * 1024);
-
 /**
  * One read(2) of an inotify fd, decoded with `make`. Returns null when the fd is
  * non-blocking and has nothing (EAGAIN); blocks otherwise. EINTR is retried.
  */
 export function readInotify<T>(fd: number, make: (wd: number, mask: number, cookie: number, name: string) => T): T[] | null {
-  const n = readInto(fd, readBuffer, INOTIFY_READ);
+  const buf = scratch();
+  const n = readInto(fd, buf, INOTIFY_READ);
   if (n === null) return null;
-  return decodeInotifyEvents(readBuffer, n, make, fd);
+  return decodeInotifyEvents(buf, n, make, fd);
 }
 
 const raw = (wd: number, mask: number, cookie: number, name: string): RawInotifyEvent => ({ wd, mask, cookie, name });
