@@ -129,7 +129,7 @@ describe("every event bit the kernel reports", () => {
     fs.renameSync(`${tmp.inotify}/d`, `${tmp.inotify}/e`); // MOVED_FROM|ISDIR MOVED_TO|ISDIR, MOVE_SELF on d
     fs.rmdirSync(`${tmp.inotify}/e`); // DELETE_SELF IGNORED on d; DELETE|ISDIR
     const evs = ino.readEvents();
-    expect(brief(evs)).toEqual([
+    expect(brief(evs).slice(0, 15)).toEqual([
       `IN_CREATE ${tmp.inotify}/f`, `IN_OPEN ${tmp.inotify}/f`, `IN_MODIFY ${tmp.inotify}/f`, `IN_CLOSE_WRITE ${tmp.inotify}/f`,
       `IN_OPEN ${tmp.inotify}/f`, `IN_ACCESS ${tmp.inotify}/f`, `IN_CLOSE_NOWRITE ${tmp.inotify}/f`,
       `IN_ATTRIB ${tmp.inotify}/f`,
@@ -137,9 +137,14 @@ describe("every event bit the kernel reports", () => {
       `IN_DELETE ${tmp.inotify}/g`,
       `IN_CREATE|IN_ISDIR ${tmp.inotify}/d`,
       `IN_MOVED_FROM|IN_ISDIR ${tmp.inotify}/d`, `IN_MOVED_TO|IN_ISDIR ${tmp.inotify}/e`, `IN_MOVE_SELF ${tmp.inotify}/e`,
-      // the open of the directory by rmdir's lookup is not an event; deletion is
-      `IN_DELETE_SELF ${tmp.inotify}/e`, `IN_IGNORED ${tmp.inotify}/e`, `IN_DELETE|IN_ISDIR ${tmp.inotify}/e`,
     ]);
+    // The rmdir: the parent's DELETE, and the directory's own DELETE_SELF then IGNORED.
+    // The kernel sends the directory's two when its last dentry reference goes: in the
+    // rmdir itself, unless something else held the dentry for a moment, and then after
+    // the parent's. (Only the order between the two watches may vary.)
+    const last = brief(evs.slice(15));
+    expect([...last].sort()).toEqual([`IN_DELETE_SELF ${tmp.inotify}/e`, `IN_DELETE|IN_ISDIR ${tmp.inotify}/e`, `IN_IGNORED ${tmp.inotify}/e`]);
+    expect(last.indexOf(`IN_DELETE_SELF ${tmp.inotify}/e`)).toBeLessThan(last.indexOf(`IN_IGNORED ${tmp.inotify}/e`));
     const [from, to] = evs.filter((e) => e.mask & s.IN_MOVE);
     expect(from!.cookie).not.toBe(0);
     expect(to!.cookie).toBe(from!.cookie);
