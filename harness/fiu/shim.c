@@ -135,14 +135,20 @@ int butter_fiu_fired(const char *fn) {
   return n;
 }
 
-/* Disables every plan. */
+/* Disables every plan. The plans are emptied under plans_lock (countdown then fires on
+ * none), and libfiu is told after it is released: fiu_fail() holds libfiu's lock while
+ * it calls countdown, which takes plans_lock, so taking libfiu's lock (fiu_disable)
+ * under plans_lock deadlocked with a drain thread's wrapped poll (seen in a CI run). */
 void butter_fiu_reset(void) {
+  char points[MAX_PLANS][64]; /* (a copy per call: two threads may reset at once) */
   pthread_mutex_lock(&plans_lock);
-  for (int i = 0; i < nplans; i++) {
-    fiu_disable(plans[i].point);
+  int n = nplans;
+  for (int i = 0; i < n; i++) {
     plans[i].nth = 0;
+    memcpy(points[i], plans[i].point, sizeof points[i]);
   }
   pthread_mutex_unlock(&plans_lock);
+  for (int i = 0; i < n; i++) fiu_disable(points[i]);
 }
 
 /* Whether the shim is loaded and working (the tests check before relying on it). */

@@ -20,11 +20,16 @@ function watched(b: B, async = false) {
   fan.mark(dir, b.FAN_CLOSE_WRITE | b.FAN_EVENT_ON_CHILD);
   let n = 0;
   const touch = () => writeFileSync(`${dir}/f${n++}`, "x");
-  return { dir, fan, touch };
+  // (processes that write into dir a moment later: stopped at teardown, so that none is
+  // left to write into a directory already removed)
+  const writers: ReturnType<typeof Bun.spawn>[] = [];
+  const writeLater = (name: string) => writers.push(Bun.spawn(["sh", "-c", `sleep 0.05; echo x > ${dir}/${name}`]));
+  return { dir, fan, touch, writers, writeLater };
 }
 type Watched = ReturnType<typeof watched>;
 
-function unwatched(_b: B, c: { dir: string; fan: Butter.Fanotify }) {
+function unwatched(_b: B, c: { dir: string; fan: Butter.Fanotify; writers?: { kill(): void }[] }) {
+  for (const w of c.writers ?? []) w.kill();
   c.fan.close();
   rmSync(c.dir, { recursive: true, force: true });
 }
@@ -232,7 +237,7 @@ export const scenarios: Record<string, Scenario> = {
       return c;
     },
     call: (_b, c) => {
-      Bun.spawn(["sh", "-c", `sleep 0.05; echo x > ${c.dir}/f0`]);
+      c.writeLater("f0");
       return c.fan.readEvent();
     },
     returns: (_b, c, ev) => {
@@ -240,7 +245,7 @@ export const scenarios: Record<string, Scenario> = {
     },
     usable: (_b, c) => {
       // the event the failed wait was for comes first, if the call did not get it
-      Bun.spawn(["sh", "-c", `sleep 0.05; echo x > ${c.dir}/f1`]);
+      c.writeLater("f1");
       const ev = c.fan.readEvent();
       if (ev.path !== `${c.dir}/f0` && ev.path !== `${c.dir}/f1`) throw new Error(`path ${ev.path} after the failure`);
     },
