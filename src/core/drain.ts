@@ -79,8 +79,8 @@ export function drainOpen(kind: typeof DRAIN_FANOTIFY | typeof DRAIN_INOTIFY, fd
  * Whole records from the drain (what it holds, then what the fd has now): a view of the
  * thread's read buffer (scratch.ts), valid until its next read, empty when none is ready.
  * `blocking`: an object without O_NONBLOCK waits for some, in poll(2) of the drain's bell
- * and the fd (`wait` names it in its errors). The drain's read error (a failed read(2) of the fd,
- * `read`'s) is thrown once.
+ * and the fd (`wait` names it in its errors). The drain's read error (a failed read(2)
+ * of the fd, `read`'s) is thrown once.
  */
 export function drainRead(d: Drain, blocking: boolean, read: CallSpec, wait: CallSpec): Uint8Array {
   let n = take(d, read);
