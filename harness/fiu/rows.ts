@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, expect } from "vitest";
 import * as b from "../../src/index.ts";
-import { calls } from "../../src/core/errors.ts";
+import { calls } from "../calls.ts";
 import { ERRNO } from "../../src/core/errno.ts";
 import { libraryFds } from "../fds.ts";
 import { label, scenarios, type Row } from "../errno-matrix.ts";

@@ -10,7 +10,7 @@
  */
 import { ptr } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, EAGAIN, EINTR } from "../core/errors.ts";
+import { check, errorFor, EAGAIN, EINTR, type CallSpec } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import * as v from "../core/validate.ts";
 import { nodeFs } from "../core/lazy-node.ts";
@@ -65,20 +65,20 @@ const EINPROGRESS = ERRNO.EINPROGRESS!;
 export const RWF_ALL = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
 const OPCODES = new Set([IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC, IOCB_CMD_POLL, IOCB_CMD_NOOP, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV]);
 
-export const IO_SETUP = defineCall("io_setup", ["EAGAIN", "EFAULT", "EINVAL", "ENOMEM", "ENOSYS"], { family: "aio" });
-export const IO_DESTROY = defineCall("io_destroy", ["EFAULT", "EINVAL", "ENOSYS"], { family: "aio" });
+export const IO_SETUP: CallSpec = { syscall: "io_setup", family: "aio", errnos: ["EAGAIN", "EFAULT", "EINVAL", "ENOMEM", "ENOSYS"] };
+export const IO_DESTROY: CallSpec = { syscall: "io_destroy", family: "aio", errnos: ["EFAULT", "EINVAL", "ENOSYS"] };
 // EOPNOTSUPP is not on the page: it is the kernel's answer to an RWF_ flag the file
 // cannot honour (RWF_NOWAIT on a filesystem without it), documented here so that it is an OSError.
-export const IO_SUBMIT = defineCall("io_submit", ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "ENOSYS", "EPERM", "EOPNOTSUPP"], { family: "aio" });
-export const IO_GETEVENTS = defineCall("io_getevents", ["EFAULT", "EINTR", "EINVAL", "ENOSYS"], { family: "aio" });
-export const IO_PGETEVENTS = defineCall("io_pgetevents", ["EFAULT", "EINTR", "EINVAL", "ENOSYS"], { family: "aio" });
-export const IO_CANCEL = defineCall("io_cancel", ["EAGAIN", "EFAULT", "EINVAL", "ENOSYS"], { family: "aio" });
+export const IO_SUBMIT: CallSpec = { syscall: "io_submit", family: "aio", errnos: ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "ENOSYS", "EPERM", "EOPNOTSUPP"] };
+export const IO_GETEVENTS: CallSpec = { syscall: "io_getevents", family: "aio", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOSYS"] };
+export const IO_PGETEVENTS: CallSpec = { syscall: "io_pgetevents", family: "aio", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOSYS"] };
+export const IO_CANCEL: CallSpec = { syscall: "io_cancel", family: "aio", errnos: ["EAGAIN", "EFAULT", "EINVAL", "ENOSYS"] };
 // A completion's negative result is the errno of the operation the kernel ran: the
 // errors read(2), write(2), fsync(2) and poll(2) list. ECANCELED: a cancelled request.
-export const AIO_READ = defineCall("read", ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "EISDIR", "ECANCELED"], { family: "aio-result" });
-export const AIO_WRITE = defineCall("write", ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", "ECANCELED"], { family: "aio-result" });
-export const AIO_FSYNC = defineCall("fsync", ["EBADF", "EDQUOT", "EINTR", "EINVAL", "EIO", "ENOSPC", "EROFS", "ECANCELED"], { family: "aio-result" });
-export const AIO_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM", "ECANCELED"], { family: "aio-result" });
+export const AIO_READ: CallSpec = { syscall: "read", family: "aio-result", errnos: ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "EISDIR", "ECANCELED"] };
+export const AIO_WRITE: CallSpec = { syscall: "write", family: "aio-result", errnos: ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOSPC", "EPERM", "EPIPE", "ECANCELED"] };
+export const AIO_FSYNC: CallSpec = { syscall: "fsync", family: "aio-result", errnos: ["EBADF", "EDQUOT", "EINTR", "EINVAL", "EIO", "ENOSPC", "EROFS", "ECANCELED"] };
+export const AIO_POLL: CallSpec = { syscall: "poll", family: "aio-result", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOMEM", "ECANCELED"] };
 /** The call a completion's errno belongs to, by opcode. @internal */
 export function completionCall(opcode: number) {
   if (opcode === IOCB_CMD_PREAD || opcode === IOCB_CMD_PREADV) return AIO_READ;

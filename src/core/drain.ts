@@ -6,7 +6,7 @@
  */
 import type { Pointer } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, EINTR, type CallSpec } from "./errors.ts";
+import { check, errorFor, EINTR, type CallSpec } from "./errors.ts";
 import { close, PTHREAD_KEY_CREATE } from "./io.ts";
 import { scratch, SCRATCH_BYTES } from "./scratch.ts";
 import * as v from "./validate.ts";
@@ -27,11 +27,9 @@ export const DRAIN_INOTIFY = 1;
 
 // Which call failed in bt_drain_open (its memory, its two eventfds, the key that closes a
 // JS thread's drains when it ends: the one every thread's objects share, its thread).
-const DRAIN_MMAP = defineCall("mmap", ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"], {
-  family: "drain",
-});
-const DRAIN_EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { family: "drain" });
-const DRAIN_THREAD = defineCall("pthread_create", ["EAGAIN", "EINVAL", "EPERM"], { family: "drain" });
+export const DRAIN_MMAP: CallSpec = { syscall: "mmap", family: "drain", errnos: ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"] };
+export const DRAIN_EVENTFD: CallSpec = { syscall: "eventfd", family: "drain", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"] };
+export const DRAIN_THREAD: CallSpec = { syscall: "pthread_create", family: "drain", errnos: ["EAGAIN", "EINVAL", "EPERM"] };
 const DRAIN_AT = [undefined, DRAIN_MMAP, DRAIN_EVENTFD, PTHREAD_KEY_CREATE, DRAIN_THREAD];
 
 /** The default bound of a drain's buffer, in bytes (FanotifyOptions, InotifyOptions). */

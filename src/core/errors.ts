@@ -79,19 +79,28 @@ type ErrorClass = new (errno: number, syscall: string, path?: string, detail?: s
 
 /**
  * What butter knows about one wrapped call: its C name, the errnos its man page's
- * ERRORS section lists, and any errno that becomes a class of its own. The errno
- * matrix and the error table of docs/errors.md are built from these.
+ * ERRORS section lists, and any errno that becomes a class of its own. Each module
+ * declares its calls as exported object literals, and nothing runs for them at import:
+ * the errno names become numbers at a call's first error. (Through a function, the
+ * 110 declarations made JSC compile that function during every import of butter, about
+ * 1 ms here: docs/benchmarks.md, start-up.) The errno matrix and the error table of
+ * docs/errors.md find every call among the modules' exports (harness/calls.ts).
  */
 export interface CallSpec {
-  /** unique key: the syscall name, or 'family/syscall' where one syscall means
-   * different things per fd type (read(2) of an eventfd vs of a timerfd) */
-  readonly id: string;
   readonly syscall: string;
-  readonly documented: ReadonlySet<number>;
-  readonly special: ReadonlyMap<number, ErrorClass>;
+  /** qualifies a generic call (read, poll) made on one family's fds: its id is 'family/syscall' */
+  readonly family?: string;
+  /** the names of the errnos its man page lists */
+  readonly errnos: readonly string[];
+  /** errnos, by name, that become a class of their own */
+  readonly special?: Readonly<Record<string, ErrorClass>>;
 }
 
-export const calls = new Map<string, CallSpec>();
+/** A call's unique key: the syscall name, or 'family/syscall' where one syscall means
+ * different things per fd type (read(2) of an eventfd vs of a timerfd). */
+export function callId(call: CallSpec): string {
+  return call.family ? `${call.family}/${call.syscall}` : call.syscall;
+}
 
 function errnoOf(code: string): number {
   const n = ERRNO[code];
@@ -99,58 +108,33 @@ function errnoOf(code: string): number {
   return n;
 }
 
-function errnoSet(codes: readonly string[]): Set<number> {
-  const set = new Set<number>();
-  for (const code of codes) set.add(errnoOf(code));
-  return set;
+// A call's names as numbers, made at its first error (or the matrix's first look).
+const resolved = new WeakMap<CallSpec, { documented: ReadonlySet<number>; special: ReadonlyMap<number, ErrorClass> }>();
+
+function resolve(call: CallSpec): { documented: ReadonlySet<number>; special: ReadonlyMap<number, ErrorClass> } {
+  let r = resolved.get(call);
+  if (!r) {
+    const special = new Map<number, ErrorClass>();
+    for (const code in call.special) special.set(errnoOf(code), call.special[code]!);
+    r = { documented: new Set(call.errnos.map(errnoOf)), special };
+    resolved.set(call, r);
+  }
+  return r;
 }
 
-function errnoMap(codes: Readonly<Record<string, ErrorClass>> | undefined): Map<number, ErrorClass> {
-  const map = new Map<number, ErrorClass>();
-  for (const code in codes) map.set(errnoOf(code), codes[code]!);
-  return map;
-}
-
-/**
- * Declares a wrapped call and the errnos its man page documents. `family` qualifies
- * a generic call (read, write) made on one family's fds.
- */
-export function defineCall(
-  syscall: string,
-  documented: readonly string[],
-  opts: { family?: string; special?: Readonly<Record<string, ErrorClass>> } = {},
-): CallSpec {
-  const id = opts.family ? `${opts.family}/${syscall}` : syscall;
-  if (calls.has(id)) throw new Error(`butter: call ${id} defined twice`);
-  // The names become numbers at the call's first error, not here: butter declares over a
-  // hundred calls as its modules load, and making about 900 names into sets then cost
-  // more than a millisecond, JIT compiles included (docs/benchmarks.md, start-up). A
-  // misspelt name is still refused here, by a lookup.
-  for (let i = 0; i < documented.length; i++) if (ERRNO[documented[i]!] === undefined) errnoOf(documented[i]!);
-  for (const code in opts.special) errnoOf(code);
-  let set: Set<number> | undefined;
-  let map: Map<number, ErrorClass> | undefined;
-  const spec: CallSpec = {
-    id,
-    syscall,
-    get documented() {
-      return (set ??= errnoSet(documented));
-    },
-    get special() {
-      return (map ??= errnoMap(opts.special));
-    },
-  };
-  calls.set(id, spec);
-  return spec;
+/** The errnos `call`'s man page lists, as numbers; throws for a misspelt name. */
+export function documentedErrnos(call: CallSpec): ReadonlySet<number> {
+  return resolve(call).documented;
 }
 
 /** The class an errno from `call` becomes; the table in docs/errors.md is this function. */
 export function classFor(errno: number, call: CallSpec): ErrorClass {
-  const special = call.special.get(errno);
-  if (special) return special;
+  const { documented, special } = resolve(call);
+  const own = special.get(errno);
+  if (own) return own;
   if (errno === ERRNO.EFAULT) return InternalError;
   if (errno === ERRNO.EPERM || errno === ERRNO.EACCES) return PermissionError;
-  if (!call.documented.has(errno)) return UnknownError;
+  if (!documented.has(errno)) return UnknownError;
   return OSError;
 }
 

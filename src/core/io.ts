@@ -3,7 +3,7 @@
  * read(2)/write(2) of eventfd and timerfd. EINTR is retried here, once for everyone.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { type CallSpec, defineCall, check, errorFor, shortTransfer, EAGAIN, EINTR } from "./errors.ts";
+import { type CallSpec, check, errorFor, shortTransfer, EAGAIN, EINTR } from "./errors.ts";
 import * as v from "./validate.ts";
 
 const lib = helpers("io.c", {
@@ -14,15 +14,15 @@ const lib = helpers("io.c", {
 });
 
 // close(2) ERRORS
-export const CLOSE = defineCall("close", ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"]);
+export const CLOSE: CallSpec = { syscall: "close", errnos: ["EBADF", "EINTR", "EIO", "ENOSPC", "EDQUOT"] };
 // pipe2(2) ERRORS: the pipes the helpers make (the reactor's, a held Signalfd's).
-export const PIPE2 = defineCall("pipe2", ["EFAULT", "EINVAL", "EMFILE", "ENFILE"]);
+export const PIPE2: CallSpec = { syscall: "pipe2", errnos: ["EFAULT", "EINVAL", "EMFILE", "ENFILE"] };
 // pthread_key_create(3) ERRORS: the keys whose destructors give back what a JS thread
 // held when it ends (the reactor's thread, a Worker's signal holds).
-export const PTHREAD_KEY_CREATE = defineCall("pthread_key_create", ["EAGAIN", "ENOMEM"]);
+export const PTHREAD_KEY_CREATE: CallSpec = { syscall: "pthread_key_create", errnos: ["EAGAIN", "ENOMEM"] };
 // malloc(3)/realloc(3) ERRORS (ENOMEM alone): the records of what a JS thread's objects
 // own (fds, mounts, AIO contexts), which let its end give them back.
-export const OWN_MEMORY = defineCall("malloc", ["ENOMEM"], { family: "owned" });
+export const OWN_MEMORY: CallSpec = { syscall: "malloc", family: "owned", errnos: ["ENOMEM"] };
 /** Which call a record's failure names, by the helpers' at code (bunffi/owned.c, aio.c): 1 its key, 2 its memory. */
 export const OWN_AT = [undefined, PTHREAD_KEY_CREATE, OWN_MEMORY] as const;
 

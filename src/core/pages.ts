@@ -6,7 +6,7 @@
  */
 import { toArrayBuffer } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, errorFor } from "./errors.ts";
+import { errorFor, type CallSpec } from "./errors.ts";
 import * as v from "./validate.ts";
 
 const lib = helpers("pages.c", {
@@ -16,7 +16,7 @@ const lib = helpers("pages.c", {
 });
 
 // mmap(2) ERRORS: the pages, and (from vmsplice) the fresh pages put under what the kernel took
-export const MMAP = defineCall("mmap", ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"], { family: "pages" });
+export const MMAP: CallSpec = { syscall: "mmap", family: "pages", errnos: ["EACCES", "EAGAIN", "EBADF", "EEXIST", "EINVAL", "ENFILE", "ENODEV", "ENOMEM", "EOVERFLOW", "EPERM", "ETXTBSY"] };
 
 // bun:ffi's toArrayBuffer takes a deallocator context and function after the length;
 // its type declarations stop at the length.

@@ -28,7 +28,7 @@
  * reused); that is harmless, because a waiter reads before it believes.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, OSError, type CallSpec } from "./errors.ts";
+import { check, errorFor, OSError, type CallSpec } from "./errors.ts";
 import { PIPE2, PTHREAD_KEY_CREATE } from "./io.ts";
 
 // (the fallback: compiled only when it is used)
@@ -53,21 +53,19 @@ const aioLib = helpers("reactor_aio.c", {
 // The thread backend's start (bunffi/reactor.c reports which call failed): its epoll
 // set, its report pipe, the eventfd that stops it, the key whose destructor stops it when
 // this thread ends, and its thread.
-const EPOLL_CREATE1 = defineCall("epoll_create1", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"]);
-const START_EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { family: "reactor" });
-const PTHREAD_CREATE = defineCall("pthread_create", ["EAGAIN", "EINVAL", "EPERM"]);
+export const EPOLL_CREATE1: CallSpec = { syscall: "epoll_create1", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"] };
+export const START_EVENTFD: CallSpec = { syscall: "eventfd", family: "reactor", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"] };
+export const PTHREAD_CREATE: CallSpec = { syscall: "pthread_create", errnos: ["EAGAIN", "EINVAL", "EPERM"] };
 // epoll_ctl(2): EPERM here means "this fd cannot be polled" (a regular file), not a
 // missing privilege, so it stays a plain OSError.
-const CTL = defineCall("epoll_ctl", ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOENT", "ENOMEM", "ENOSPC", "EPERM"], {
-  special: { EPERM: OSError },
-});
+export const CTL: CallSpec = { syscall: "epoll_ctl", errnos: ["EBADF", "EEXIST", "EINVAL", "ELOOP", "ENOENT", "ENOMEM", "ENOSPC", "EPERM"], special: { EPERM: OSError } };
 // The AIO backend: io_setup(2) (its failure chooses the thread backend instead), its
 // epoll set and doorbell (eventfd), io_submit(2) of the poll request on the epoll fd,
 // and, after each doorbell, io_getevents(2) and epoll_wait(2) without waiting.
-const AIO_EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"], { family: "reactor-aio" });
-const IO_SUBMIT = defineCall("io_submit", ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "ENOSYS", "EPERM"]);
-const IO_GETEVENTS = defineCall("io_getevents", ["EFAULT", "EINTR", "EINVAL", "ENOSYS"]);
-const EPOLL_WAIT = defineCall("epoll_wait", ["EBADF", "EFAULT", "EINTR", "EINVAL"]);
+export const AIO_EVENTFD: CallSpec = { syscall: "eventfd", family: "reactor-aio", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"] };
+export const IO_SUBMIT: CallSpec = { syscall: "io_submit", errnos: ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "ENOSYS", "EPERM"] };
+export const IO_GETEVENTS: CallSpec = { syscall: "io_getevents", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOSYS"] };
+export const EPOLL_WAIT: CallSpec = { syscall: "epoll_wait", errnos: ["EBADF", "EFAULT", "EINTR", "EINVAL"] };
 // bunffi/reactor_aio.c's AT_* codes
 const AIO_AT: readonly (CallSpec | undefined)[] = [undefined, undefined, EPOLL_CREATE1, AIO_EVENTFD, PTHREAD_KEY_CREATE, IO_SUBMIT, IO_GETEVENTS, EPOLL_WAIT];
 

@@ -1,6 +1,6 @@
 /** eventfd(2), 1:1. The counter is a u64 and crosses as a bigint. */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, EAGAIN } from "../core/errors.ts";
+import { check, errorFor, EAGAIN, type CallSpec } from "../core/errors.ts";
 import { readCounter, writeCounter } from "../core/io.ts";
 import * as v from "../core/validate.ts";
 
@@ -19,11 +19,11 @@ const EFD_ALL = EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK;
 /** The largest value the counter can hold (and the largest single write). */
 export const EVENTFD_MAX = 0xfffffffffffffffen;
 
-export const EVENTFD = defineCall("eventfd", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"]);
+export const EVENTFD: CallSpec = { syscall: "eventfd", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"] };
 // read(2)/write(2) on an eventfd: eventfd(2) lists EAGAIN and EINVAL; read(2)/write(2)
 // add the generic fd errors.
-export const EVENTFD_READ = defineCall("read", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO", "EISDIR"], { family: "eventfd" });
-export const EVENTFD_WRITE = defineCall("write", ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO", "EDESTADDRREQ", "EDQUOT", "EFBIG", "ENOSPC", "EPERM", "EPIPE"], { family: "eventfd" });
+export const EVENTFD_READ: CallSpec = { syscall: "read", family: "eventfd", errnos: ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO", "EISDIR"] };
+export const EVENTFD_WRITE: CallSpec = { syscall: "write", family: "eventfd", errnos: ["EAGAIN", "EINVAL", "EBADF", "EINTR", "EIO", "EDESTADDRREQ", "EDQUOT", "EFBIG", "ENOSPC", "EPERM", "EPIPE"] };
 
 /**
  * eventfd(2): a new eventfd; close-on-exec unless `flags` says otherwise.

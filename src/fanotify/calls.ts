@@ -5,7 +5,7 @@
  * constant of the uapi header of Linux 6.18.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, shortTransfer, OSError, EINTR } from "../core/errors.ts";
+import { check, errorFor, shortTransfer, OSError, EINTR, type CallSpec } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { readInto } from "../core/io.ts";
@@ -241,34 +241,22 @@ export function fanotifyFlagNames(mask: number): string[] {
   return out;
 }
 
-export const FANOTIFY_INIT = defineCall("fanotify_init", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM", "ENOSYS", "EPERM"]);
-export const FANOTIFY_MARK = defineCall("fanotify_mark", [
+export const FANOTIFY_INIT: CallSpec = { syscall: "fanotify_init", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENOMEM", "ENOSYS", "EPERM"] };
+export const FANOTIFY_MARK: CallSpec = { syscall: "fanotify_mark", errnos: [
   "EBADF", "EEXIST", "EINVAL", "EISDIR", "ENODEV", "ENOENT", "ENOMEM", "ENOSPC", "ENOSYS", "ENOTDIR", "EOPNOTSUPP", "EPERM", "EXDEV",
-]);
+] };
 // read(2) of a fanotify group: fanotify(7) adds EINVAL (buffer too small), EMFILE/ENFILE
 // (no fd for an event), ETXTBSY (an fd for writing to a running executable), EPERM.
-export const FANOTIFY_READ = defineCall(
-  "read",
-  ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "EISDIR", "EMFILE", "ENFILE", "ETXTBSY", "EPERM"],
-  { family: "fanotify" },
-);
+export const FANOTIFY_READ: CallSpec = { syscall: "read", family: "fanotify", errnos: ["EAGAIN", "EBADF", "EFAULT", "EINTR", "EINVAL", "EIO", "EISDIR", "EMFILE", "ENFILE", "ETXTBSY", "EPERM"] };
 // readlink(2) of an event fd's /proc/self/fd entry: its path.
-export const FANOTIFY_PATH = defineCall(
-  "readlink",
-  ["EACCES", "EBADF", "EFAULT", "EINVAL", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"],
-  { family: "fanotify" },
-);
+export const FANOTIFY_PATH: CallSpec = { syscall: "readlink", family: "fanotify", errnos: ["EACCES", "EBADF", "EFAULT", "EINVAL", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"] };
 // write(2) of a response: fanotify(7) adds ENOENT (no such pending event) and EINVAL.
-export const FANOTIFY_RESPONSE = defineCall(
-  "write",
-  ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOENT", "ENOSPC", "EPERM", "EPIPE"],
-  { family: "fanotify" },
-);
+export const FANOTIFY_RESPONSE: CallSpec = { syscall: "write", family: "fanotify", errnos: ["EAGAIN", "EBADF", "EDESTADDRREQ", "EDQUOT", "EFAULT", "EFBIG", "EINTR", "EINVAL", "EIO", "ENOENT", "ENOSPC", "EPERM", "EPIPE"] };
 // name_to_handle_at(2) and open_by_handle_at(2) share a page and its ERRORS; the path
 // lookup's errnos (EACCES, ENAMETOOLONG, ENOMEM) and an open's (EMFILE, ENFILE) besides.
 const HANDLE_ERRNOS = ["EBADF", "EFAULT", "EINVAL", "ELOOP", "ENOENT", "ENOTDIR", "EOPNOTSUPP", "EOVERFLOW", "EPERM", "ESTALE", "EACCES", "ENAMETOOLONG", "ENOMEM"];
-export const NAME_TO_HANDLE_AT = defineCall("name_to_handle_at", HANDLE_ERRNOS);
-export const OPEN_BY_HANDLE_AT = defineCall("open_by_handle_at", [...HANDLE_ERRNOS, "EMFILE", "ENFILE"]);
+export const NAME_TO_HANDLE_AT: CallSpec = { syscall: "name_to_handle_at", errnos: HANDLE_ERRNOS };
+export const OPEN_BY_HANDLE_AT: CallSpec = { syscall: "open_by_handle_at", errnos: [...HANDLE_ERRNOS, "EMFILE", "ENFILE"] };
 
 /** Splits a mask into the two 32-bit halves the helper takes. */
 function halves(mask: number): [number, number] {
@@ -673,7 +661,7 @@ export const BY_DEADLINE = 1;
 export const BY_SELF = 2;
 
 // poll(2) of the drain's bell and the group, while a blocking group's readEvent waits.
-export const FANOTIFY_WAIT = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "fanotify" });
+export const FANOTIFY_WAIT: CallSpec = { syscall: "poll", family: "fanotify", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOMEM"] };
 
 /** Answers a permission event through the drain: false when the drain had answered it. */
 export function drainAnswer(d: Drain, response: FanotifyResponse): boolean {

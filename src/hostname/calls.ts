@@ -6,7 +6,7 @@
  * sets the very same bytes.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check } from "../core/errors.ts";
+import { check, type CallSpec } from "../core/errors.ts";
 import { fsdecode } from "../core/fsname.ts";
 import * as v from "../core/validate.ts";
 
@@ -20,10 +20,10 @@ const lib = helpers("hostname.c", {
 /** The longest host or domain name the kernel keeps, in bytes. */
 export const HOST_NAME_MAX = 64;
 
-const GETHOSTNAME = defineCall("gethostname", ["EFAULT", "EINVAL", "ENAMETOOLONG"]);
-const SETHOSTNAME = defineCall("sethostname", ["EFAULT", "EINVAL", "EPERM"]);
-const GETDOMAINNAME = defineCall("getdomainname", ["EFAULT", "EINVAL", "ENAMETOOLONG"]);
-const SETDOMAINNAME = defineCall("setdomainname", ["EFAULT", "EINVAL", "EPERM"]);
+export const GETHOSTNAME: CallSpec = { syscall: "gethostname", errnos: ["EFAULT", "EINVAL", "ENAMETOOLONG"] };
+export const SETHOSTNAME: CallSpec = { syscall: "sethostname", errnos: ["EFAULT", "EINVAL", "EPERM"] };
+export const GETDOMAINNAME: CallSpec = { syscall: "getdomainname", errnos: ["EFAULT", "EINVAL", "ENAMETOOLONG"] };
+export const SETDOMAINNAME: CallSpec = { syscall: "setdomainname", errnos: ["EFAULT", "EINVAL", "EPERM"] };
 
 const buf = new Uint8Array(HOST_NAME_MAX + 1);
 

@@ -4,7 +4,7 @@
  * the limits under /proc/sys/fs/inotify.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, shortTransfer } from "../core/errors.ts";
+import { check, errorFor, shortTransfer, type CallSpec } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { readInto } from "../core/io.ts";
@@ -114,15 +114,15 @@ export function flagNames(mask: number): string[] {
   return out;
 }
 
-export const INOTIFY_INIT1 = defineCall("inotify_init1", ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"]);
-export const INOTIFY_ADD_WATCH = defineCall("inotify_add_watch", [
+export const INOTIFY_INIT1: CallSpec = { syscall: "inotify_init1", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENOMEM"] };
+export const INOTIFY_ADD_WATCH: CallSpec = { syscall: "inotify_add_watch", errnos: [
   "EACCES", "EBADF", "EEXIST", "EFAULT", "EINVAL", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOSPC", "ENOTDIR",
-]);
-export const INOTIFY_RM_WATCH = defineCall("inotify_rm_watch", ["EBADF", "EINVAL"]);
+] };
+export const INOTIFY_RM_WATCH: CallSpec = { syscall: "inotify_rm_watch", errnos: ["EBADF", "EINVAL"] };
 // read(2) on an inotify fd: inotify(7) adds EINVAL (buffer too small; butter's never is).
-export const INOTIFY_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR"], { family: "inotify" });
+export const INOTIFY_READ: CallSpec = { syscall: "read", family: "inotify", errnos: ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR"] };
 // poll(2) of the drain's bell and the instance, while a blocking Inotify's readEvent waits.
-export const INOTIFY_WAIT = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "inotify" });
+export const INOTIFY_WAIT: CallSpec = { syscall: "poll", family: "inotify", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOMEM"] };
 
 /**
  * The inotify limits (undefined where a file cannot be read). The fs.inotify values are

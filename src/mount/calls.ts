@@ -10,7 +10,7 @@
  * fd-returning calls are close-on-exec unless the flags say otherwise.
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor } from "../core/errors.ts";
+import { check, errorFor, type CallSpec } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { fsdecode } from "../core/fsname.ts";
 import { AT_EMPTY_PATH, AT_NO_AUTOMOUNT, AT_RECURSIVE, AT_SYMLINK_NOFOLLOW, dirfd as atDirfd } from "../core/at.ts";
@@ -138,21 +138,21 @@ export const STATMOUNT_ALL = 0x3ff;
 // ---- the calls' errnos (mount(2), umount(2), pivot_root(2), mount_setattr(2); the
 // calls with no page in manpages-dev list what the kernel's fs/fsopen.c and
 // fs/namespace.c return, see harness/errno-pages.ts) ----
-export const MOUNT = defineCall("mount", ["EACCES", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENODEV", "ENOENT", "ENOMEM", "ENOTBLK", "ENOTDIR", "ENXIO", "EPERM", "EROFS"]);
+export const MOUNT: CallSpec = { syscall: "mount", errnos: ["EACCES", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENODEV", "ENOENT", "ENOMEM", "ENOTBLK", "ENOTDIR", "ENXIO", "EPERM", "EROFS"] };
 const UMOUNT_ERRNOS = ["EAGAIN", "EBUSY", "EFAULT", "EINVAL", "ENAMETOOLONG", "ENOENT", "ENOMEM", "EPERM"];
-export const UMOUNT = defineCall("umount", UMOUNT_ERRNOS);
-export const UMOUNT2 = defineCall("umount2", UMOUNT_ERRNOS);
-export const PIVOT_ROOT = defineCall("pivot_root", ["EBUSY", "EINVAL", "ENOTDIR", "EPERM"]);
-export const CHDIR = defineCall("chdir", ["EACCES", "EBADF", "EFAULT", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"]);
-export const FSOPEN = defineCall("fsopen", ["EFAULT", "EINVAL", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENODEV", "ENOMEM", "ENOSYS", "EPERM"]);
-export const FSPICK = defineCall("fspick", ["EBADF", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"]);
-export const FSCONFIG = defineCall("fsconfig", ["EACCES", "EBADF", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "ENAMETOOLONG", "ENODEV", "ENOENT", "ENOMEM", "ENOSYS", "ENOTBLK", "ENOTDIR", "ENXIO", "EOPNOTSUPP", "EPERM"]);
-export const FSMOUNT = defineCall("fsmount", ["EBADF", "EBUSY", "EINVAL", "EMFILE", "ENFILE", "ENOMEM", "ENOSYS", "EPERM"]);
-export const MOVE_MOUNT = defineCall("move_mount", ["EBADF", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"]);
-export const OPEN_TREE = defineCall("open_tree", ["EBADF", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"]);
-export const MOUNT_SETATTR = defineCall("mount_setattr", ["EBADF", "EBUSY", "EINVAL", "ENOENT", "ENOMEM", "ENOSPC", "ENOSYS", "EPERM"]);
-export const STATMOUNT = defineCall("statmount", ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EOVERFLOW", "EPERM"]);
-export const LISTMOUNT = defineCall("listmount", ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EPERM"]);
+export const UMOUNT: CallSpec = { syscall: "umount", errnos: UMOUNT_ERRNOS };
+export const UMOUNT2: CallSpec = { syscall: "umount2", errnos: UMOUNT_ERRNOS };
+export const PIVOT_ROOT: CallSpec = { syscall: "pivot_root", errnos: ["EBUSY", "EINVAL", "ENOTDIR", "EPERM"] };
+export const CHDIR: CallSpec = { syscall: "chdir", errnos: ["EACCES", "EBADF", "EFAULT", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"] };
+export const FSOPEN: CallSpec = { syscall: "fsopen", errnos: ["EFAULT", "EINVAL", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENODEV", "ENOMEM", "ENOSYS", "EPERM"] };
+export const FSPICK: CallSpec = { syscall: "fspick", errnos: ["EBADF", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"] };
+export const FSCONFIG: CallSpec = { syscall: "fsconfig", errnos: ["EACCES", "EBADF", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "ENAMETOOLONG", "ENODEV", "ENOENT", "ENOMEM", "ENOSYS", "ENOTBLK", "ENOTDIR", "ENXIO", "EOPNOTSUPP", "EPERM"] };
+export const FSMOUNT: CallSpec = { syscall: "fsmount", errnos: ["EBADF", "EBUSY", "EINVAL", "EMFILE", "ENFILE", "ENOMEM", "ENOSYS", "EPERM"] };
+export const MOVE_MOUNT: CallSpec = { syscall: "move_mount", errnos: ["EBADF", "EBUSY", "EFAULT", "EINVAL", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"] };
+export const OPEN_TREE: CallSpec = { syscall: "open_tree", errnos: ["EBADF", "EFAULT", "EINVAL", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOMEM", "ENOSYS", "ENOTDIR", "EPERM"] };
+export const MOUNT_SETATTR: CallSpec = { syscall: "mount_setattr", errnos: ["EBADF", "EBUSY", "EINVAL", "ENOENT", "ENOMEM", "ENOSPC", "ENOSYS", "EPERM"] };
+export const STATMOUNT: CallSpec = { syscall: "statmount", errnos: ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EOVERFLOW", "EPERM"] };
+export const LISTMOUNT: CallSpec = { syscall: "listmount", errnos: ["EFAULT", "EINVAL", "ENOENT", "ENOMEM", "ENOSYS", "EPERM"] };
 
 /** The Linux version that brought each call of the fd-based API, for ENOSYS messages. */
 export const MOUNT_API_SINCE: Readonly<Record<string, string>> = Object.freeze({

@@ -9,7 +9,7 @@
  * namespaces is a child started in them (the new-root builder, `unshare(1)`).
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, errorFor } from "../core/errors.ts";
+import { errorFor, type CallSpec } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { NAMESPACE_TYPES, type NamespaceType } from "../core/features.ts";
 import * as v from "../core/validate.ts";
@@ -45,8 +45,8 @@ export const CLONE_NEW: Readonly<Record<NamespaceType, number>> = Object.freeze(
   pid: CLONE_NEWPID, time: CLONE_NEWTIME, user: CLONE_NEWUSER, uts: CLONE_NEWUTS,
 });
 
-export const UNSHARE = defineCall("unshare", ["EINVAL", "ENOMEM", "ENOSPC", "EPERM", "EUSERS"]);
-export const SETNS = defineCall("setns", ["EBADF", "EINVAL", "ENOMEM", "EPERM", "ESRCH"]);
+export const UNSHARE: CallSpec = { syscall: "unshare", errnos: ["EINVAL", "ENOMEM", "ENOSPC", "EPERM", "EUSERS"] };
+export const SETNS: CallSpec = { syscall: "setns", errnos: ["EBADF", "EINVAL", "ENOMEM", "EPERM", "ESRCH"] };
 
 const THREADED =
   "a user namespace (or CLONE_THREAD, CLONE_SIGHAND, CLONE_VM) needs a single-threaded process, and Bun runs several threads: start a child in the new namespaces instead (docs/namespace.md)";

@@ -1,6 +1,6 @@
 /** getpid(2), getppid(2), gettid(2) through the raw syscall, never a libc cache; pidfd_open(2); execve(2). */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor } from "../core/errors.ts";
+import { check, errorFor, type CallSpec } from "../core/errors.ts";
 import * as v from "../core/validate.ts";
 
 const lib = helpers("process.c", {
@@ -13,12 +13,12 @@ const lib = helpers("process.c", {
 });
 
 // "These functions are always successful." Any errno at all is therefore UnknownError.
-const GETPID = defineCall("getpid", []);
-const GETPPID = defineCall("getppid", []);
-const GETTID = defineCall("gettid", []);
-const PIDFD_OPEN = defineCall("pidfd_open", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM", "ENOSYS", "ESRCH"]);
-const PIDFD_SEND_SIGNAL = defineCall("pidfd_send_signal", ["EBADF", "EINVAL", "ENOSYS", "EPERM", "ESRCH"]);
-const EXECVE = defineCall("execve", ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"]);
+export const GETPID: CallSpec = { syscall: "getpid", errnos: [] };
+export const GETPPID: CallSpec = { syscall: "getppid", errnos: [] };
+export const GETTID: CallSpec = { syscall: "gettid", errnos: [] };
+export const PIDFD_OPEN: CallSpec = { syscall: "pidfd_open", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM", "ENOSYS", "ESRCH"] };
+export const PIDFD_SEND_SIGNAL: CallSpec = { syscall: "pidfd_send_signal", errnos: ["EBADF", "EINVAL", "ENOSYS", "EPERM", "ESRCH"] };
+export const EXECVE: CallSpec = { syscall: "execve", errnos: ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"] };
 
 /** getpid(2), the raw syscall (never a libc cache): the process id in the caller's pid namespace. Always succeeds. */
 export function getpid(): number {

@@ -9,7 +9,7 @@
  */
 import { O_CLOEXEC } from "../core/open-flags.ts";
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor } from "../core/errors.ts";
+import { check, errorFor, type CallSpec } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import * as v from "../core/validate.ts";
 
@@ -79,10 +79,10 @@ const FILTER_FLAGS_ALL = 63;
 /** 64-bit ARM. */ export const AUDIT_ARCH_AARCH64 = 0xc00000b7;
 /** The bit x32's syscall numbers carry. */ export const X32_SYSCALL_BIT = 0x40000000;
 
-export const SECCOMP = defineCall("seccomp", ["EACCES", "EBUSY", "EFAULT", "EINVAL", "ENOMEM", "EOPNOTSUPP", "ESRCH"]);
-export const PRCTL = defineCall("prctl", ["EACCES", "EBADF", "EBUSY", "EFAULT", "EINVAL", "ENODEV", "ENXIO", "EOPNOTSUPP", "EPERM", "ERANGE"]);
+export const SECCOMP: CallSpec = { syscall: "seccomp", errnos: ["EACCES", "EBUSY", "EFAULT", "EINVAL", "ENOMEM", "EOPNOTSUPP", "ESRCH"] };
+export const PRCTL: CallSpec = { syscall: "prctl", errnos: ["EACCES", "EBADF", "EBUSY", "EFAULT", "EINVAL", "ENODEV", "ENXIO", "EOPNOTSUPP", "EPERM", "ERANGE"] };
 // the notification ioctls: what seccomp_unotify(2) says of each, and ioctl(2)'s own
-export const NOTIF_IOCTL = defineCall("ioctl", ["EBADF", "EBUSY", "EFAULT", "EINPROGRESS", "EINTR", "EINVAL", "EMFILE", "ENOENT", "ENOTTY"], { family: "seccomp" });
+export const NOTIF_IOCTL: CallSpec = { syscall: "ioctl", family: "seccomp", errnos: ["EBADF", "EBUSY", "EFAULT", "EINPROGRESS", "EINTR", "EINVAL", "EMFILE", "ENOENT", "ENOTTY"] };
 
 /**
  * seccomp(SECCOMP_SET_MODE_STRICT): from now on the calling thread may only read, write,
@@ -298,19 +298,19 @@ export function seccompNotifSetFlags(fd: number, flags: number): void {
 
 // ---- a child filtered from exec on (bunffi/seccomp.c): the parent's clone and its wait,
 // and the child's steps between clone and exec, each failure named by its call ----
-export const SPAWN_CLONE = defineCall("clone", ["EACCES", "EAGAIN", "EBUSY", "EEXIST", "EINVAL", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EPERM", "EUSERS"], { family: "seccomp-spawn" });
-export const SPAWN_PIPE2 = defineCall("pipe2", ["EFAULT", "EINVAL", "EMFILE", "ENFILE", "ENOPKG"], { family: "seccomp-spawn" });
-export const SPAWN_GETFD = defineCall("pidfd_getfd", ["EBADF", "EINVAL", "EMFILE", "ENFILE", "EPERM", "ESRCH"], { family: "seccomp-spawn" });
+export const SPAWN_CLONE: CallSpec = { syscall: "clone", family: "seccomp-spawn", errnos: ["EACCES", "EAGAIN", "EBUSY", "EEXIST", "EINVAL", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EPERM", "EUSERS"] };
+export const SPAWN_PIPE2: CallSpec = { syscall: "pipe2", family: "seccomp-spawn", errnos: ["EFAULT", "EINVAL", "EMFILE", "ENFILE", "ENOPKG"] };
+export const SPAWN_GETFD: CallSpec = { syscall: "pidfd_getfd", family: "seccomp-spawn", errnos: ["EBADF", "EINVAL", "EMFILE", "ENFILE", "EPERM", "ESRCH"] };
 // the listener's readiness, before each RECV (RECV itself blocks whatever the fd's flags)
-export const NOTIF_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "seccomp" });
-export const SPAWN_WAITID = defineCall("waitid", ["EAGAIN", "ECHILD", "EINTR", "EINVAL", "ESRCH"], { family: "seccomp-spawn" });
-const CHILD_STEP = [
+export const NOTIF_POLL: CallSpec = { syscall: "poll", family: "seccomp", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOMEM"] };
+export const SPAWN_WAITID: CallSpec = { syscall: "waitid", family: "seccomp-spawn", errnos: ["EAGAIN", "ECHILD", "EINTR", "EINVAL", "ESRCH"] };
+export const CHILD_STEP = [
   undefined,
-  defineCall("dup2", ["EBADF", "EBUSY", "EINTR", "EINVAL", "EMFILE"], { family: "seccomp-child" }),
-  defineCall("chdir", ["EACCES", "EBADF", "EFAULT", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"], { family: "seccomp-child" }),
-  defineCall("prctl", ["EACCES", "EBADF", "EBUSY", "EFAULT", "EINVAL", "ENODEV", "ENXIO", "EOPNOTSUPP", "EPERM", "ERANGE"], { family: "seccomp-child" }),
-  defineCall("seccomp", ["EACCES", "EBUSY", "EFAULT", "EINVAL", "ENOMEM", "EOPNOTSUPP", "ESRCH"], { family: "seccomp-child" }),
-  defineCall("execve", ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"], { family: "seccomp-child" }),
+  { syscall: "dup2", family: "seccomp-child", errnos: ["EBADF", "EBUSY", "EINTR", "EINVAL", "EMFILE"] },
+  { syscall: "chdir", family: "seccomp-child", errnos: ["EACCES", "EBADF", "EFAULT", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"] },
+  { syscall: "prctl", family: "seccomp-child", errnos: ["EACCES", "EBADF", "EBUSY", "EFAULT", "EINVAL", "ENODEV", "ENXIO", "EOPNOTSUPP", "EPERM", "ERANGE"] },
+  { syscall: "seccomp", family: "seccomp-child", errnos: ["EACCES", "EBUSY", "EFAULT", "EINVAL", "ENOMEM", "EOPNOTSUPP", "ESRCH"] },
+  { syscall: "execve", family: "seccomp-child", errnos: ["E2BIG", "EACCES", "EAGAIN", "EFAULT", "EINVAL", "EIO", "EISDIR", "ELIBBAD", "ELOOP", "EMFILE", "ENAMETOOLONG", "ENFILE", "ENOENT", "ENOEXEC", "ENOMEM", "ENOTDIR", "EPERM", "ETXTBSY"] },
 ] as const;
 
 /**

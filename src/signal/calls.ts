@@ -7,7 +7,7 @@
  */
 import { toArrayBuffer } from "bun:ffi";
 import { helpers, sharedCompiled } from "../../bunffi/load.ts";
-import { defineCall, check, errorFor, shortTransfer, type CallSpec } from "../core/errors.ts";
+import { check, errorFor, shortTransfer, type CallSpec } from "../core/errors.ts";
 import { PIPE2, PTHREAD_KEY_CREATE } from "../core/io.ts";
 import { ERRNO } from "../core/errno.ts";
 import { readInto } from "../core/io.ts";
@@ -202,38 +202,38 @@ export function setOf(mask: bigint): Set<number> {
 }
 
 // pthread_sigmask(3) ERRORS: EINVAL (how). sigprocmask(2) adds EFAULT.
-export const PTHREAD_SIGMASK = defineCall("pthread_sigmask", ["EFAULT", "EINVAL"]);
-export const SIGPENDING = defineCall("sigpending", ["EFAULT"]);
-export const SIGNALFD = defineCall("signalfd", ["EBADF", "EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"]);
+export const PTHREAD_SIGMASK: CallSpec = { syscall: "pthread_sigmask", errnos: ["EFAULT", "EINVAL"] };
+export const SIGPENDING: CallSpec = { syscall: "sigpending", errnos: ["EFAULT"] };
+export const SIGNALFD: CallSpec = { syscall: "signalfd", errnos: ["EBADF", "EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM"] };
 // read(2) of a signalfd: the generic read errors; EAGAIN when nothing is pending.
-export const SIGNALFD_READ = defineCall("read", ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR"], { family: "signalfd" });
+export const SIGNALFD_READ: CallSpec = { syscall: "read", family: "signalfd", errnos: ["EAGAIN", "EBADF", "EINTR", "EINVAL", "EIO", "EISDIR"] };
 
-export const TGKILL = defineCall("tgkill", ["EAGAIN", "EINVAL", "EPERM", "ESRCH"]);
-export const SIGQUEUE = defineCall("sigqueue", ["EAGAIN", "EINVAL", "EPERM", "ESRCH"]);
+export const TGKILL: CallSpec = { syscall: "tgkill", errnos: ["EAGAIN", "EINVAL", "EPERM", "ESRCH"] };
+export const SIGQUEUE: CallSpec = { syscall: "sigqueue", errnos: ["EAGAIN", "EINVAL", "EPERM", "ESRCH"] };
 // The wait of a blocking read on a held Signalfd, on its pipe and its signalfd at once.
-export const SIGNALFD_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "signalfd" });
+export const SIGNALFD_POLL: CallSpec = { syscall: "poll", family: "signalfd", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOMEM"] };
 
 // The machinery of processSigmask and of holds (bunffi/signal.c): each failure names the
 // call that failed. sigaction(2) installs the handlers; each other thread is reached with
 // tgkill(2) and its answer awaited with poll(2); the threads are listed with opendir(3)
 // on /proc/self/task and each one's mask read with open(2) of its status file.
-export const SIGACTION = defineCall("sigaction", ["EFAULT", "EINVAL"]);
-export const MASK_POLL = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "processSigmask" });
-export const OPENDIR = defineCall("opendir", ["EACCES", "EMFILE", "ENFILE", "ENOENT", "ENOMEM", "ENOTDIR"], { family: "processSigmask" });
-export const OPEN_STATUS = defineCall("open", ["EACCES", "EMFILE", "ENFILE", "ENOMEM"], { family: "processSigmask" });
+export const SIGACTION: CallSpec = { syscall: "sigaction", errnos: ["EFAULT", "EINVAL"] };
+export const MASK_POLL: CallSpec = { syscall: "poll", family: "processSigmask", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOMEM"] };
+export const OPENDIR: CallSpec = { syscall: "opendir", family: "processSigmask", errnos: ["EACCES", "EMFILE", "ENFILE", "ENOENT", "ENOMEM", "ENOTDIR"] };
+export const OPEN_STATUS: CallSpec = { syscall: "open", family: "processSigmask", errnos: ["EACCES", "EMFILE", "ENFILE", "ENOMEM"] };
 // butter's own: EBUSY, SIGRTMAX has another handler, or a thread that blocks SIGRTMAX
 // would have to block more; ETIMEDOUT, a thread did not answer in time; EAGAIN, threads
 // are born faster than they can be reached; ENOMEM, no memory for the list of threads or
 // too many holds at once.
-export const PROCESS_SIGMASK = defineCall("processSigmask", ["EAGAIN", "EBUSY", "ENOMEM", "ETIMEDOUT"]);
+export const PROCESS_SIGMASK: CallSpec = { syscall: "processSigmask", errnos: ["EAGAIN", "EBUSY", "ENOMEM", "ETIMEDOUT"] };
 
 // processSetns's own steps, made by each thread in turn: unshare(CLONE_FS) for a mount
 // namespace, setns(2), chdir(2); and its own errors (as processSigmask's, and EINVAL for
 // a namespace type it cannot move a threaded process into)
-export const SETNS_UNSHARE = defineCall("unshare", ["EINVAL", "ENOMEM", "ENOSPC", "EPERM", "EUSERS"], { family: "processSetns" });
-export const SETNS_SETNS = defineCall("setns", ["EBADF", "EINVAL", "ENOMEM", "EPERM", "ESRCH"], { family: "processSetns" });
-export const SETNS_CHDIR = defineCall("chdir", ["EACCES", "EBADF", "EFAULT", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"], { family: "processSetns" });
-export const PROCESS_SETNS = defineCall("processSetns", ["EAGAIN", "EBUSY", "ENOMEM", "ETIMEDOUT"]);
+export const SETNS_UNSHARE: CallSpec = { syscall: "unshare", family: "processSetns", errnos: ["EINVAL", "ENOMEM", "ENOSPC", "EPERM", "EUSERS"] };
+export const SETNS_SETNS: CallSpec = { syscall: "setns", family: "processSetns", errnos: ["EBADF", "EINVAL", "ENOMEM", "EPERM", "ESRCH"] };
+export const SETNS_CHDIR: CallSpec = { syscall: "chdir", family: "processSetns", errnos: ["EACCES", "EBADF", "EFAULT", "EIO", "ELOOP", "ENAMETOOLONG", "ENOENT", "ENOMEM", "ENOTDIR"] };
+export const PROCESS_SETNS: CallSpec = { syscall: "processSetns", errnos: ["EAGAIN", "EBUSY", "ENOMEM", "ETIMEDOUT"] };
 
 // Which call failed, as bunffi/signal.c reports it in where[0] (and the thread in where[1]);
 // its own conditions (AT_BUSY, AT_TIMEDOUT, AT_LIMIT) are the caller's: `own`.

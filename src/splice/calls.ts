@@ -8,7 +8,7 @@
 import * as flags from "../core/open-flags.ts";
 import { ptr } from "bun:ffi";
 import { helpers } from "../../bunffi/load.ts";
-import { type CallSpec, defineCall, check, errorFor, EINTR } from "../core/errors.ts";
+import { type CallSpec, check, errorFor, EINTR } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import { PIPE2 } from "../core/io.ts";
 import { MMAP, mapPages } from "../core/pages.ts";
@@ -51,17 +51,17 @@ export const MAX_RW_COUNT = 0x7ffff000;
 
 // EPIPE is on none of these pages, but it is what the kernel says when the pipe or
 // socket written to has no reader left: documented here so that it is an OSError.
-export const SPLICE = defineCall("splice", ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "ESPIPE", "EPIPE"]);
-export const TEE = defineCall("tee", ["EAGAIN", "EINVAL", "ENOMEM", "EPIPE"]);
-export const VMSPLICE = defineCall("vmsplice", ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "EPIPE"]);
-export const COPY_FILE_RANGE = defineCall("copy_file_range", ["EBADF", "EFBIG", "EINVAL", "EIO", "EISDIR", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EOVERFLOW", "EPERM", "ETXTBSY", "EXDEV"]);
-export const SENDFILE = defineCall("sendfile", ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "EIO", "ENOMEM", "EOVERFLOW", "ESPIPE", "EPIPE"]);
+export const SPLICE: CallSpec = { syscall: "splice", errnos: ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "ESPIPE", "EPIPE"] };
+export const TEE: CallSpec = { syscall: "tee", errnos: ["EAGAIN", "EINVAL", "ENOMEM", "EPIPE"] };
+export const VMSPLICE: CallSpec = { syscall: "vmsplice", errnos: ["EAGAIN", "EBADF", "EINVAL", "ENOMEM", "EPIPE"] };
+export const COPY_FILE_RANGE: CallSpec = { syscall: "copy_file_range", errnos: ["EBADF", "EFBIG", "EINVAL", "EIO", "EISDIR", "ENOMEM", "ENOSPC", "EOPNOTSUPP", "EOVERFLOW", "EPERM", "ETXTBSY", "EXDEV"] };
+export const SENDFILE: CallSpec = { syscall: "sendfile", errnos: ["EAGAIN", "EBADF", "EFAULT", "EINVAL", "EIO", "ENOMEM", "EOVERFLOW", "ESPIPE", "EPIPE"] };
 // fcntl(2) F_GETPIPE_SZ / F_SETPIPE_SZ
-export const FCNTL_PIPE = defineCall("fcntl", ["EBADF", "EBUSY", "EINVAL", "EPERM"], { family: "splice" });
+export const FCNTL_PIPE: CallSpec = { syscall: "fcntl", family: "splice", errnos: ["EBADF", "EBUSY", "EINVAL", "EPERM"] };
 // ioctl(2) FIONREAD
-export const IOCTL_FIONREAD = defineCall("ioctl", ["EBADF", "EINVAL", "ENOTTY"], { family: "splice" });
+export const IOCTL_FIONREAD: CallSpec = { syscall: "ioctl", family: "splice", errnos: ["EBADF", "EINVAL", "ENOTTY"] };
 // poll(2): which end of a move is ready (a zero-timeout poll)
-export const POLL_READY = defineCall("poll", ["EFAULT", "EINTR", "EINVAL", "ENOMEM"], { family: "splice" });
+export const POLL_READY: CallSpec = { syscall: "poll", family: "splice", errnos: ["EFAULT", "EINTR", "EINVAL", "ENOMEM"] };
 
 /**
  * A file offset the kernel reads and moves on: pass `{ offset }` to see where the call

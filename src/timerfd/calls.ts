@@ -4,7 +4,7 @@
  * without the {sec, nsec} bookkeeping (the helper splits them).
  */
 import { helpers } from "../../bunffi/load.ts";
-import { defineCall, check, ClockChangedError } from "../core/errors.ts";
+import { check, ClockChangedError, type CallSpec } from "../core/errors.ts";
 import * as v from "../core/validate.ts";
 
 const lib = helpers("timerfd.c", {
@@ -48,19 +48,14 @@ export interface Itimerspec {
   readonly value: bigint;
 }
 
-export const TIMERFD_CREATE = defineCall("timerfd_create", ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM", "EPERM"]);
+export const TIMERFD_CREATE: CallSpec = { syscall: "timerfd_create", errnos: ["EINVAL", "EMFILE", "ENFILE", "ENODEV", "ENOMEM", "EPERM"] };
 // ECANCELED: re-arming a TFD_TIMER_CANCEL_ON_SET timer whose clock jumped before it was
 // read (timerfd_create(2), NOTES): the same condition as the read's.
-export const TIMERFD_SETTIME = defineCall("timerfd_settime", ["EBADF", "EFAULT", "EINVAL", "ECANCELED"], {
-  special: { ECANCELED: ClockChangedError },
-});
-export const TIMERFD_GETTIME = defineCall("timerfd_gettime", ["EBADF", "EFAULT", "EINVAL"]);
-export const CLOCK_GETTIME = defineCall("clock_gettime", ["EFAULT", "EINVAL", "ENODEV", "EOPNOTSUPP", "EOVERFLOW"]);
+export const TIMERFD_SETTIME: CallSpec = { syscall: "timerfd_settime", errnos: ["EBADF", "EFAULT", "EINVAL", "ECANCELED"], special: { ECANCELED: ClockChangedError } };
+export const TIMERFD_GETTIME: CallSpec = { syscall: "timerfd_gettime", errnos: ["EBADF", "EFAULT", "EINVAL"] };
+export const CLOCK_GETTIME: CallSpec = { syscall: "clock_gettime", errnos: ["EFAULT", "EINVAL", "ENODEV", "EOPNOTSUPP", "EOVERFLOW"] };
 // read(2) on a timerfd: timerfd_create(2) lists EAGAIN, ECANCELED and EINVAL.
-export const TIMERFD_READ = defineCall("read", ["EAGAIN", "ECANCELED", "EINVAL", "EBADF", "EINTR", "EIO", "EISDIR"], {
-  family: "timerfd",
-  special: { ECANCELED: ClockChangedError },
-});
+export const TIMERFD_READ: CallSpec = { syscall: "read", family: "timerfd", errnos: ["EAGAIN", "ECANCELED", "EINVAL", "EBADF", "EINTR", "EIO", "EISDIR"], special: { ECANCELED: ClockChangedError } };
 
 const io = new BigInt64Array(8);
 const BILLION = 1_000_000_000n;

@@ -6,17 +6,20 @@ import {
   InternalError,
   ClockChangedError,
   classFor,
-  defineCall,
+  callId,
+  documentedErrnos,
   errorFor,
   check,
-  calls,
+  type CallSpec,
 } from "../../src/core/errors.ts";
 import { ERRNO, ERRNO_NAMES, ERRNO_MESSAGES } from "../../src/core/errno.ts";
 
-const SPEC = defineCall("test_call", ["ENOENT", "EINVAL", "EACCES", "ECANCELED"], {
+const SPEC: CallSpec = {
+  syscall: "test_call",
   family: "errors-test",
+  errnos: ["ENOENT", "EINVAL", "EACCES", "ECANCELED"],
   special: { ECANCELED: ClockChangedError },
-});
+};
 
 describe("errno table", () => {
   test("numbers and names are the kernel's, aliases included", () => {
@@ -101,14 +104,17 @@ describe("the errors themselves", () => {
   });
 });
 
-describe("defineCall", () => {
-  test("registers every call by id, family-qualified where given", () => {
-    expect(calls.get("errors-test/test_call")).toBe(SPEC);
-    expect(SPEC.syscall).toBe("test_call");
-    expect(SPEC.documented.has(ERRNO.ENOENT!)).toBe(true);
+describe("a call's declaration", () => {
+  test("its id is family-qualified where a family is given; its names become numbers", () => {
+    expect(callId(SPEC)).toBe("errors-test/test_call");
+    expect(callId({ syscall: "close", errnos: [] })).toBe("close");
+    expect(documentedErrnos(SPEC)).toEqual(new Set([ERRNO.ENOENT, ERRNO.EINVAL, ERRNO.EACCES, ERRNO.ECANCELED]));
+    expect(documentedErrnos(SPEC)).toBe(documentedErrnos(SPEC)); // made once
   });
-  test("rejects a duplicate id and an unknown errno name", () => {
-    expect(() => defineCall("test_call", [], { family: "errors-test" })).toThrow(/defined twice/);
-    expect(() => defineCall("other_call", ["ENOTANERRNO"])).toThrow(/unknown errno name ENOTANERRNO/);
+  test("a misspelt errno name throws at the call's first error, naming it", () => {
+    const bad: CallSpec = { syscall: "other_call", errnos: ["ENOTANERRNO"] };
+    expect(check(3, bad)).toBe(3); // nothing is looked at on success
+    expect(() => errorFor(-ERRNO.EIO!, bad)).toThrow(/unknown errno name ENOTANERRNO/);
+    expect(() => classFor(ERRNO.EIO!, { syscall: "x", errnos: [], special: { EBOGUS: OSError } })).toThrow(/unknown errno name EBOGUS/);
   });
 });

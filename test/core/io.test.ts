@@ -1,12 +1,12 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import { close, readCounter, readInto, writeCounter } from "../../src/core/io.ts";
-import { defineCall, OSError } from "../../src/core/errors.ts";
+import { OSError, type CallSpec } from "../../src/core/errors.ts";
 import { eventfd, EFD_NONBLOCK, EFD_CLOEXEC } from "../../src/eventfd/calls.ts";
 import { fifo, thrown } from "../helpers.ts";
 
-const READ = defineCall("read", ["EAGAIN", "EBADF"], { family: "io-test" });
-const WRITE = defineCall("write", ["EAGAIN", "EBADF"], { family: "io-test" });
+const READ: CallSpec = { syscall: "read", family: "io-test", errnos: ["EAGAIN", "EBADF"] };
+const WRITE: CallSpec = { syscall: "write", family: "io-test", errnos: ["EAGAIN", "EBADF"] };
 let cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanup) c();

@@ -5,11 +5,11 @@ import { writeSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import { EventSource } from "../../src/core/events.ts";
 import { Queued, QueueClosed } from "../../src/core/queue.ts";
-import { defineCall, errorFor, OSError } from "../../src/core/errors.ts";
+import { errorFor, OSError, type CallSpec } from "../../src/core/errors.ts";
 import { readInto } from "../../src/core/io.ts";
 import { fifo, thrown } from "../helpers.ts";
 
-const READ = defineCall("read", ["EAGAIN", "EIO"], { family: "bytes-test" });
+const READ: CallSpec = { syscall: "read", family: "bytes-test", errnos: ["EAGAIN", "EIO"] };
 
 class Bytes extends EventSource<number> {
   protected readonly readCall = READ;
