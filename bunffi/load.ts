@@ -29,7 +29,8 @@ import { openPrebuilt } from "./prebuilt.ts";
 const fs = () => require("node:fs") as typeof import("node:fs");
 
 // The C coverage run's helpers, built by gcc (bunffi/prebuilt.ts), when it sets this.
-const prebuilt = process.env.BUTTER_HELPERS_PREBUILT;
+// (read at a compile, not at import: Bun makes process.env at its first use, 0.1 ms)
+const prebuilt = () => process.env.BUTTER_HELPERS_PREBUILT;
 
 // biome-ignore lint: any function
 type AnyFn = (...args: any[]) => any;
@@ -100,7 +101,7 @@ export function helpers<const S extends Record<string, FFIFunction>>(
 
 /** Compiles `needed` with every other unbuilt per-thread file, or alone if that fails. */
 function build(needed: Unbuilt): void {
-  if (prebuilt === undefined && unbuilt.size > 1 && unbuilt.has(needed)) {
+  if (prebuilt() === undefined && unbuilt.size > 1 && unbuilt.has(needed)) {
     const batch = [...unbuilt];
     let all: Record<string, AnyFn> | undefined;
     try {
@@ -127,7 +128,8 @@ function build(needed: Unbuilt): void {
  * system's own (EMFILE, ENFILE: a Node system error with `code`).
  */
 function compile(sources: string[], symbols: Record<string, FFIFunction>, shared = false) {
-  if (prebuilt !== undefined) return openPrebuilt(prebuilt, sources[0]!, symbols, shared);
+  const dir = prebuilt();
+  if (dir !== undefined) return openPrebuilt(dir, sources[0]!, symbols, shared);
   try {
     return compileBound(sources, symbols, libcFlags(), testDefines);
   } catch (e) {

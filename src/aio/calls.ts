@@ -63,7 +63,7 @@ export const RWF_APPEND = 0x10;
 const EINPROGRESS = ERRNO.EINPROGRESS!;
 /** Every RWF_ flag a request may carry. @internal */
 export const RWF_ALL = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
-const OPCODES = new Set([IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC, IOCB_CMD_POLL, IOCB_CMD_NOOP, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV]);
+const OPCODES = [IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC, IOCB_CMD_POLL, IOCB_CMD_NOOP, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV];
 
 export const IO_SETUP: CallSpec = { syscall: "io_setup", family: "aio", errnos: ["EAGAIN", "EFAULT", "EINVAL", "ENOMEM", "ENOSYS"] };
 export const IO_DESTROY: CallSpec = { syscall: "io_destroy", family: "aio", errnos: ["EFAULT", "EINVAL", "ENOSYS"] };
@@ -167,7 +167,7 @@ export class Iocb {
   constructor(init: IocbInit) {
     const o = v.options(init, "iocb");
     const op = v.int(o.opcode, "opcode", 0, 0xffff);
-    if (!OPCODES.has(op)) throw new RangeError(`opcode ${op} is not an IOCB_CMD_* opcode`);
+    if (!OPCODES.includes(op)) throw new RangeError(`opcode ${op} is not an IOCB_CMD_* opcode`);
     const fd = v.fd(o.fd);
     let buf = 0;
     let nbytes = 0;

@@ -11,8 +11,11 @@
  * U+FFFD, so for node:fs pass `fsencode(name)` (a Buffer), never the string.
  */
 
-const strict = new TextDecoder("utf-8", { fatal: true });
-const encoder = new TextEncoder();
+// made at their first use, not at import (0.1 ms here)
+let strictDecoder: TextDecoder | undefined;
+let textEncoder: TextEncoder | undefined;
+const strict = () => (strictDecoder ??= new TextDecoder("utf-8", { fatal: true }));
+const encoder = () => (textEncoder ??= new TextEncoder());
 
 /**
  * Bytes to a string, losslessly (see the module comment): `bytes[start..end)`, so that a
@@ -32,7 +35,7 @@ export function fsdecode(bytes: Uint8Array, start = 0, end = bytes.length): stri
 
 function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return strict.decode(bytes);
+    return strict().decode(bytes);
   } catch {
     return escapeDecode(bytes);
   }
@@ -76,7 +79,7 @@ function escapeDecode(b: Uint8Array): string {
       out += String.fromCharCode(0xdc00 + c);
       i++;
     } else {
-      out += strict.decode(b.subarray(i, i + n));
+      out += strict().decode(b.subarray(i, i + n));
       i += n;
     }
   }
@@ -88,14 +91,14 @@ function escapeDecode(b: Uint8Array): string {
  * an escaped byte (outside U+DC80..U+DCFF) has no bytes: TypeError.
  */
 export function fsencode(s: string): Buffer {
-  if (s.isWellFormed()) return Buffer.from(encoder.encode(s).buffer);
+  if (s.isWellFormed()) return Buffer.from(encoder().encode(s).buffer);
   const parts: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
       const d = s.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
-        parts.push(...encoder.encode(s.slice(i, i + 2)));
+        parts.push(...encoder().encode(s.slice(i, i + 2)));
         i++;
         continue;
       }
@@ -103,7 +106,7 @@ export function fsencode(s: string): Buffer {
     if (c >= 0xdc80 && c <= 0xdcff) parts.push(c - 0xdc00);
     else if (c >= 0xd800 && c <= 0xdfff) {
       throw new TypeError(`lone surrogate U+${c.toString(16).toUpperCase()} stands for no byte`);
-    } else parts.push(...encoder.encode(s[i]!));
+    } else parts.push(...encoder().encode(s[i]!));
   }
   return Buffer.from(parts);
 }

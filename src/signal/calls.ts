@@ -162,16 +162,16 @@ export function sigset(signals: Iterable<Signal>): Set<number> {
  * suspends threads with SIGPWR for its garbage collector and profiler, so a thread that
  * blocks it hangs them; glibc's 32 and 33 are refused by signum() already.
  */
-const RUNTIME_SIGNALS: ReadonlyMap<number, string> = new Map([
-  [4, "a fault signal (illegal instruction): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
-  [5, "Bun's crash handler catches it (trace/breakpoint trap)"],
-  [6, "Bun's crash handler catches it (abort(3) raises it)"],
-  [7, "a fault signal (bus error): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
-  [8, "a fault signal (arithmetic): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
-  [11, "a fault signal (segmentation fault): blocking it cannot stop a real fault, and Bun's crash handler needs it"],
-  [30, "Bun's engine (JavaScriptCore) suspends threads with it for the garbage collector and profiler: blocked, they hang"],
-  [31, "a fault signal (bad system call, seccomp's SECCOMP_RET_TRAP): it is synchronous, and Bun's crash handler needs it"],
-]);
+const RUNTIME_SIGNALS: Readonly<Record<number, string>> = {
+  4: "a fault signal (illegal instruction): blocking it cannot stop a real fault, and Bun's crash handler needs it",
+  5: "Bun's crash handler catches it (trace/breakpoint trap)",
+  6: "Bun's crash handler catches it (abort(3) raises it)",
+  7: "a fault signal (bus error): blocking it cannot stop a real fault, and Bun's crash handler needs it",
+  8: "a fault signal (arithmetic): blocking it cannot stop a real fault, and Bun's crash handler needs it",
+  11: "a fault signal (segmentation fault): blocking it cannot stop a real fault, and Bun's crash handler needs it",
+  30: "Bun's engine (JavaScriptCore) suspends threads with it for the garbage collector and profiler: blocked, they hang",
+  31: "a fault signal (bad system call, seccomp's SECCOMP_RET_TRAP): it is synchronous, and Bun's crash handler needs it",
+};
 
 /**
  * Throws RangeError when `signals` has one that the runtime needs for itself (see
@@ -179,7 +179,7 @@ const RUNTIME_SIGNALS: ReadonlyMap<number, string> = new Map([
  */
 export function refuseRuntimeSignals(signals: Iterable<number>, what: string): void {
   for (const n of signals) {
-    const why = RUNTIME_SIGNALS.get(n);
+    const why = RUNTIME_SIGNALS[n];
     if (why !== undefined) throw new RangeError(`${what} refuses ${signame(n)}: ${why}`);
   }
 }
@@ -417,7 +417,7 @@ const SI_USER = 0;
 const SI_KERNEL = 0x80;
 const SI_TIMER = -2;
 const SI_SIGIO = -5;
-const FAULTS = new Set([4, 5, 7, 8, 11]); // SIGILL SIGTRAP SIGBUS SIGFPE SIGSEGV
+const FAULTS = [4, 5, 7, 8, 11]; // SIGILL SIGTRAP SIGBUS SIGFPE SIGSEGV
 
 /**
  * Decodes `siginfo_t` records (what a handler is given, 128 bytes each) into the same
@@ -446,7 +446,7 @@ export function decodeRawSiginfos(buf: Uint8Array, n: number, fd = -1): Siginfo[
         si.status = d.getInt32(u + 8, true);
         si.utime = d.getBigUint64(u + 16, true);
         si.stime = d.getBigUint64(u + 24, true);
-      } else if (FAULTS.has(signo)) {
+      } else if (FAULTS.includes(signo)) {
         si.addr = d.getBigUint64(u, true);
         si.addrLsb = d.getUint16(u + 8, true);
       } else if (signo === 29) {

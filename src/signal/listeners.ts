@@ -40,8 +40,11 @@ export interface GuardOptions {
 
 // (node:os at first use: see core/lazy-node.ts)
 const signals = () => nodeOs().constants.signals as Record<string, number>;
-const ADDERS = new Set(["on", "addListener", "prependListener", "once", "prependOnceListener"]);
-const REMOVERS = new Set(["off", "removeListener"]);
+// Plain arrays and loops: this runs at import, where JSC interprets, and a Set, a spread
+// or Object.keys there first has to compile the builtins behind them.
+const ADDERS = ["on", "addListener", "prependListener", "once", "prependOnceListener"];
+const REMOVERS = ["off", "removeListener"];
+const METHODS = ["on", "addListener", "prependListener", "once", "prependOnceListener", "off", "removeListener", "removeAllListeners"];
 const patched = Symbol.for("butter.signalListeners");
 
 const isSignal = (event: unknown): event is string => typeof event === "string" && signals()[event] !== undefined;
@@ -104,15 +107,15 @@ export function guardListeners(target: ListenerTarget, opts: GuardOptions): void
   t[patched] = true;
   const g: Guard = { target, original: {}, hidden: new Map(), opts };
   guards.push(g);
-  for (const name of [...ADDERS, ...REMOVERS, "removeAllListeners"]) {
+  for (let i = 0; i < METHODS.length; i++) {
+    const name = METHODS[i]!;
     const fn = t[name];
-    if (typeof fn === "function") g.original[name] = fn as Method;
-  }
-  for (const name of Object.keys(g.original)) {
+    if (typeof fn !== "function") continue;
+    g.original[name] = fn as Method;
     t[name] = function (this: unknown, event?: unknown, ...rest: unknown[]) {
       let result: unknown;
       const guard = opts.main && (event === undefined || isSignal(event));
-      if (guard && (REMOVERS.has(name) || name === "removeAllListeners")) {
+      if (guard && (REMOVERS.includes(name) || name === "removeAllListeners")) {
         // the count of a held signal's listeners must not reach zero (see above)
         const events = event === undefined ? Object.keys(signals()).filter((e) => target.listenerCount(e) > 0) : [event as string];
         for (const e of events) if (held(e)) keepListening(g, e);
@@ -128,7 +131,7 @@ export function guardListeners(target: ListenerTarget, opts: GuardOptions): void
       } else {
         result = g.original[name]!.call(this, event, ...rest);
       }
-      if (guard && ADDERS.has(name) && g.hidden.has(event as string) && others(g, event as string).length > 0) {
+      if (guard && ADDERS.includes(name) && g.hidden.has(event as string) && others(g, event as string).length > 0) {
         dropHidden(g, event as string); // two listeners down to one: Bun keeps its handler
       }
       if ((event === undefined || isSignal(event)) && helpersLoaded()) reassert();

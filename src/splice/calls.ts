@@ -76,13 +76,15 @@ export interface FileOffset {
 export type OffsetArg = FileOffset | bigint | number | null;
 
 const offsets = new BigInt64Array(2);
-// the kernel's two loff_t slots, made once (a subarray per call would be an allocation)
-const slots = [offsets.subarray(0, 1), offsets.subarray(1, 2)] as const;
+// the kernel's two loff_t slots, made at the first call and kept (a subarray per call
+// would be an allocation; at import, JSC would first compile subarray, a JS builtin)
+let slots: readonly [BigInt64Array, BigInt64Array] | undefined;
 
 function offsetIn(value: unknown, what: string, slot: 0 | 1): BigInt64Array | null {
   if (value === null || value === undefined) return null;
   const given = typeof value === "object" ? (value as FileOffset).offset : value;
   offsets[slot] = v.bigint(given, typeof value === "object" ? `${what}.offset` : what, 0n, v.I64_MAX);
+  slots ??= [offsets.subarray(0, 1), offsets.subarray(1, 2)];
   return slots[slot];
 }
 
