@@ -127,6 +127,10 @@ writeFileSync(here("build/empty.c"), "int bt_empty(void) { return 0; }\n");
 const kb = `${Math.round(bundle.length / 1024)} KB`;
 row("start  in process: import butter", importCost(index));
 row("start  in process: import butter/eventfd (core and one family)", importCost(here("../src/eventfd/index.ts")));
+row("start  in process: import butter/inotify (core and one family)", importCost(here("../src/inotify/index.ts")));
+// the two inotify peers of bench/inotify-busy.ts, imported the same way
+row("start  in process: peer: import chokidar", importCost(Bun.resolveSync("chokidar", here("."))));
+row("start  in process: peer: import @parcel/watcher", importCost(Bun.resolveSync("@parcel/watcher", here("."))));
 row(`start  in process: import butter as one bundled file (${kb})`, importCost(here("build/butter-bundle.js")));
 row(`start  in process: the bundle parsed, not run`, importCost(here("build/butter-parsed.js")));
 row(

@@ -546,8 +546,20 @@ static volatile long lost[65];  /* by signal: caught signals that did not fit in
 static volatile int caught_seq;
 static struct bt_sigaction saved[65]; /* the disposition before the first hold */
 static int saved_count[65];          /* how many times each signal was ever held */
-static struct tidlist before[65];     /* each thread's mask when the signal was first held */
-static int before_default[65];        /* the holding thread's own bit: for threads born since */
+/* Each thread's mask when a hold first blocked its signals. One per hold, shared by
+ * every signal it blocked, and moved in from edit_all's own list: so nothing is
+ * allocated after the masks changed, where a failure could no longer undo cleanly. */
+struct snapshot { struct tidlist l; int refs; };
+static struct snapshot *before[65];  /* by signal, while it is held */
+static int before_default[65];       /* the holding thread's own bit: for threads born since */
+static void drop_snapshot(int sig) {
+  struct snapshot *s = before[sig];
+  before[sig] = 0;
+  if (s && --s->refs == 0) {
+    free(s->l.v);
+    free(s);
+  }
+}
 
 struct holder { int sig, pipe_rd, pipe_wr, sfd, owner; };
 #define MAX_HOLDERS 1024
@@ -631,19 +643,25 @@ int bt_hold(const u64 *sigs, int pipe_rd, int pipe_wr, int sfd, int timeout_ms, 
     caught |= 1ull << (s - 1);
   }
   if (fresh) {
+    struct snapshot *snap = malloc(sizeof *snap);
+    if (!snap) { where[0] = AT_LIMIT; err = -ENOMEM; goto undo; }
     struct edit e = { 0, fresh, 0, OP_MASK, 0, -1, 0 };
     struct tidlist olds = { 0, 0, 0 };
-    if ((err = edit_all(&e, &olds, timeout_ms, &where[0], &where[1]))) goto undo;
+    if ((err = edit_all(&e, &olds, timeout_ms, &where[0], &where[1]))) {
+      free(olds.v);
+      free(snap);
+      goto undo;
+    }
+    snap->l = olds;
+    snap->refs = 0;
+    int mine = find(&olds, self);
     for (int s = 1; s <= 64; s++) {
       if (!(fresh >> (s - 1) & 1)) continue;
-      free(before[s].v);
-      before[s].v = 0;
-      before[s].n = before[s].cap = 0;
-      for (int i = 0; i < olds.n; i++) push(&before[s], olds.v[i].tid, olds.v[i].mask);
-      int mine = find(&olds, self);
+      drop_snapshot(s); /* (none: a signal's ends with its last hold) */
+      before[s] = snap;
+      snap->refs++;
       before_default[s] = mine >= 0 && (olds.v[mine].mask >> (s - 1) & 1);
     }
-    free(olds.v);
   }
   for (int s = 1; s <= 64; s++) {
     if (!(*sigs >> (s - 1) & 1)) continue;
@@ -692,15 +710,15 @@ static int release(int pipe_wr, int close_fds, int timeout_ms, int *where) {
     for (int s = 1; s <= 64; s++) if (ending >> (s - 1) & 1 && before_default[s]) dflt |= 1ull << (s - 1);
     for (int s = 1; s <= 64 && !err; s++) {
       if (!(ending >> (s - 1) & 1)) continue;
-      for (int i = 0; i < before[s].n && !err; i++) {
-        int tid = before[s].v[i].tid;
+      for (int i = 0; i < before[s]->l.n && !err; i++) {
+        int tid = before[s]->l.v[i].tid;
         if (find(&per, tid) >= 0) continue;
         u64 bits = 0;
         for (int t = 1; t <= 64; t++) {
           if (!(ending >> (t - 1) & 1)) continue;
-          int k = find(&before[t], tid);
+          int k = find(&before[t]->l, tid);
           u64 bit = 1ull << (t - 1);
-          if (k >= 0 ? before[t].v[k].mask & bit : before_default[t]) bits |= bit;
+          if (k >= 0 ? before[t]->l.v[k].mask & bit : before_default[t]) bits |= bit;
         }
         if (push(&per, tid, bits)) { where[0] = AT_LIMIT; err = -ENOMEM; }
       }
@@ -730,12 +748,7 @@ static int release(int pipe_wr, int close_fds, int timeout_ms, int *where) {
     return err;
   }
   for (int g = 0; g < ngone; g++) route[gone[g].sig] = newest_pipe(gone[g].sig);
-  for (int s = 1; s <= 64; s++) {
-    if (!(ending >> (s - 1) & 1)) continue;
-    free(before[s].v);
-    before[s].v = 0;
-    before[s].n = before[s].cap = 0;
-  }
+  for (int s = 1; s <= 64; s++) if (ending >> (s - 1) & 1) drop_snapshot(s);
   if (close_fds & CLOSE_OTHERS) {
     close(gone[0].pipe_wr);
     if (gone[0].sfd >= 0) close(gone[0].sfd);

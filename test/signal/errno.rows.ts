@@ -91,6 +91,8 @@ export const scenarios: Record<string, Scenario> = {
   // destructor releases a Worker's holds when it ends (made once per process)
   "sigaction:Signalfd": { fn: "sigaction", call: (b) => new b.Signalfd(["SIGURG"]), usable: signalsUsable },
   "pipe2:Signalfd": { fn: "pipe2", call: (b) => new b.Signalfd(["SIGURG"]), usable: signalsUsable },
+  // the record of every thread's old mask, allocated before any mask changes
+  "malloc:Signalfd": { fn: "malloc", call: (b) => new b.Signalfd(["SIGURG"]), usable: signalsUsable },
   "pthread_key_create:Signalfd": { fn: "pthread_key_create", call: (b) => new b.Signalfd(["SIGURG"]), usable: signalsUsable },
   // Signalfd.close() releasing its hold: every thread's mask back (this one's with
   // pthread_sigmask, the others' through tgkill), then the disposition (sigaction). All
@@ -313,6 +315,8 @@ export const matrix: Row[] = [
   ...rows("sigaction", "OSError", ["EINVAL"], { scenario: "sigaction:Signalfd" }),
   ...rows("sigaction", "UnknownError", [UNDOCUMENTED], { scenario: "sigaction:Signalfd" }),
   ...rows("pipe2", "OSError", ["EMFILE", "ENFILE"], { scenario: "pipe2:Signalfd" }),
+  // no memory to record the threads' old masks (malloc): nothing changed, nothing held
+  ...rows("processSigmask", "OSError", ["ENOMEM"], { scenario: "malloc:Signalfd" }),
   // releasing it, all or nothing
   ...rows("sigaction", "OSError", ["EINVAL"], { scenario: "sigaction:close" }),
   ...rows("tgkill", "OSError", ["EAGAIN"], { scenario: "tgkill:close" }),
