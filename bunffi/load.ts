@@ -18,8 +18,9 @@
  * its library object is collected (tested in test/bunffi/loader.test.ts), which is what
  * lets every thread call a copy another thread compiled.
  */
-import { CFunction, dlopen, type FFIFunction, type ConvertFns } from "bun:ffi";
+import { CFunction, type FFIFunction, type ConvertFns } from "bun:ffi";
 import { compileBound } from "./bind.ts";
+import * as libc from "./libc.ts";
 // (imported, not required at its use: a require() would load a second copy of it beside
 // the one the C coverage run's test set-up imports, and its counts would go unwritten)
 import { openPrebuilt } from "./prebuilt.ts";
@@ -163,67 +164,22 @@ let flags: string[] | undefined;
 /** (Exported for the tests' own C programs, compiled the same way.) */
 export function libcFlags(): string[] {
   if (flags === undefined) {
-    const libc = /\s(\/\S*)\/libc\.so\.6$/m.exec(procSelfMaps())?.[1];
+    const libcDir = /\s(\/\S*)\/libc\.so\.6$/m.exec(procSelfMaps())?.[1];
     const link = pathOf("link");
     // bun:ffi joins flags with spaces and TinyCC splits them again, honouring "quotes"
     // (not backslashes): a path holding a quote cannot be passed, and keeps the default.
-    flags = libc === undefined || /"/.test(link + libc) ? [] : [`-L"${link}"`, `-L"${libc}"`];
+    flags = libcDir === undefined || /"/.test(link + libcDir) ? [] : [`-L"${link}"`, `-L"${libcDir}"`];
   }
   return flags;
 }
 
-/**
- * /proc/self/maps, read with the C library's open, read and close (bound by dlopen: 0.7
- * ms here) rather than node:fs, whose loading costs about 3.5 ms here and is otherwise
- * not needed by a first use (docs/benchmarks.md, start-up). On any failure node:fs
- * reads it, and throws the system's own error (EMFILE when no fd is free).
- */
+/** /proc/self/maps (the C library's reads, bunffi/libc.ts; node:fs when they fail, to throw). */
 function procSelfMaps(): string {
-  try {
-    const lib = dlopen("libc.so.6", {
-      open: { args: ["ptr", "i32"], returns: "i32" },
-      read: { args: ["i32", "ptr", "u64"], returns: "i64" },
-      close: { args: ["i32"], returns: "i32" },
-    });
-    try {
-      const { open, read, close } = lib.symbols;
-      const fd = open(Buffer.from("/proc/self/maps\0"), O_CLOEXEC);
-      if (fd >= 0) {
-        try {
-          const chunks: Buffer[] = [];
-          for (;;) {
-            const chunk = Buffer.allocUnsafe(64 * 1024);
-            const n = Number(read(fd, chunk, chunk.length));
-            if (n < 0) break;
-            if (n === 0) return Buffer.concat(chunks).toString("latin1");
-            chunks.push(chunk.subarray(0, n));
-          }
-        } finally {
-          close(fd);
-        }
-      }
-    } finally {
-      lib.close();
-    }
-  } catch {
-    // (node:fs below says why)
-  }
-  return fs().readFileSync("/proc/self/maps", "latin1");
+  return (libc.readAll("/proc/self/maps") ?? fs().readFileSync("/proc/self/maps")).toString("latin1");
 }
-const O_CLOEXEC = 0o2000000; // (the same on x86-64 and aarch64; O_RDONLY is 0)
 
 // ---- shared helpers: one compiled copy per process ----
 
-// flock(2) and memfd_create(2) from the C library the process runs on (the loader is not
-// a helper: its own calls are not part of the errno matrix).
-let libc: { flock(fd: number, op: number): number; memfd_create(name: Uint8Array, flags: number): number } | undefined;
-function c() {
-  libc ??= dlopen("libc.so.6", {
-    flock: { args: ["i32", "i32"], returns: "i32" },
-    memfd_create: { args: ["ptr", "u32"], returns: "i32" },
-  }).symbols as unknown as NonNullable<typeof libc>;
-  return libc!;
-}
 const LOCK_EX = 2;
 const LOCK_UN = 8;
 const MFD_CLOEXEC = 1;
@@ -236,6 +192,8 @@ const registries = new Map<string, number>();
 
 function findRegistry(name: string): number | undefined {
   const target = `/memfd:${name} (deleted)`;
+  const found = libc.findFdLinkingTo(target);
+  if (found !== undefined) return found ?? undefined;
   for (const entry of fs().readdirSync("/proc/self/fd")) {
     try {
       if (fs().readlinkSync(`/proc/self/fd/${entry}`) === target) return Number(entry);
@@ -250,7 +208,7 @@ const names = new Map<string, string>();
 function registryName(file: string): string {
   let name = names.get(file);
   if (name === undefined) {
-    name = `butter:${file}:${Bun.hash(fs().readFileSync(pathOf(file))).toString(16)}`;
+    name = `butter:${file}:${Bun.hash(libc.readAll(pathOf(file)) ?? fs().readFileSync(pathOf(file))).toString(16)}`;
     names.set(file, name);
   }
   return name;
@@ -268,32 +226,38 @@ export function sharedCompiled(file: string): boolean {
   return true;
 }
 
+function readWithNodeFs(fd: number): Buffer {
+  const buf = Buffer.alloc(64 * 1024);
+  return buf.subarray(0, fs().readSync(fd, buf, 0, buf.length, 0));
+}
+
 function sharedSymbols(file: string, source: string, symbols: Record<string, FFIFunction>): Record<string, AnyFn> {
   const name = registryName(file);
   let fd = registries.get(file) ?? findRegistry(name);
   if (fd === undefined) {
-    const lock = fs().openSync(source, "r");
+    const lock = libc.openRead(source) ?? fs().openSync(source, "r");
     try {
-      if (c().flock(lock, LOCK_EX) < 0) throw new Error(`butter: cannot lock ${source} to compile it once per process`);
+      if (!libc.flock(lock, LOCK_EX)) throw new Error(`butter: cannot lock ${source} to compile it once per process`);
       fd = findRegistry(name);
       if (fd === undefined) {
         const lib = compile([source], symbols, true);
         const table: Record<string, number> = {};
         for (const [sym, fn] of Object.entries(lib.symbols)) table[sym] = (fn as unknown as { ptr: number }).ptr;
-        const made = c().memfd_create(Buffer.from(`${name}\0`), MFD_CLOEXEC);
-        if (made < 0) throw new Error(`butter: memfd_create failed: cannot publish ${file} to the process's other threads`);
-        fs().writeSync(made, JSON.stringify(table));
+        const made = libc.memfdCreate(name, MFD_CLOEXEC);
+        if (made === undefined) throw new Error(`butter: memfd_create failed: cannot publish ${file} to the process's other threads`);
+        const json = Buffer.from(JSON.stringify(table));
+        const written = libc.writeAll(made, json);
+        if (written === false) throw new Error(`butter: cannot write ${file}'s symbols to its memfd for the process's other threads`);
+        if (written === undefined) fs().writeSync(made, json);
         fd = made;
       }
     } finally {
-      c().flock(lock, LOCK_UN);
-      fs().closeSync(lock);
+      libc.flock(lock, LOCK_UN);
+      if (!libc.closeFd(lock)) fs().closeSync(lock);
     }
   }
   registries.set(file, fd);
-  const buf = Buffer.alloc(64 * 1024);
-  const n = fs().readSync(fd, buf, 0, buf.length, 0);
-  const table = JSON.parse(buf.subarray(0, n).toString()) as Record<string, number>;
+  const table = JSON.parse((libc.readAll(fd) ?? readWithNodeFs(fd)).toString()) as Record<string, number>;
   const out: Record<string, AnyFn> = {};
   for (const [sym, def] of Object.entries(symbols)) {
     const ptr = table[sym];

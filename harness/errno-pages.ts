@@ -36,7 +36,7 @@ export interface PagesFile {
 }
 
 /**
- * Every call, and its page. The ids are the errno matrix's call ids (defineCall's, or
+ * Every call, and its page. The ids are the errno matrix's call ids (callId's, or
  * `<where>/<libc call>` for a call a helper makes whose failure is handled inside it).
  */
 export const PAGES: Record<string, string> = {

@@ -55,7 +55,7 @@ export interface Scenario {
 export type Expect = "OSError" | "PermissionError" | "UnknownError" | "InternalError" | "ClockChangedError" | "retried" | "passes" | "waits";
 
 export interface Row {
-  /** the call id, as defineCall registered it */
+  /** the call id (callId of its CallSpec: harness/calls.ts) */
   call: string;
   /** the errno forced; absent for a short transfer */
   errno?: string;

@@ -145,6 +145,6 @@ export function treeSources(root: string): Map<string, string> {
   const files = (readdirSync(`${root}/src`, { recursive: true }) as string[])
     .filter((f) => f.endsWith(".ts"))
     .map((f) => `src/${f}`);
-  files.push("bunffi/load.ts", "bunffi/prebuilt.ts");
+  for (const f of readdirSync(`${root}/bunffi`)) if (f.endsWith(".ts")) files.push(`bunffi/${f}`);
   return new Map(files.map((f) => [f, readFileSync(`${root}/${f}`, "utf8")]));
 }

@@ -13,7 +13,7 @@ import { helpers } from "../../bunffi/load.ts";
 import { check, errorFor, EAGAIN, EINTR, type CallSpec } from "../core/errors.ts";
 import { ERRNO } from "../core/errno.ts";
 import * as v from "../core/validate.ts";
-import { nodeFs } from "../core/lazy-node.ts";
+import { readProcFile } from "../core/proc.ts";
 
 const lib = helpers("aio.c", {
   bt_io_setup: { args: ["i32", "ptr"], returns: "i32" },
@@ -236,7 +236,7 @@ export function setupError(r: number): Error {
 function aioLimits(): string {
   const read = (f: string) => {
     try {
-      return nodeFs().readFileSync(`/proc/sys/fs/${f}`, "latin1").trim();
+      return readProcFile(`/proc/sys/fs/${f}`).toString("latin1").trim();
     } catch {
       return "?";
     }

@@ -1,4 +1,5 @@
 import { nodeFs } from "./lazy-node.ts";
+import { readProcFile } from "./proc.ts";
 /**
  * What the running kernel offers, for callers that must choose before they call (a
  * sandbox that needs a UTS or mount namespace, later: seccomp actions, fanotify report
@@ -24,7 +25,7 @@ let namespaceSet: ReadonlySet<NamespaceType> | undefined;
  * @throws Error when /proc is not mounted (the read of /proc/sys/kernel/osrelease fails).
  */
 export function kernelRelease(): string {
-  release ??= nodeFs().readFileSync("/proc/sys/kernel/osrelease", "latin1").trim();
+  release ??= readProcFile("/proc/sys/kernel/osrelease").toString("latin1").trim();
   return release;
 }
 

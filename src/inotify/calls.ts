@@ -10,7 +10,7 @@ import { fsdecode } from "../core/fsname.ts";
 import { readInto } from "../core/io.ts";
 import { scratch } from "../core/scratch.ts";
 import * as v from "../core/validate.ts";
-import { nodeFs } from "../core/lazy-node.ts";
+import { readProcFile } from "../core/proc.ts";
 
 const lib = helpers("inotify.c", {
   bt_inotify_init1: { args: ["i32"], returns: "i32" },
@@ -128,7 +128,7 @@ export interface InotifyLimits {
 
 function procInt(path: string): number | undefined {
   try {
-    return Number.parseInt(nodeFs().readFileSync(`/proc/sys/${path}`, "latin1"), 10);
+    return Number.parseInt(readProcFile(`/proc/sys/${path}`).toString("latin1"), 10);
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@
  * disposable mounts know that the mount at a path is still theirs.
  */
 import { fsdecode } from "../core/fsname.ts";
-import { nodeFs } from "../core/lazy-node.ts";
+import { readProcFile } from "../core/proc.ts";
 
 /** One line of mountinfo (proc(5)). */
 export interface MountInfo {
@@ -77,7 +77,7 @@ export function parseMountinfo(text: string): MountInfo[] {
  */
 export function mountinfo(): MountInfo[] {
   // latin1 keeps every byte; unescape() turns each field back into a lossless name
-  return parseMountinfo(nodeFs().readFileSync("/proc/thread-self/mountinfo", "latin1"));
+  return parseMountinfo(readProcFile("/proc/thread-self/mountinfo").toString("latin1"));
 }
 
 /** The mount on top at `mountPoint` (an absolute path as mountinfo shows it), if any. */

@@ -24,7 +24,7 @@ import {
 } from "./calls.ts";
 import { SYSCALL_TABLES } from "./syscall-table.ts";
 import { ERRNO } from "../core/errno.ts";
-import { nodeFs } from "../core/lazy-node.ts";
+import { readProcFile } from "../core/proc.ts";
 
 /** An architecture a filter can name. */
 export type SeccompArch = "x86_64" | "x32" | "aarch64";
@@ -273,7 +273,7 @@ export function loadResult(flags: number, r: number): number | undefined {
 export function unsynchronised(tid: number): OSError {
   let name = "";
   try {
-    name = ` (${nodeFs().readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim()})`;
+    name = ` (${readProcFile(`/proc/self/task/${tid}/comm`).toString("utf8").trim()})`;
   } catch {
     // it ended meanwhile
   }

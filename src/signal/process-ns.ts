@@ -21,6 +21,7 @@
 import * as v from "../core/validate.ts";
 import { lib, machineryError, PROCESS_SETNS, THREAD_TIMEOUT_MS } from "./calls.ts";
 import { nodeFs } from "../core/lazy-node.ts";
+import { readProcFile } from "../core/proc.ts";
 
 // /proc/<pid>/ns names by CLONE_NEW* flag, for the way back
 const NS_NAME: Readonly<Record<number, string>> = {
@@ -48,7 +49,7 @@ export interface ProcessSetnsResult {
 
 const threadName = (tid: number): string => {
   try {
-    return nodeFs().readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+    return readProcFile(`/proc/self/task/${tid}/comm`).toString("utf8").trim();
   } catch {
     return "(ended)";
   }

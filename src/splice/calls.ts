@@ -13,7 +13,7 @@ import { ERRNO } from "../core/errno.ts";
 import { PIPE2 } from "../core/io.ts";
 import { MMAP, mapPages } from "../core/pages.ts";
 import * as v from "../core/validate.ts";
-import { nodeFs } from "../core/lazy-node.ts";
+import { readProcFile } from "../core/proc.ts";
 
 const lib = helpers("splice.c", {
   bt_splice: { args: ["i32", "ptr", "i32", "ptr", "i64", "i32"], returns: "i32" },
@@ -238,7 +238,7 @@ export function growPipe(fd: number, size: number): number {
 
 /** /proc/sys/fs/pipe-max-size: the largest pipe an unprivileged process may ask for. */
 export function pipeMaxSize(): number {
-  return Number(nodeFs().readFileSync("/proc/sys/fs/pipe-max-size", "utf8"));
+  return Number(readProcFile("/proc/sys/fs/pipe-max-size").toString("latin1"));
 }
 
 /**
