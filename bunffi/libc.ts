@@ -27,17 +27,27 @@ const symbols = {
   closedir: { args: ["ptr"], returns: "i32" },
 } as const;
 
+let library = "libc.so.6";
 let bound: ReturnType<typeof dlopen<typeof symbols>>["symbols"] | null | undefined;
 /** The binding, or null when the C library cannot be opened (not glibc: musl). */
 function c() {
   if (bound === undefined) {
     try {
-      bound = dlopen("libc.so.6", symbols).symbols;
+      bound = dlopen(library, symbols).symbols;
     } catch {
       bound = null;
     }
   }
   return bound;
+}
+
+/**
+ * Test hook: this thread binds `name` from now on instead of the C library (one that
+ * does not open leaves no binding, so that the loader's node:fs paths run).
+ */
+export function bindLibraryForTests(name = "libc.so.6"): void {
+  library = name;
+  bound = undefined;
 }
 
 const cstr = (s: string) => Buffer.from(`${s}\0`);
