@@ -237,6 +237,7 @@ function sharedSymbols(file: string, source: string, symbols: Record<string, FFI
   if (fd === undefined) {
     const lock = libc.openRead(source) ?? fs().openSync(source, "r");
     try {
+      // (flock(2) has no node:fs twin: without the C library's binding, no shared helper)
       if (!libc.flock(lock, LOCK_EX)) throw new Error(`butter: cannot lock ${source} to compile it once per process`);
       fd = findRegistry(name);
       if (fd === undefined) {
@@ -245,10 +246,11 @@ function sharedSymbols(file: string, source: string, symbols: Record<string, FFI
         for (const [sym, fn] of Object.entries(lib.symbols)) table[sym] = (fn as unknown as { ptr: number }).ptr;
         const made = libc.memfdCreate(name, MFD_CLOEXEC);
         if (made === undefined) throw new Error(`butter: memfd_create failed: cannot publish ${file} to the process's other threads`);
-        const json = Buffer.from(JSON.stringify(table));
-        const written = libc.writeAll(made, json);
-        if (written === false) throw new Error(`butter: cannot write ${file}'s symbols to its memfd for the process's other threads`);
-        if (written === undefined) fs().writeSync(made, json);
+        // (written with the binding: the lock above needed it)
+        if (!libc.writeAll(made, Buffer.from(JSON.stringify(table)))) {
+          libc.closeFd(made);
+          throw new Error(`butter: cannot write ${file}'s symbols to its memfd for the process's other threads`);
+        }
         fd = made;
       }
     } finally {
