@@ -7,7 +7,8 @@
  */
 import { cc, linkSymbols, type FFIFunction, type Pointer } from "bun:ffi";
 
-const symbolsSource = decodeURIComponent(new URL("symbols.c", import.meta.url).pathname);
+// (resolved at a compile, not at import: docs/benchmarks.md, start-up)
+const symbolsSource = () => decodeURIComponent(new URL("symbols.c", import.meta.url).pathname);
 // The compiled libraries: their code must outlive every symbol linked to it.
 const keep: unknown[] = [];
 
@@ -15,7 +16,7 @@ const keep: unknown[] = [];
 export function compileBound(sources: string[], symbols: Record<string, FFIFunction>, flags: string[], define: Record<string, string> | undefined) {
   const names = Object.keys(symbols);
   const lib = cc({
-    source: [...sources, symbolsSource] as unknown as string,
+    source: [...sources, symbolsSource()] as unknown as string,
     flags,
     define: { ...define, BT_SYMBOLS: names.map((n) => `X(${n})`).join(" ") },
     symbols: { bt_symbols: { args: ["ptr"], returns: "void" } },

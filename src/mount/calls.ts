@@ -400,7 +400,7 @@ export interface Statmount {
 
 // the struct is 512 bytes and its strings follow; a mount whose strings do not fit gets
 // EOVERFLOW, and the buffer grows (never a silently cut string)
-const smBuf = new Uint8Array(4096);
+let smBuf: Uint8Array | undefined; // (made at the first call, not at import)
 const STATMOUNT_MAX = 1 << 24;
 /** Decodes a struct statmount the kernel wrote (its strings follow the fixed part). @internal */
 export function decodeStatmount(buf: Uint8Array): Statmount {
@@ -451,7 +451,7 @@ export function statmount(mntId: bigint, mask: number = STATMOUNT_ALL, opts: { n
   const id = v.bigint(mntId, "mntId", 0n, v.U64_MAX);
   const m = v.flags(mask, "mask", STATMOUNT_ALL);
   const ns = v.bigint(v.options(opts).nsId ?? 0n, "nsId", 0n, v.U64_MAX);
-  let buf = smBuf;
+  let buf = (smBuf ??= new Uint8Array(4096));
   for (;;) {
     buf.fill(0, 0, 512);
     const r = lib().bt_statmount(id, BigInt(m), ns, buf, buf.length, 0);

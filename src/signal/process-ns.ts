@@ -23,11 +23,20 @@ import { lib, machineryError, PROCESS_SETNS, THREAD_TIMEOUT_MS } from "./calls.t
 import { nodeFs } from "../core/lazy-node.ts";
 import { readProcFile } from "../core/proc.ts";
 
-// /proc/<pid>/ns names by CLONE_NEW* flag, for the way back
-const NS_NAME: Readonly<Record<number, string>> = {
-  0x20000: "mnt", 0x04000000: "uts", 0x08000000: "ipc", 0x40000000: "net", 0x02000000: "cgroup",
-  0x20000000: "pid_for_children", 0x80: "time_for_children",
-};
+// /proc/<pid>/ns names by CLONE_NEW* flag, for the way back (a switch, not an object
+// keyed by these numbers: JSC makes such an object sparse, slow to build at import)
+function nsName(nstype: number): string | undefined {
+  switch (nstype) {
+    case 0x20000: return "mnt";
+    case 0x04000000: return "uts";
+    case 0x08000000: return "ipc";
+    case 0x40000000: return "net";
+    case 0x02000000: return "cgroup";
+    case 0x20000000: return "pid_for_children";
+    case 0x80: return "time_for_children";
+  }
+  return undefined;
+}
 const CLONE_NEWUSER = 0x10000000;
 const MAX_SKIPPED = 64;
 
@@ -68,7 +77,7 @@ const threadName = (tid: number): string => {
 export function processSetns(fd: number, nstype: number, opts: { cwd?: string } = {}): ProcessSetnsResult {
   const f = v.fd(fd);
   if (nstype === CLONE_NEWUSER) throw new RangeError("a process with more than one thread cannot enter a user namespace (and a Bun process always has several)");
-  const name = NS_NAME[nstype];
+  const name = nsName(nstype);
   if (name === undefined) throw new RangeError("nstype must be one CLONE_NEW* flag: CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWPID or CLONE_NEWTIME");
   const o = v.options(opts);
   const mnt = nstype === 0x20000;
