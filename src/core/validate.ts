@@ -89,8 +89,11 @@ export function options<T extends object>(value: T | undefined, what = "options"
   return value;
 }
 
+const NO_WAIT_OPTIONS: { readonly signal?: AbortSignal } = Object.freeze({});
+
 /** A wait's options: `signal`, when given, must be an AbortSignal. */
-export function waitOptions(value: { signal?: AbortSignal } | undefined): { signal?: AbortSignal } {
+export function waitOptions(value: { signal?: AbortSignal } | undefined): { readonly signal?: AbortSignal } {
+  if (value === undefined) return NO_WAIT_OPTIONS; // (every get() without options: no allocation)
   const o = options(value, "wait options");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new TypeError(`signal must be an AbortSignal, got ${typeName(o.signal)}`);
