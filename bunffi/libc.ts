@@ -6,7 +6,8 @@
  *
  * Each function returns undefined (or false) on any failure, without saying why: the
  * loader then does the same with node:fs, which throws the system's own error (EMFILE
- * when no fd is free, ENOENT, ...). One binding per JS thread, made at its first use.
+ * when no fd is free, ENOENT, ...); `readFile` does that itself, for the loader and for
+ * src/core/proc.ts. One binding per JS thread, made at its first use.
  */
 import { CString, dlopen, type Pointer } from "bun:ffi";
 
@@ -15,7 +16,6 @@ const DIRENT_NAME = 19; // offsetof(struct dirent, d_name) in glibc, on x86-64 a
 
 const symbols = {
   open: { args: ["ptr", "i32"], returns: "i32" },
-  read: { args: ["i32", "ptr", "u64"], returns: "i64" },
   pread: { args: ["i32", "ptr", "u64", "i64"], returns: "i64" },
   write: { args: ["i32", "ptr", "u64"], returns: "i64" },
   close: { args: ["i32"], returns: "i32" },
@@ -85,6 +85,26 @@ export function readAll(fdOrPath: number | string): Buffer | undefined {
     }
   } finally {
     if (typeof fdOrPath === "string") lib.close(fd);
+  }
+}
+
+/**
+ * A whole file (a path, or an fd read from its start): the C library's reads, or
+ * node:fs's when they fail, which then throw the system's own error. node:fs is
+ * loaded only then.
+ */
+export function readFile(fdOrPath: number | string): Buffer {
+  const got = readAll(fdOrPath);
+  if (got !== undefined) return got;
+  const fs = require("node:fs") as typeof import("node:fs");
+  if (typeof fdOrPath === "string") return fs.readFileSync(fdOrPath);
+  const chunks: Buffer[] = [];
+  for (let at = 0; ; ) {
+    const chunk = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fdOrPath, chunk, 0, chunk.length, at);
+    if (n === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, n));
+    at += n;
   }
 }
 

@@ -175,7 +175,7 @@ export function libcFlags(): string[] {
 
 /** /proc/self/maps (the C library's reads, bunffi/libc.ts; node:fs when they fail, to throw). */
 function procSelfMaps(): string {
-  return (libc.readAll("/proc/self/maps") ?? fs().readFileSync("/proc/self/maps")).toString("latin1");
+  return libc.readFile("/proc/self/maps").toString("latin1");
 }
 
 // ---- shared helpers: one compiled copy per process ----
@@ -208,7 +208,7 @@ const names = new Map<string, string>();
 function registryName(file: string): string {
   let name = names.get(file);
   if (name === undefined) {
-    name = `butter:${file}:${Bun.hash(libc.readAll(pathOf(file)) ?? fs().readFileSync(pathOf(file))).toString(16)}`;
+    name = `butter:${file}:${Bun.hash(libc.readFile(pathOf(file))).toString(16)}`;
     names.set(file, name);
   }
   return name;
@@ -224,11 +224,6 @@ export function sharedCompiled(file: string): boolean {
   if (fd === undefined) return false;
   registries.set(file, fd); // found once: no more listing of /proc/self/fd for it
   return true;
-}
-
-function readWithNodeFs(fd: number): Buffer {
-  const buf = Buffer.alloc(64 * 1024);
-  return buf.subarray(0, fs().readSync(fd, buf, 0, buf.length, 0));
 }
 
 function sharedSymbols(file: string, source: string, symbols: Record<string, FFIFunction>): Record<string, AnyFn> {
@@ -259,7 +254,7 @@ function sharedSymbols(file: string, source: string, symbols: Record<string, FFI
     }
   }
   registries.set(file, fd);
-  const table = JSON.parse((libc.readAll(fd) ?? readWithNodeFs(fd)).toString()) as Record<string, number>;
+  const table = JSON.parse(libc.readFile(fd).toString()) as Record<string, number>;
   const out: Record<string, AnyFn> = {};
   for (const [sym, def] of Object.entries(symbols)) {
     const ptr = table[sym];

@@ -657,7 +657,7 @@ int bt_hold(const u64 *sigs, int pipe_rd, int pipe_wr, int sfd, int timeout_ms, 
     int mine = find(&olds, self);
     for (int s = 1; s <= 64; s++) {
       if (!(fresh >> (s - 1) & 1)) continue;
-      drop_snapshot(s); /* (none: a signal's ends with its last hold) */
+      drop_snapshot(s); /* (there is none: a signal's record ends with its last hold) */
       before[s] = snap;
       snap->refs++;
       before_default[s] = mine >= 0 && (olds.v[mine].mask >> (s - 1) & 1);

@@ -4,10 +4,9 @@
  * nothing else of it (docs/benchmarks.md, start-up). When those reads fail, node:fs
  * reads the file again and throws the system's own error, as before.
  */
-import { readAll } from "../../bunffi/libc.ts";
-import { nodeFs } from "./lazy-node.ts";
+import { readFile } from "../../bunffi/libc.ts";
 
 /** The bytes of `path`, read from the calling thread (so /proc/thread-self is its own). */
 export function readProcFile(path: string): Buffer {
-  return readAll(path) ?? nodeFs().readFileSync(path);
+  return readFile(path);
 }

@@ -40,11 +40,12 @@ export interface GuardOptions {
 
 // (node:os at first use: see core/lazy-node.ts)
 const signals = () => nodeOs().constants.signals as Record<string, number>;
-// Plain arrays and loops: this runs at import, where JSC interprets, and a Set, a spread
-// or Object.keys there first has to compile the builtins behind them.
+// Arrays, not Sets: this runs at import, where JSC interprets, and a Set made from a
+// list, spreading one, or Object.keys first compiles the builtins behind them (an
+// array's spread has its own fast path).
 const ADDERS = ["on", "addListener", "prependListener", "once", "prependOnceListener"];
 const REMOVERS = ["off", "removeListener"];
-const METHODS = ["on", "addListener", "prependListener", "once", "prependOnceListener", "off", "removeListener", "removeAllListeners"];
+const METHODS = [...ADDERS, ...REMOVERS, "removeAllListeners"];
 const patched = Symbol.for("butter.signalListeners");
 
 const isSignal = (event: unknown): event is string => typeof event === "string" && signals()[event] !== undefined;
